@@ -1,0 +1,190 @@
+"""The ``scenescore`` command: a thin typer layer over the library.
+
+Each command parses its arguments, builds an options object and calls one public function by
+keyword. Errors of the library become one line on stderr and exit code 1 (``--debug``
+re-raises them with the traceback).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from scenescore import __version__
+from scenescore.errors import ScenescoreError
+from scenescore.options import IngestOptions, SegmentOptions
+
+app = typer.Typer(
+    name="scenescore",
+    help="Draft film music from a screenplay.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+_STATE = {"debug": False}
+_DEFAULT_INGEST = IngestOptions()
+_DEFAULT_SEGMENT = SegmentOptions()
+
+
+class LineFormat(StrEnum):
+    jsonl = "jsonl"
+    table = "table"
+    text = "text"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"scenescore {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks instead of one-line errors.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Draft film music from a screenplay."""
+    _STATE["debug"] = debug
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+def _ingest_options(fmt: str | None, max_mb: float | None) -> IngestOptions:
+    return IngestOptions(
+        format=fmt,
+        max_bytes=int(max_mb * 1024 * 1024) if max_mb else _DEFAULT_INGEST.max_bytes,
+    )
+
+
+FormatOption = Annotated[str | None, typer.Option(
+    "--input-format", help="Force the reader: fountain, fdx, html, text, pdf (default: detect).")]
+MaxMbOption = Annotated[float | None, typer.Option(
+    "--max-mb", help=f"Refuse inputs over this size (default {_DEFAULT_INGEST.max_bytes // 2**20} MB).")]
+
+
+@app.command()
+def parse(
+    file: Annotated[Path, typer.Argument(help="Screenplay: .fountain, .fdx, .html, .txt or .pdf.")],
+    format: Annotated[LineFormat, typer.Option("--format", "-f", help="Output format.")] = LineFormat.jsonl,
+    input_format: FormatOption = None,
+    max_mb: MaxMbOption = None,
+) -> None:
+    """Type every line of a screenplay (one JSON object per line of the normalized text)."""
+    from scenescore.segment import parse_screenplay
+
+    elements = parse_screenplay(file, ingest=_ingest_options(input_format, max_mb))
+    out = sys.stdout
+    if format is LineFormat.jsonl:
+        for element in elements:
+            out.write(json.dumps(element.to_dict(), ensure_ascii=False) + "\n")
+    elif format is LineFormat.text:
+        for element in elements:
+            out.write(f"{element.line:>6} {element.type:<14} {element.text}\n")
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table("line", "type", "text", box=None)
+        for element in elements:
+            table.add_row(str(element.line), str(element.type), element.text.strip())
+        Console().print(table)
+
+
+@app.command()
+def segment(
+    file: Annotated[Path, typer.Argument(help="Screenplay: .fountain, .fdx, .html, .txt or .pdf.")],
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write the scene table: .parquet, .csv, .json or .jsonl.")] = None,
+    target_runtime: Annotated[float | None, typer.Option(
+        "--target-runtime", help="Scale scene durations so the film runs this many minutes.")] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite/--no-overwrite",
+                                            help="Replace an existing output file.")] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print the summary table.")] = False,
+    input_format: FormatOption = None,
+    max_mb: MaxMbOption = None,
+) -> None:
+    """Split a screenplay into scenes and print (or write) the scene table."""
+    from rich.console import Console
+
+    from scenescore.io import scenes_to_frame, write_table
+    from scenescore.segment import segment_screenplay
+
+    options = SegmentOptions(
+        target_runtime_s=target_runtime * 60 if target_runtime else _DEFAULT_SEGMENT.target_runtime_s)
+    screenplay = segment_screenplay(file, ingest=_ingest_options(input_format, max_mb), options=options)
+    err = Console(stderr=True)
+    for warning in screenplay.warnings:
+        err.print(f"[yellow]warning:[/] {warning}")
+    if output is not None:
+        write_table(scenes_to_frame(screenplay.scenes), output, overwrite=overwrite)
+    if not quiet:
+        _print_scene_table(screenplay, Console())
+    if output is not None:
+        err.print(f"wrote {len(screenplay.scenes)} scenes to {output}")
+
+
+def _print_scene_table(screenplay, console) -> None:  # noqa: ANN001 - rich types imported lazily
+    from rich.table import Table
+
+    total = sum(s.est_seconds for s in screenplay.scenes)
+    eighths = sum(s.eighths for s in screenplay.scenes)
+    title = (f"{screenplay.title or Path(screenplay.source).name}: {len(screenplay.scenes)} scenes, "
+             f"{eighths // 8} {eighths % 8}/8 pages, ~{total / 60:.1f} min ({screenplay.format})")
+    table = Table(title=title, header_style="bold")
+    for column, justify in (("#", "right"), ("no.", "right"), ("heading", "left"), ("timeline", "left"),
+                            ("characters", "left"), ("8ths", "right"), ("est.", "right"),
+                            ("lines", "right")):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for s in screenplay.scenes:
+        timeline = str(s.timeline)
+        style = {"present": "", "flashback": "magenta", "dream": "cyan", "flashforward": "blue",
+                 "montage": "green", "intercut": "yellow"}.get(timeline, "")
+        table.add_row(
+            str(s.scene_id), s.number or "", s.heading[:48],
+            f"[{style}]{timeline}[/]" if style else timeline,
+            ", ".join(s.characters)[:40], f"{s.eighths // 8} {s.eighths % 8}/8" if s.eighths >= 8 else f"{s.eighths}/8",
+            f"{s.est_seconds:.0f}s", f"{s.start_line}-{s.end_line}",
+        )
+    console.print(table)
+
+
+def main() -> None:
+    """Console entry point: run the app and turn library errors into one line and exit 1."""
+    try:
+        app(standalone_mode=False)
+    except ScenescoreError as exc:
+        if _STATE["debug"]:
+            raise
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(1)
+    except Exception as exc:  # click usage errors and anything unexpected
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if _STATE["debug"]:
+            raise
+        typer.echo(f"error: unexpected {type(exc).__name__}: {exc} (rerun with --debug for details)",
+                   err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,166 @@
+"""Fountain 1.1 (https://fountain.io/syntax): every line of the file gets its type.
+
+Fountain's own marks decide where they exist (forced ``.`` heading, ``@`` character, ``>``
+transition, ``!`` action, ``~`` lyrics, ``^`` dual dialogue); otherwise the spec's rules do
+(uppercase line before dialogue is a character, ``INT.``/``EXT.`` after a blank line is a
+heading, uppercase ``...TO:`` between blanks is a transition). Lines that are Fountain markup
+rather than script (notes, boneyard, sections, synopses, page breaks) read as ``other``; the
+title page reads as ``metadata``; centred text and emphasis stay what they mark up.
+"""
+
+from __future__ import annotations
+
+import re
+
+from scenescore.ingest.decode import decode_text, split_lines
+from scenescore.records import Document, ElementType, SourceFormat
+
+T = ElementType
+
+_TITLE_KEY = re.compile(r"^([A-Za-z][A-Za-z ]*?)\s*:(.*)$")
+_HEADING = re.compile(r"^(int|ext|est|int\.?/ext|ext\.?/int|i/e|e/i)[.\s]", re.I)
+_FORCED_HEADING = re.compile(r"^\.(?=[^.\s])")
+_SCENE_NUMBER = re.compile(r"\s*#([\w.\-]+)#\s*$")
+_TRANSITION = re.compile(r"^[^a-z]*TO:$")
+_TRANSITION_WORDS = re.compile(r"^(FADE (IN|OUT)|FADE TO BLACK|CUT TO BLACK|THE END)\b.*[.:]?$")
+_PAGE_BREAK = re.compile(r"^\s*={3,}\s*$")
+_CENTERED = re.compile(r"^\s*>.*<\s*$")
+_NOTE_ONLY = re.compile(r"^\s*\[\[.*\]\]\s*$")
+_EXTENSION = re.compile(r"\s*\([^)]*\)")
+
+
+def _strip_notes_and_boneyard(line: str, state: dict[str, bool]) -> str:
+    """Remove ``/* */`` and ``[[ ]]`` spans (which may cross lines) from one line."""
+    out = []
+    i = 0
+    n = len(line)
+    while i < n:
+        if state["boneyard"]:
+            end = line.find("*/", i)
+            if end < 0:
+                return "".join(out)
+            state["boneyard"] = False
+            i = end + 2
+            continue
+        if state["note"]:
+            end = line.find("]]", i)
+            if end < 0:
+                return "".join(out)
+            state["note"] = False
+            i = end + 2
+            continue
+        b = line.find("/*", i)
+        k = line.find("[[", i)
+        cut = min(x for x in (b, k, n) if x >= 0)
+        out.append(line[i:cut])
+        if cut == n:
+            break
+        if cut == b:
+            state["boneyard"] = True
+        else:
+            state["note"] = True
+        i = cut + 2
+    return "".join(out)
+
+
+def is_character_cue(text: str) -> bool:
+    """Uppercase (extensions may be any case), with a letter, not ending like a sentence."""
+    if text.startswith("@"):
+        return len(text) > 1
+    core = text.rstrip()
+    if core.endswith("^"):
+        core = core[:-1].rstrip()
+    name = _EXTENSION.sub("", core).strip()
+    if not name or not any(ch.isalpha() for ch in name):
+        return False
+    if name != name.upper():
+        return False
+    return not core.endswith(("TO:", ":"))
+
+
+def read_fountain(data: bytes, source: str) -> Document:
+    text, _encoding = decode_text(data, source)
+    lines = split_lines(text)
+    return Document(source=source, format=SourceFormat.FOUNTAIN, lines=tuple(lines),
+                    hints=tuple(type_fountain_lines(lines)))
+
+
+def type_fountain_lines(lines: list[str] | tuple[str, ...]) -> list[ElementType]:
+    n = len(lines)
+    types: list[ElementType | None] = [None] * n
+    # Pass 1: markup that hides text (boneyard, notes), so later rules see the script only.
+    state = {"boneyard": False, "note": False}
+    visible: list[str] = []
+    for i, line in enumerate(lines):
+        was_hidden = state["boneyard"] or state["note"]
+        clean = _strip_notes_and_boneyard(line, state) if ("/*" in line or "[[" in line or was_hidden) else line
+        if line.strip() and not clean.strip():
+            types[i] = T.OTHER
+            clean = ""
+        visible.append(clean)
+
+    i = 0
+    # Title page: starts at the first line with "Key:"; ends at the first blank line.
+    if n and _TITLE_KEY.match(visible[0].strip()) and not _HEADING.match(visible[0]):
+        while i < n and visible[i].strip():
+            types[i] = T.METADATA
+            i += 1
+
+    def blank(j: int) -> bool:
+        return j < 0 or j >= n or (not visible[j].strip() and types[j] is not T.OTHER)
+
+    def prev_blank(j: int) -> bool:
+        k = j - 1
+        while k >= 0 and types[k] is T.OTHER and lines[k].strip():
+            k -= 1  # a note line between blank and element does not count
+        return k < 0 or not visible[k].strip() or types[k] is T.METADATA
+
+    in_dialogue = False
+    in_paren = False
+    while i < n:
+        if types[i] is T.OTHER:
+            i += 1
+            continue
+        raw = visible[i]
+        s = raw.strip()
+        if not s:
+            if raw.startswith("  ") and in_dialogue and i + 1 < n and visible[i + 1].strip():
+                types[i] = T.DIALOGUE  # the spec's two-space line keeps a dialogue block open
+            else:
+                types[i] = T.BLANK
+                in_dialogue = in_paren = False
+            i += 1
+            continue
+        if in_dialogue:
+            if in_paren or (s.startswith("(") and not s.startswith("((")):
+                types[i] = T.PARENTHETICAL
+                in_paren = not s.endswith(")")
+            elif s.startswith("~"):
+                types[i] = T.DIALOGUE
+            else:
+                types[i] = T.DIALOGUE
+            i += 1
+            continue
+        if _PAGE_BREAK.match(s) or s.startswith("#") or (s.startswith("=") and not s.startswith("==")):
+            types[i] = T.OTHER
+        elif s.startswith("!"):
+            types[i] = T.ACTION
+        elif _CENTERED.match(s):
+            types[i] = T.ACTION
+        elif _FORCED_HEADING.match(s) and prev_blank(i):
+            types[i] = T.SCENE_HEADING
+        elif s.startswith(">"):
+            types[i] = T.TRANSITION
+        elif s.startswith("~"):
+            types[i] = T.DIALOGUE
+        elif _HEADING.match(s) and prev_blank(i):
+            types[i] = T.SCENE_HEADING
+        elif (_TRANSITION.match(s) or _TRANSITION_WORDS.match(s)) and prev_blank(i) and blank(i + 1):
+            types[i] = T.TRANSITION
+        elif (s.startswith("@") or is_character_cue(s)) and prev_blank(i) and not blank(i + 1):
+            types[i] = T.CHARACTER
+            in_dialogue = True
+        else:
+            types[i] = T.ACTION
+        i += 1
+    return [t if t is not None else T.BLANK for t in types]

@@ -1,0 +1,39 @@
+"""Options for every stage, with their defaults in one place.
+
+CLI flags and config files refer to these dataclasses instead of re-typing numbers;
+derive variants with ``dataclasses.replace``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOptions:
+    #: Refuse inputs larger than this many bytes (a screenplay PDF is rarely over 5 MB).
+    max_bytes: int = 50 * 1024 * 1024
+    #: Force a reader (``fountain``, ``fdx``, ``html``, ``text``, ``pdf``) instead of detecting it.
+    format: str | None = None
+    #: Columns per tab when expanding tabs in plain text.
+    tab_size: int = 8
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentOptions:
+    #: Lines on a screenplay page (Courier 12 pt, US letter), for page eighths.
+    lines_per_page: int = 55
+    #: Screen seconds of one page, the industry's "a page a minute".
+    seconds_per_page: float = 60.0
+    #: Dialogue speaking rate in words per minute.
+    dialogue_wpm: float = 150.0
+    #: Screen seconds per laid-out line of action.
+    seconds_per_action_line: float = 1.3
+    #: Seconds a scene takes just by existing (establishing, cut).
+    seconds_per_scene: float = 2.0
+    #: Weight of page time in the blend with the dialogue/action estimate (0..1).
+    page_weight: float = 0.5
+    #: When set, scale every scene's estimate so the film runs this many seconds.
+    target_runtime_s: float | None = None
+    #: Lines per scene for the fallback when a script has no scene headings.
+    fallback_scene_lines: int = 55

@@ -1,0 +1,136 @@
+"""Records passed between stages. Columns here are the contract users and later stages rely on."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class ElementType(StrEnum):
+    """The type of one line of the normalized screenplay text."""
+
+    SCENE_HEADING = "scene_heading"
+    ACTION = "action"
+    CHARACTER = "character"
+    DIALOGUE = "dialogue"
+    PARENTHETICAL = "parenthetical"
+    TRANSITION = "transition"
+    SHOT = "shot"
+    METADATA = "metadata"
+    OTHER = "other"
+    BLANK = "blank"
+
+
+class Timeline(StrEnum):
+    PRESENT = "present"
+    FLASHBACK = "flashback"
+    FLASHFORWARD = "flashforward"
+    DREAM = "dream"
+    MONTAGE = "montage"
+    INTERCUT = "intercut"
+
+
+class SourceFormat(StrEnum):
+    FOUNTAIN = "fountain"
+    FDX = "fdx"
+    HTML = "html"
+    TEXT = "text"
+    PDF = "pdf"
+
+
+@dataclass(frozen=True, slots=True)
+class Element:
+    """One typed line: ``line`` is 1-based in the normalized text."""
+
+    line: int
+    type: ElementType
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"line": self.line, "type": str(self.type), "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """What a reader returns: the normalized text, line for line, and what the format told us.
+
+    ``hints`` holds a type per line when the format marks it (Fountain, Final Draft) or
+    ``None`` when only the layout can tell. ``indents`` holds the recovered indentation
+    (columns) per line when the source had one (plain text, HTML, PDF); ``bold`` marks lines
+    an HTML page set in ``<b>``; ``numbers`` maps a line to the scene number a format keeps
+    outside the text (Final Draft's ``Number`` attribute).
+    """
+
+    source: str
+    format: SourceFormat
+    lines: tuple[str, ...]
+    hints: tuple[ElementType | None, ...] | None = None
+    indents: tuple[int, ...] | None = None
+    bold: tuple[bool, ...] | None = None
+    numbers: dict[int, str] | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DialogueLine:
+    speaker: str
+    parenthetical: str
+    text: str
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Scene:
+    """One row of the scene table."""
+
+    scene_id: int
+    number: str | None
+    heading: str
+    int_ext: str | None
+    location: str | None
+    time_of_day: str | None
+    timeline: Timeline
+    characters: tuple[str, ...]
+    dialogue: tuple[DialogueLine, ...]
+    action: str
+    text: str
+    word_count: int
+    eighths: int
+    est_seconds: float
+    start_line: int
+    end_line: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "scene_id": self.scene_id,
+            "number": self.number,
+            "heading": self.heading,
+            "int_ext": self.int_ext,
+            "location": self.location,
+            "time_of_day": self.time_of_day,
+            "timeline": str(self.timeline),
+            "characters": list(self.characters),
+            "dialogue": [d.to_dict() for d in self.dialogue],
+            "action": self.action,
+            "text": self.text,
+            "word_count": self.word_count,
+            "eighths": self.eighths,
+            "est_seconds": self.est_seconds,
+            "start_line": self.start_line,
+            "end_line": self.end_line,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Screenplay:
+    """A parsed screenplay: typed lines, scenes and what went less than perfectly."""
+
+    source: str
+    format: SourceFormat
+    elements: tuple[Element, ...]
+    scenes: tuple[Scene, ...]
+    title: str | None = None
+    warnings: tuple[str, ...] = field(default_factory=tuple)

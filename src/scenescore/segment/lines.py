@@ -1,0 +1,350 @@
+"""Line typing: every line of the normalized text gets one :class:`ElementType`.
+
+Formats that mark their elements (Final Draft, Fountain) give the type directly. Printed
+layouts (plain text, IMSDB HTML, PDF) are typed by rules over text and indentation:
+
+1. page furniture first (page numbers, ``(CONTINUED)``, ``(MORE)``, revision marks, lone
+   scene numbers) → ``other``; it never breaks a dialogue block that spans a page;
+2. a title page before the first heading or transition, recognised by what title pages say
+   (``written by``, draft dates, contacts) → ``metadata``;
+3. blocks of consecutive lines are read with a small state machine: a heading or transition
+   stands alone; an uppercase name line followed at once by text opens a dialogue block in
+   which ``(...)`` lines are parentheticals; everything else is action, except standalone
+   camera directions (``CLOSE ON``, ``ANGLE ON``, ``INSERT``, ``... POV``), which are shots.
+
+Indentation is used when the layout has it (columns are measured relative to the action
+margin); when all indentation was lost the same rules run on text alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from scenescore.records import Document, Element, ElementType, SourceFormat
+from scenescore.segment import patterns as P
+
+T = ElementType
+_WORD = re.compile(r"[A-Za-z]")
+_SENTENCE_END = re.compile(r"[.!?,;]$")
+_NOT_NAMES = frozenset({
+    "THE END", "END", "CONTINUED", "MORE", "SUPER", "TITLE", "TITLES", "INSERT", "MONTAGE",
+    "SILENCE", "LATER", "INTERCUT", "BLACK", "BLACKNESS", "DARKNESS", "FLASHBACK", "END FLASHBACK",
+    "BACK TO PRESENT", "DREAM SEQUENCE", "END DREAM", "END MONTAGE", "SERIES OF SHOTS",
+    "END OF FLASHBACK", "PRESENT DAY", "MAIN TITLES", "OPENING CREDITS", "END CREDITS",
+    "FADE IN", "FADE OUT", "THE NEXT MORNING", "MOMENTS LATER", "CREDITS", "NOTE", "BEAT",
+})
+
+
+@dataclass(slots=True)
+class _Line:
+    raw: str
+    text: str  # stripped, revision marks and scene numbers removed
+    indent: int
+    upper: bool  # has letters and no lowercase letters
+
+
+def clean_line(raw: str) -> tuple[str, int]:
+    """Strip a line for typing: whitespace, revision asterisks; return (text, indent)."""
+    s = raw.rstrip()
+    if s.endswith("*"):
+        s = P.REVISION_MARK.sub("", s).rstrip()
+    indent = len(s) - len(s.lstrip())
+    s = s.lstrip()
+    if s.startswith("*"):
+        m = P.LEADING_REVISION_MARK.match(s)
+        if m:
+            indent += m.end()
+            s = s[m.end():]
+    return s, indent
+
+
+def _is_upper(text: str) -> bool:
+    has_alpha = False
+    for ch in text:
+        if ch.isalpha():
+            has_alpha = True
+            if ch.islower():
+                return False
+    return has_alpha
+
+
+def strip_scene_numbers(text: str) -> tuple[str, str | None]:
+    """Remove printed scene numbers on either side of a heading; return (heading, number)."""
+    number = None
+    m = P.LEADING_NUMBER.match(text)
+    if m and P.HEADING_PREFIX.match(text[m.end():].lstrip()):
+        number = m.group(1)
+        text = text[m.end():].lstrip()
+    m = P.TRAILING_NUMBER.search(text)
+    if m and (number is None or m.group(1) == number or len(text) - m.start() < 12):
+        number = number or m.group(1)
+        text = text[:m.start()].rstrip()
+    return text, number
+
+
+def is_heading(text: str) -> bool:
+    if not text:
+        return False
+    head, _number = strip_scene_numbers(text) if text[0].isdigit() or text[-1].isdigit() else (text, None)
+    if P.HEADING_PREFIX.match(head):
+        return _is_upper(head) or bool(P.HEADING_MIXED.match(head))
+    return bool(P.HEADING_MIXED.match(head))
+
+
+def is_transition(text: str) -> bool:
+    if not _is_upper(text) or len(text) > 40:
+        return False
+    return bool(P.TRANSITION_TO.match(text) or P.TRANSITION_WORDS.match(text))
+
+
+def is_shot(text: str) -> bool:
+    if not _is_upper(text) or len(text) > 60:
+        return False
+    return bool(P.SHOT.match(text) or P.POV_SUFFIX.search(text))
+
+
+def cue_name(text: str) -> str:
+    """The speaker a cue names: extensions, CONT'D and dual-dialogue marks removed."""
+    name = P.PARENTHESES.sub("", text).replace("^", "")
+    name = P.CONTD.sub("", name)
+    return re.sub(r"\s+", " ", name).strip(" .:-*")
+
+
+def is_cue_text(text: str) -> bool:
+    """Could this line name a speaker? Uppercase name, short, not a sentence or a slug."""
+    if not text or len(text) > 50 or text.startswith(("(", "[", "-", "—", "\"", "'")):
+        return False
+    core = text.rstrip(" ^")
+    name = P.PARENTHESES.sub("", core).strip()
+    if "(" in name or ")" in name:
+        return False
+    if not name or not _is_upper(name) or not _WORD.search(name) and not any(c.isalpha() for c in name):
+        return False
+    if _SENTENCE_END.search(name) and not re.search(r"\b(?:MR|MRS|MS|DR|ST|JR|SR|LT|SGT|CPT|CAPT|COL|GEN|REV|PROF)\.$", name):
+        return False
+    if name.endswith(":") or " - " in name or name in _NOT_NAMES or cue_name(name) in _NOT_NAMES:
+        return False
+    if len(name.split()) > 5:
+        return False
+    return not name.replace(" ", "").isdigit()
+
+
+def type_document(doc: Document) -> list[Element]:
+    """Type every line of a document."""
+    if doc.hints is not None:
+        types = _refine_hinted(doc)
+    else:
+        types = type_layout_lines(doc.lines, doc.indents)
+    return [Element(i + 1, t, line) for i, (t, line) in enumerate(zip(types, doc.lines, strict=True))]
+
+
+def _refine_hinted(doc: Document) -> list[ElementType]:
+    """Use a format's own types; Fountain has no shot type, so find camera directions there."""
+    assert doc.hints is not None
+    types = [h if h is not None else T.ACTION for h in doc.hints]
+    if doc.format is SourceFormat.FOUNTAIN:
+        lines = doc.lines
+        for i, t in enumerate(types):
+            if t is T.ACTION:
+                s = lines[i].strip()
+                if (is_shot(s) and (i == 0 or not lines[i - 1].strip())
+                        and (i + 1 >= len(lines) or not lines[i + 1].strip())):
+                    types[i] = T.SHOT
+    return types
+
+
+def _prepare(lines: Sequence[str], indents: Sequence[int] | None) -> list[_Line]:
+    out = []
+    for raw in lines:
+        text, indent = clean_line(raw)
+        out.append(_Line(raw, text, indent, _is_upper(text)))
+    return out
+
+
+def _furniture(line: _Line, prev_blank: bool, next_blank: bool) -> bool:
+    """Page numbers, CONTINUED, MORE, lone scene numbers, revision headers."""
+    s = line.text
+    if not s:
+        return False
+    if len(s) <= 30 and (P.PAGE_FURNITURE.match(s) or P.PAGE_NUMBER.match(s)):
+        return True
+    if P.ONLY_MARKS.match(s):
+        return True
+    if "CONTINUED" in s.upper():
+        # "12   CONTINUED:   12", "CONTINUED: (2)", "(CONTINUED)   *"
+        bare = P.LEADING_NUMBER.sub("", s).strip()
+        bare = P.TRAILING_NUMBER.sub("", bare).strip()
+        if P.PAGE_FURNITURE.match(bare):
+            return True
+    if P.PAGE_HEADER.match(s) and prev_blank:
+        return True
+    return False
+
+
+def _layout(lines: list[_Line]) -> tuple[bool, int]:
+    """Is the layout indented, and where is the action margin?"""
+    counts = Counter(ln.indent for ln in lines if ln.text and len(ln.text) > 40)
+    if not counts:
+        counts = Counter(ln.indent for ln in lines if ln.text)
+    if not counts:
+        return False, 0
+    total = sum(counts.values())
+    # The action margin: the leftmost indent that holds a fair share of the long lines.
+    margin = min(i for i, c in counts.items() if c >= max(2, 0.05 * total)) if total >= 10 else min(counts)
+    body = [ln.indent for ln in lines if ln.text]
+    deeper = sum(1 for i in body if i >= margin + 6)
+    return deeper >= max(3, 0.08 * len(body)), margin
+
+
+def type_layout_lines(lines: Sequence[str], indents: Sequence[int] | None = None) -> list[ElementType]:
+    """Type the lines of a printed screenplay (plain text, HTML ``<pre>``, PDF text)."""
+    info = _prepare(lines, indents)
+    n = len(info)
+    types: list[ElementType | None] = [None] * n
+    for i, ln in enumerate(info):
+        if not ln.text:
+            types[i] = T.BLANK
+    for i, ln in enumerate(info):
+        if types[i] is None:
+            prev_blank = i == 0 or types[i - 1] is T.BLANK
+            next_blank = i + 1 >= n or not info[i + 1].text
+            if _furniture(ln, prev_blank, next_blank):
+                types[i] = T.OTHER
+    indented, margin = _layout(info)
+
+    def rel(i: int) -> int:
+        return info[i].indent - margin
+
+    def next_content(i: int) -> int | None:
+        """Index of the next line in the same block, skipping furniture; None at a blank."""
+        j = i + 1
+        while j < n:
+            t = types[j]
+            if t is T.BLANK:
+                # A page break inside a dialogue block shows as furniture then blank lines.
+                return None
+            if t is not T.OTHER:
+                return j
+            j += 1
+        return None
+
+    _title_page(info, types)
+
+    known_names: set[str] = set()
+    state = "none"  # none | action | dialogue | paren
+    cue_rel = 0
+    for i in range(n):
+        t = types[i]
+        if t is T.BLANK:
+            # Furniture between two parts of a dialogue block keeps the block open.
+            if state in ("dialogue", "paren") and _page_break_continues(info, types, i):
+                continue
+            state = "none"
+            continue
+        if t is not None:
+            continue
+        ln = info[i]
+        s = ln.text
+        r = rel(i)
+        if is_heading(s) and (not indented or r <= 12 or not s[:1].isdigit() or True):
+            if not (state in ("dialogue", "paren") and indented and r >= 8 and not P.HEADING_PREFIX.match(s)):
+                types[i] = T.SCENE_HEADING
+                state = "none"
+                continue
+        if ln.upper and is_transition(s) and (not indented or r >= 20 or state != "dialogue"):
+            if state not in ("dialogue", "paren") or (indented and r >= 30):
+                types[i] = T.TRANSITION
+                state = "none"
+                continue
+        if indented and ln.upper and r >= 35 and s.endswith((":", ".")) and len(s) < 40 \
+                and next_content(i) is None and state not in ("dialogue", "paren"):
+            types[i] = T.TRANSITION  # right-aligned uppercase: BACK TO PRESENT., INTERCUT WITH:
+            state = "none"
+            continue
+        if state in ("dialogue", "paren"):
+            if indented and r <= 2 and not s.startswith("("):
+                state = "none"  # the block went back to the action margin
+            elif state == "paren" or s.startswith("("):
+                types[i] = T.PARENTHETICAL
+                state = "dialogue" if s.rstrip().endswith(")") else "paren"
+                continue
+            elif (ln.upper and is_cue_text(s) and next_content(i) is not None
+                  and (cue_name(s) in known_names or (indented and r >= cue_rel - 2 and r > 12)
+                       or "(" in s)):
+                types[i] = T.CHARACTER
+                state = "dialogue"
+                continue
+            else:
+                types[i] = T.DIALOGUE
+                continue
+        nxt = next_content(i)
+        if ln.upper and nxt is not None and is_cue_text(s):
+            nr = rel(nxt)
+            if indented:
+                ok = (r >= 8 and nr >= 4) or (r > nr + 4 and nr >= 2) or (r >= 8 and info[nxt].text.startswith("("))
+            else:
+                ok = state == "none" or cue_name(s) in known_names
+            if ok and not is_heading(info[nxt].text) and not is_transition(info[nxt].text):
+                types[i] = T.CHARACTER
+                known_names.add(cue_name(s))
+                cue_rel = r
+                state = "dialogue"
+                continue
+        if ln.upper and is_shot(s) and state == "none":
+            types[i] = T.SHOT
+            state = "none" if nxt is None else "action"
+            continue
+        if ln.upper and state == "none" and nxt is None and indented and r >= 20 and is_cue_text(s):
+            # A cue whose dialogue was lost, or a centred title: read as action.
+            types[i] = T.ACTION
+            continue
+        types[i] = T.ACTION
+        state = "action"
+    return [t if t is not None else T.ACTION for t in types]
+
+
+def _page_break_continues(info: list[_Line], types: list[ElementType | None], i: int) -> bool:
+    """A blank inside a page break: furniture before or after it, then dialogue resumes."""
+    n = len(info)
+    j = i
+    saw_furniture = False
+    while j < n and (types[j] is T.BLANK or types[j] is T.OTHER):
+        saw_furniture = saw_furniture or types[j] is T.OTHER
+        j += 1
+    k = i - 1
+    while k >= 0 and (types[k] is T.BLANK or types[k] is T.OTHER):
+        saw_furniture = saw_furniture or (types[k] is T.OTHER and "MORE" in info[k].text.upper())
+        k -= 1
+    if not saw_furniture or j >= n:
+        return False
+    # The block continues only if a (MORE) announced it or the next text is a CONT'D cue.
+    return any("MORE" in info[x].text.upper() for x in range(k + 1, j) if types[x] is T.OTHER)
+
+
+def _title_page(info: list[_Line], types: list[ElementType | None]) -> None:
+    """Lines before the first heading/transition that read like a title page are metadata."""
+    n = len(info)
+    end = None
+    for i in range(n):
+        if types[i] is not None:
+            continue
+        s = info[i].text
+        if is_heading(s) or (info[i].upper and is_transition(s)):
+            end = i
+            break
+        if i > 400:
+            return
+    if end is None or end == 0:
+        return
+    region = [i for i in range(end) if types[i] is None]
+    if not region:
+        return
+    signals = sum(1 for i in region if P.TITLE_PAGE_SIGNAL.search(info[i].text))
+    sentences = sum(1 for i in region if len(info[i].text) > 60 and not info[i].upper)
+    if signals == 0 or sentences > max(3, len(region) // 3):
+        return
+    for i in region:
+        types[i] = T.METADATA

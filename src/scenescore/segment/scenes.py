@@ -1,0 +1,411 @@
+"""Scenes from typed lines: headings split the script, markers set the timeline, and each
+scene gets its characters, structured dialogue, page eighths and an estimated screen time.
+
+Timeline rules (documented in docs/architecture.md):
+
+* a heading that names it (``(FLASHBACK)``, ``- DREAM``, ``FLASHBACK - INT. ...``) marks that
+  scene only;
+* a marker line opens a layer that lasts across scenes until it is closed: ``FLASHBACK:``,
+  ``BEGIN FLASHBACK``, ``SUPER: "Twenty years earlier"`` open a flashback that ``END
+  FLASHBACK``, ``BACK TO PRESENT`` or ``SUPER: "Present day"`` close; ``DREAM SEQUENCE`` …
+  ``END DREAM``; ``FLASH FORWARD`` … ``END FLASH FORWARD``; ``MONTAGE``/``SERIES OF SHOTS``
+  … ``END MONTAGE``; ``INTERCUT`` marks the scene that says it and the scene it cuts with
+  (the one before) until the next heading;
+* the outer layer wins when layers nest (a montage inside a flashback is a flashback).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from scenescore.options import SegmentOptions
+from scenescore.records import DialogueLine, Element, ElementType, Scene, Timeline
+from scenescore.segment import patterns as P
+from scenescore.segment.lines import clean_line, cue_name, strip_scene_numbers
+
+T = ElementType
+
+_IE = re.compile(
+    r"^(?:(?:FLASHBACK|FLASH\s?BACK|FLASH-?\s?FORWARD|DREAM|NIGHTMARE|INTERCUT|MONTAGE)\s*[-:–—]?\s*)?"
+    r"(INT\.?\s*/\s*EXT|EXT\.?\s*/\s*INT|INT\.?\s*-\s*EXT|I\s*/\s*E|E\s*/\s*I|INTERIOR|EXTERIOR|INT|EXT|EST)"
+    r"\.?\s*[-–—:]?\s*", re.I)
+_TIMES = (
+    "MOMENTS LATER", "MINUTES LATER", "HOURS LATER", "A MOMENT LATER", "CONTINUOUS", "LATER",
+    "DAY", "NIGHT", "MORNING", "EVENING", "AFTERNOON", "DUSK", "DAWN", "SUNSET", "SUNRISE",
+    "SAME TIME", "SAME", "MIDNIGHT", "NOON", "MAGIC HOUR", "PRE-DAWN", "EARLY MORNING",
+    "LATE NIGHT", "NIGHTFALL", "TWILIGHT", "FIRST LIGHT", "THE NEXT DAY", "NEXT DAY",
+    "NEXT MORNING", "CONTINUING",
+)
+_TIME_RE = re.compile(r"\b(" + "|".join(sorted((re.escape(t) for t in _TIMES), key=len, reverse=True)) + r")\b")
+_HEADING_TIMELINE = (
+    (re.compile(r"\bFLASH[\s-]?FORWARD\b", re.I), Timeline.FLASHFORWARD),
+    (re.compile(r"\bFLASH[\s-]?BACK\b", re.I), Timeline.FLASHBACK),
+    (re.compile(r"\b(?:DREAM|NIGHTMARE|FANTASY|HALLUCINATION)\b", re.I), Timeline.DREAM),
+    (re.compile(r"\bMONTAGE\b|\bSERIES OF SHOTS\b", re.I), Timeline.MONTAGE),
+    (re.compile(r"\bINTERCUT\b", re.I), Timeline.INTERCUT),
+)
+_OPEN = (
+    (re.compile(r"^(?:BEGIN\s+|START\s+(?:OF\s+)?)?FLASH[\s-]?FORWARD\b(?!\s*ENDS)", re.I), Timeline.FLASHFORWARD),
+    (re.compile(r"^(?:BEGIN\s+|START\s+(?:OF\s+)?)?(?:FLASH[\s-]?BACK|BACK\s+IN\s+TIME)\b(?!\s*ENDS)", re.I), Timeline.FLASHBACK),
+    (re.compile(r"^(?:BEGIN\s+|START\s+(?:OF\s+)?)?(?:DREAM(?:\s+SEQUENCE)?|NIGHTMARE|FANTASY\s+SEQUENCE)\b(?!\s*ENDS)", re.I),
+     Timeline.DREAM),
+    (re.compile(r"^(?:BEGIN\s+|START\s+(?:OF\s+)?)?(?:[A-Z'’ ]+\s+)?(?:MONTAGE|SERIES\s+OF\s+SHOTS)\b(?!\s*ENDS)", re.I),
+     Timeline.MONTAGE),
+)
+_CLOSE = (
+    (re.compile(r"^(?:END\s+(?:OF\s+)?FLASH[\s-]?FORWARD|FLASH[\s-]?FORWARD\s+ENDS)\b", re.I), Timeline.FLASHFORWARD),
+    (re.compile(r"^(?:END\s+(?:OF\s+)?FLASH[\s-]?BACKS?|FLASH[\s-]?BACK\s+ENDS|BACK\s+TO\s+(?:THE\s+)?PRESENT|"
+                r"RETURN\s+TO\s+(?:THE\s+)?PRESENT|PRESENT\s+DAY)\b", re.I), Timeline.FLASHBACK),
+    (re.compile(r"^(?:END\s+(?:OF\s+)?(?:DREAM|NIGHTMARE|FANTASY)|DREAM\s+ENDS|BACK\s+TO\s+REALITY)\b", re.I),
+     Timeline.DREAM),
+    (re.compile(r"^(?:END\s+(?:OF\s+)?(?:THE\s+)?(?:MONTAGE|SERIES\s+OF\s+SHOTS)|MONTAGE\s+ENDS)\b", re.I),
+     Timeline.MONTAGE),
+)
+_INTERCUT = re.compile(r"^(?:INTERCUT|INTER-CUT|INTERCUTTING)\b", re.I)
+_END_INTERCUT = re.compile(r"^END\s+(?:OF\s+)?INTERCUT\b", re.I)
+_SUPER = re.compile(r"^(?:SUPER(?:IMPOSE)?|TITLE(?: CARD)?|CHYRON|CAPTION|ON SCREEN)\s*:?\s*(.*)$", re.I)
+_PAST = re.compile(r"\b(?:years?|months?|weeks?|days?|decades?)\s+(?:earlier|before|ago)\b|\bearlier\b", re.I)
+_PRESENT = re.compile(r"\b(?:present\s+day|the\s+present|today|now)\b", re.I)
+_FUTURE = re.compile(r"\b(?:years?|months?|decades?)\s+(?:from\s+now|later|hence)\b", re.I)
+_WORDS = re.compile(r"[A-Za-z0-9’']+")
+# Priority when layers nest: the outermost layer names the scene, and these outrank "present".
+_LAYER_RANK = {Timeline.FLASHBACK: 5, Timeline.DREAM: 5, Timeline.FLASHFORWARD: 5,
+               Timeline.INTERCUT: 3, Timeline.MONTAGE: 2, Timeline.PRESENT: 0}
+# Characters per laid-out line for each element, Courier 12 at standard margins.
+_WRAP = {T.ACTION: 61, T.SCENE_HEADING: 61, T.SHOT: 61, T.DIALOGUE: 35, T.PARENTHETICAL: 25,
+         T.CHARACTER: 38, T.TRANSITION: 20}
+
+
+@dataclass(slots=True)
+class _Span:
+    start: int  # index into elements
+    end: int  # exclusive
+    heading_index: int | None
+
+
+@dataclass(slots=True)
+class _Timeline:
+    """The open timeline layers while reading a script front to back."""
+
+    stack: list[Timeline] = field(default_factory=list)
+
+    def current(self) -> Timeline:
+        if not self.stack:
+            return Timeline.PRESENT
+        return max(self.stack, key=lambda t: (_LAYER_RANK[t], -self.stack.index(t)))
+
+    def open(self, layer: Timeline) -> None:
+        if layer not in self.stack:
+            self.stack.append(layer)
+
+    def close(self, layer: Timeline) -> None:
+        if layer in self.stack:
+            # Closing an outer layer closes what was opened inside it.
+            del self.stack[self.stack.index(layer):]
+
+
+def parse_heading(heading: str) -> tuple[str, str | None, str | None, str | None, str | None]:
+    """Split a heading into (heading, number, int_ext, location, time_of_day)."""
+    text, number = strip_scene_numbers(heading.strip())
+    fountain_number = re.search(r"\s*#([\w.\-]+)#\s*$", text)
+    if fountain_number:
+        number = number or fountain_number.group(1)
+        text = text[:fountain_number.start()].rstrip()
+    if text.startswith(".") and not text.startswith(".."):
+        text = text[1:]
+    int_ext = location = time_of_day = None
+    m = _IE.match(text)
+    rest = text
+    if m:
+        token = re.sub(r"[\s.]", "", m.group(1).upper())
+        if token in ("INT/EXT", "EXT/INT", "INT-EXT", "I/E", "E/I"):
+            int_ext = "INT/EXT"
+        elif token in ("INT", "INTERIOR"):
+            int_ext = "INT"
+        elif token in ("EXT", "EXTERIOR"):
+            int_ext = "EXT"
+        else:
+            int_ext = "EXT"  # EST(ABLISHING) shots are exteriors
+        rest = text[m.end():]
+    parts = [p.strip() for p in re.split(r"\s+[-–—]+\s+|\s+--\s*|\s*--\s+", rest) if p.strip()]
+    if parts:
+        time_index = None
+        for k in range(len(parts) - 1, 0, -1):
+            if _TIME_RE.search(parts[k].upper()):
+                time_index = k
+                break
+        if time_index is not None:
+            time_of_day = " - ".join(parts[time_index:])
+            time_of_day = re.sub(r"[()]", "", time_of_day).strip() or None
+            location = " - ".join(parts[:time_index]) or None
+        else:
+            location = " - ".join(parts)
+    if location:
+        location = re.sub(r"\s*\((?:FLASH[\s-]?BACK|FLASH[\s-]?FORWARD|DREAM|NIGHTMARE|MONTAGE|INTERCUT)[^)]*\)\s*",
+                          " ", location, flags=re.I).strip(" .-") or None
+    return text.strip(), number, int_ext, location, time_of_day
+
+
+def _layout_lines(kind: ElementType, text: str) -> int:
+    width = _WRAP.get(kind)
+    if width is None or not text:
+        return 1
+    return max(1, math.ceil(len(text) / width))
+
+
+def _marker_text(element: Element) -> str:
+    text, _ = clean_line(element.text)
+    text = text.strip().lstrip(">").rstrip("<").strip()
+    return text.strip(" *:.")
+
+
+def _spans(elements: Sequence[Element], options: SegmentOptions) -> tuple[list[_Span], bool]:
+    headings = [i for i, e in enumerate(elements) if e.type is T.SCENE_HEADING]
+    spans: list[_Span] = []
+    if headings:
+        first = headings[0]
+        prologue = [e for e in elements[:first] if e.type in (T.ACTION, T.DIALOGUE, T.SHOT)]
+        if sum(len(e.text.split()) for e in prologue) >= 8:
+            spans.append(_Span(0, first, None))
+        for k, h in enumerate(headings):
+            end = headings[k + 1] if k + 1 < len(headings) else len(elements)
+            spans.append(_Span(h, end, h))
+        return spans, False
+    # Fallback: no headings. Cut at transitions, else every ~page at a block boundary.
+    start = next((i for i, e in enumerate(elements) if e.type not in (T.METADATA, T.BLANK, T.OTHER)), None)
+    if start is None:
+        return [], True
+    begin = start
+    count = 0
+    for i in range(start, len(elements)):
+        e = elements[i]
+        count += 1
+        at_transition = e.type is T.TRANSITION and i > begin
+        at_page = (count >= options.fallback_scene_lines and e.type is T.BLANK
+                   and i + 1 < len(elements) and elements[i + 1].type in (T.ACTION, T.SHOT))
+        if at_transition or at_page:
+            end = i + 1
+            spans.append(_Span(begin, end, None))
+            begin = end
+            count = 0
+    if begin < len(elements):
+        spans.append(_Span(begin, len(elements), None))
+    return [s for s in spans if any(e.type not in (T.BLANK, T.OTHER) for e in elements[s.start:s.end])], True
+
+
+def build_scenes(elements: Sequence[Element], options: SegmentOptions | None = None,
+                 numbers: dict[int, str] | None = None) -> tuple[list[Scene], list[str]]:
+    """Group typed lines into scenes; return the scenes and any warnings."""
+    options = options or SegmentOptions()
+    spans, fallback = _spans(elements, options)
+    warnings: list[str] = []
+    if fallback and spans:
+        warnings.append(
+            f"no scene headings found: split into {len(spans)} scenes at transitions and about "
+            f"every {options.fallback_scene_lines} lines")
+    timeline = _Timeline()
+    scenes: list[Scene] = []
+    intercut_prev: set[int] = set()
+    for idx, span in enumerate(spans):
+        scene_elements = elements[span.start:span.end]
+        heading_el = elements[span.heading_index] if span.heading_index is not None else None
+        heading_text = ""
+        number = int_ext = location = time_of_day = None
+        if heading_el is not None:
+            heading_text, number, int_ext, location, time_of_day = parse_heading(heading_el.text)
+            if numbers and heading_el.line in numbers:
+                number = numbers[heading_el.line]
+        # Markers before the heading's first content belong to this scene; markers that close a
+        # layer and sit at the end of a scene (BACK TO PRESENT) affect the next scene.
+        heading_layer = None
+        for pattern, layer in _HEADING_TIMELINE:
+            if heading_text and pattern.search(heading_text):
+                heading_layer = layer
+                break
+        scene_layers_seen: list[Timeline] = []
+        body = [e for e in scene_elements if e.type in (T.ACTION, T.TRANSITION, T.SHOT, T.OTHER)]
+        content_seen = False
+        deferred: list[tuple[str, Timeline | None]] = []
+        intercut_here = heading_layer is Timeline.INTERCUT
+        for e in scene_elements:
+            if e is heading_el:
+                continue
+            if e.type in (T.DIALOGUE, T.CHARACTER):
+                content_seen = True
+                continue
+            if e not in body:
+                continue
+            marker = _marker_text(e)
+            if not marker:
+                continue
+            if _INTERCUT.match(marker):
+                intercut_here = True
+                continue
+            if _END_INTERCUT.match(marker):
+                continue
+            closed = next((layer for pattern, layer in _CLOSE if pattern.match(marker)), None)
+            if closed is not None:
+                if content_seen:
+                    deferred.append(("close", closed))
+                else:
+                    timeline.close(closed)
+                continue
+            opened = next((layer for pattern, layer in _OPEN if pattern.match(marker)), None)
+            if opened is not None and len(marker) <= 60:
+                if content_seen and e.type is T.TRANSITION:
+                    deferred.append(("open", opened))
+                else:
+                    timeline.open(opened)
+                    scene_layers_seen.append(opened)
+                continue
+            sup = _SUPER.match(marker)
+            if sup and e.type in (T.ACTION, T.OTHER):
+                said = sup.group(1)
+                if _PAST.search(said):
+                    timeline.open(Timeline.FLASHBACK)
+                    scene_layers_seen.append(Timeline.FLASHBACK)
+                elif _FUTURE.search(said) and Timeline.FLASHBACK in timeline.stack:
+                    timeline.close(Timeline.FLASHBACK)
+                elif _PRESENT.search(said):
+                    timeline.close(Timeline.FLASHBACK)
+                    timeline.close(Timeline.FLASHFORWARD)
+            if e.type in (T.ACTION, T.SHOT):
+                content_seen = True
+        layer = timeline.current()
+        if heading_layer is not None and _LAYER_RANK[heading_layer] > _LAYER_RANK[layer]:
+            layer = heading_layer
+        if intercut_here and _LAYER_RANK[layer] < _LAYER_RANK[Timeline.INTERCUT]:
+            layer = Timeline.INTERCUT
+            if scenes and scenes[-1].timeline is Timeline.PRESENT and idx - 1 not in intercut_prev:
+                scenes[-1] = _replace_timeline(scenes[-1], Timeline.INTERCUT)
+                intercut_prev.add(idx - 1)
+        for action, layer_change in deferred:
+            if layer_change is None:
+                continue
+            if action == "close":
+                timeline.close(layer_change)
+            else:
+                timeline.open(layer_change)
+        # Montage layers opened inside a scene with no close persist; a montage heading does not.
+        scenes.append(_make_scene(len(scenes) + 1, heading_text, number, int_ext, location, time_of_day,
+                                  layer, scene_elements, options))
+    if options.target_runtime_s and scenes:
+        scenes = calibrate_seconds(scenes, options.target_runtime_s)
+    return scenes, warnings
+
+
+def _replace_timeline(scene: Scene, timeline: Timeline) -> Scene:
+    from dataclasses import replace
+
+    return replace(scene, timeline=timeline)
+
+
+def _make_scene(scene_id: int, heading: str, number: str | None, int_ext: str | None,
+                location: str | None, time_of_day: str | None, timeline: Timeline,
+                elements: Sequence[Element], options: SegmentOptions) -> Scene:
+    characters: list[str] = []
+    dialogue: list[DialogueLine] = []
+    action_parts: list[str] = []
+    speaker = ""
+    paren = ""
+    speech: list[str] = []
+    paragraphs: list[tuple[ElementType, str]] = []
+    prev_type: ElementType | None = None
+    text_lines: list[str] = []
+
+    def flush_speech() -> None:
+        nonlocal speech, paren
+        if speaker and (speech or paren):
+            dialogue.append(DialogueLine(speaker, paren, " ".join(speech)))
+        speech = []
+        paren = ""
+
+    for e in elements:
+        t = e.type
+        stripped, _ = clean_line(e.text)
+        if t not in (T.BLANK, T.OTHER, T.METADATA):
+            text_lines.append(stripped)
+        if t is T.CHARACTER:
+            flush_speech()
+            speaker = cue_name(stripped.lstrip("@"))
+            if speaker and speaker not in characters:
+                characters.append(speaker)
+        elif t is T.PARENTHETICAL:
+            if speech:
+                # A parenthetical mid-speech starts a new dialogue line for the same speaker.
+                flush_speech()
+            paren = f"{paren} {stripped}".strip() if paren else stripped
+        elif t is T.DIALOGUE:
+            speech.append(stripped.lstrip("~").strip())
+        elif t in (T.ACTION, T.SHOT):
+            if speaker:
+                flush_speech()
+                speaker = ""
+            action_parts.append(stripped.lstrip("!").strip())
+        elif t in (T.SCENE_HEADING, T.TRANSITION):
+            if speaker:
+                flush_speech()
+                speaker = ""
+        # Paragraphs for page-length estimation, independent of the source's line wrapping.
+        if t in (T.BLANK, T.OTHER, T.METADATA):
+            prev_type = None
+            continue
+        if paragraphs and prev_type is t and t in (T.ACTION, T.DIALOGUE, T.PARENTHETICAL):
+            kind, text = paragraphs[-1]
+            paragraphs[-1] = (kind, f"{text} {stripped}")
+        else:
+            paragraphs.append((t, stripped))
+        prev_type = t
+    if speaker:
+        flush_speech()
+
+    layout = 0
+    last_kind: ElementType | None = None
+    for kind, text in paragraphs:
+        # One blank line before each element except inside a dialogue block.
+        if last_kind is not None and not (kind in (T.DIALOGUE, T.PARENTHETICAL)
+                                          and last_kind in (T.CHARACTER, T.DIALOGUE, T.PARENTHETICAL)):
+            layout += 1
+        if kind is T.SCENE_HEADING:
+            layout += 1
+        layout += _layout_lines(kind, text)
+        last_kind = kind
+    eighths = max(1, round(layout / options.lines_per_page * 8))
+    words_dialogue = sum(len(_WORDS.findall(d.text)) for d in dialogue)
+    action_text = "\n".join(action_parts)
+    action_lines = sum(_layout_lines(k, t) for k, t in paragraphs if k in (T.ACTION, T.SHOT))
+    page_seconds = layout / options.lines_per_page * options.seconds_per_page
+    content_seconds = (words_dialogue / options.dialogue_wpm * 60.0
+                       + action_lines * options.seconds_per_action_line + options.seconds_per_scene)
+    w = options.page_weight
+    est = round(w * page_seconds + (1 - w) * content_seconds, 2)
+    text = "\n".join(text_lines)
+    start_line = elements[0].line if elements else 0
+    end_line = elements[-1].line if elements else 0
+    # Trailing blank/furniture lines still belong to the scene: they are between it and the next.
+    return Scene(
+        scene_id=scene_id, number=number, heading=heading, int_ext=int_ext, location=location,
+        time_of_day=time_of_day, timeline=timeline, characters=tuple(characters),
+        dialogue=tuple(dialogue), action=action_text, text=text,
+        word_count=len(_WORDS.findall(text)), eighths=eighths, est_seconds=est,
+        start_line=start_line, end_line=end_line,
+    )
+
+
+def calibrate_seconds(scenes: Sequence[Scene], target_runtime_s: float) -> list[Scene]:
+    """Scale every scene's estimate so the film's total is ``target_runtime_s``."""
+    from dataclasses import replace
+
+    total = sum(s.est_seconds for s in scenes)
+    if total <= 0:
+        return list(scenes)
+    factor = target_runtime_s / total
+    return [replace(s, est_seconds=round(s.est_seconds * factor, 2)) for s in scenes]
+
+
+def wrap_preview(text: str, width: int = 60) -> str:
+    return textwrap.shorten(text, width=width, placeholder="…")
