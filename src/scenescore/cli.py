@@ -156,10 +156,14 @@ def _print_scene_table(screenplay, console) -> None:  # noqa: ANN001 - rich type
     console.print(table)
 
 
-def main() -> None:
-    """Console entry point: run the app and turn library errors into one line and exit 1."""
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: run the app and turn library errors into one line and exit 1.
+
+    Usage errors, ``--help`` and ``--version`` are click's (standalone mode); any other
+    unexpected error also ends in one line and exit 1 unless ``--debug`` is given.
+    """
     try:
-        app(standalone_mode=False)
+        app(args=argv, prog_name="scenescore")
     except ScenescoreError as exc:
         if _STATE["debug"]:
             raise
@@ -168,17 +172,7 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         sys.exit(130)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        typer.echo("aborted", err=True)
-        sys.exit(1)
-    except Exception as exc:  # click usage errors and anything unexpected
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+    except Exception as exc:
         if _STATE["debug"]:
             raise
         typer.echo(f"error: unexpected {type(exc).__name__}: {exc} (rerun with --debug for details)",

@@ -137,7 +137,7 @@ def type_document(doc: Document) -> list[Element]:
     if doc.hints is not None:
         types = _refine_hinted(doc)
     else:
-        types = type_layout_lines(doc.lines, doc.indents)
+        types = type_layout_lines(doc.lines, doc.indents, bold=doc.bold)
     return [Element(i + 1, t, line) for i, (t, line) in enumerate(zip(types, doc.lines, strict=True))]
 
 
@@ -193,15 +193,21 @@ def _layout(lines: list[_Line]) -> tuple[bool, int]:
         return False, 0
     total = sum(counts.values())
     # The action margin: the leftmost indent that holds a fair share of the long lines.
-    margin = min(i for i, c in counts.items() if c >= max(2, 0.05 * total)) if total >= 10 else min(counts)
+    frequent = [i for i, c in counts.items() if c >= max(2, 0.05 * total)] if total >= 10 else []
+    margin = min(frequent) if frequent else min(counts)
     body = [ln.indent for ln in lines if ln.text]
     deeper = sum(1 for i in body if i >= margin + 6)
     return deeper >= max(3, 0.08 * len(body)), margin
 
 
-def type_layout_lines(lines: Sequence[str], indents: Sequence[int] | None = None) -> list[ElementType]:
-    """Type the lines of a printed screenplay (plain text, HTML ``<pre>``, PDF text)."""
+def type_layout_lines(lines: Sequence[str], indents: Sequence[int] | None = None, *,
+                      bold: Sequence[bool] | None = None) -> list[ElementType]:
+    """Type the lines of a printed screenplay (plain text, HTML ``<pre>``, PDF text).
+
+    ``bold`` (IMSDB sets headings and cues in ``<b>``) breaks ties the layout leaves open.
+    """
     info = _prepare(lines, indents)
+    is_bold = (lambda i: bold[i]) if bold is not None else (lambda i: False)
     n = len(info)
     types: list[ElementType | None] = [None] * n
     for i, ln in enumerate(info):
@@ -249,7 +255,12 @@ def type_layout_lines(lines: Sequence[str], indents: Sequence[int] | None = None
         ln = info[i]
         s = ln.text
         r = rel(i)
-        if is_heading(s) and (not indented or r <= 12 or not s[:1].isdigit() or True):
+        if ln.upper and not s.endswith(":") and len(s) < 70 and r <= 5 and P.TIME_SLUG.search(s) \
+                and state not in ("dialogue", "paren") and (i == 0 or types[i - 1] in (T.BLANK, T.OTHER)):
+            types[i] = T.SCENE_HEADING  # a slug line without INT./EXT.: "MARSH HOUSE - KITCHEN - NIGHT"
+            state = "none"
+            continue
+        if is_heading(s):
             if not (state in ("dialogue", "paren") and indented and r >= 8 and not P.HEADING_PREFIX.match(s)):
                 types[i] = T.SCENE_HEADING
                 state = "none"
@@ -287,6 +298,7 @@ def type_layout_lines(lines: Sequence[str], indents: Sequence[int] | None = None
                 ok = (r >= 8 and nr >= 4) or (r > nr + 4 and nr >= 2) or (r >= 8 and info[nxt].text.startswith("("))
             else:
                 ok = state == "none" or cue_name(s) in known_names
+            ok = ok or (is_bold(i) and not is_bold(nxt) and state == "none")
             if ok and not is_heading(info[nxt].text) and not is_transition(info[nxt].text):
                 types[i] = T.CHARACTER
                 known_names.add(cue_name(s))

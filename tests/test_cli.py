@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from scenescore.cli import app
+
+SCRIPT = """\
+                              THE KEEPER
+
+                              written by
+                              A. Writer
+
+FADE IN:
+
+1     INT. LIGHTHOUSE - NIGHT                                     1
+
+     Wind. A lamp turns. NORA (60s) climbs the stairs.
+
+                         NORA
+               (to herself)
+          Almost there.
+
+                                                       CUT TO:
+
+2     EXT. CLIFF - DAY                                            2
+
+     The sea below.
+"""
+
+
+@pytest.fixture
+def script(tmp_path: Path) -> Path:
+    path = tmp_path / "keeper.txt"
+    path.write_text(SCRIPT, encoding="utf-8")
+    return path
+
+
+def test_parse_jsonl_one_object_per_line(script: Path) -> None:
+    result = CliRunner().invoke(app, ["parse", str(script), "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["line"] for r in rows] == list(range(1, SCRIPT.count("\n") + 1))
+    assert [r["text"] for r in rows] == SCRIPT.splitlines()
+    types = {r["text"].strip(): r["type"] for r in rows if r["text"].strip()}
+    assert types["NORA"] == "character"
+    assert types["(to herself)"] == "parenthetical"
+    assert types["Almost there."] == "dialogue"
+    assert types["CUT TO:"] == "transition"
+    assert types["written by"] == "metadata"
+    assert types["1     INT. LIGHTHOUSE - NIGHT                                     1"] == "scene_heading"
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv", ".json"])
+def test_segment_writes_table(script: Path, tmp_path: Path, suffix: str) -> None:
+    from scenescore.io import read_scene_table
+
+    out = tmp_path / f"scenes{suffix}"
+    result = CliRunner().invoke(app, ["segment", str(script), "-o", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    frame = read_scene_table(out)
+    assert list(frame["heading"]) == ["INT. LIGHTHOUSE - NIGHT", "EXT. CLIFF - DAY"]
+    assert list(frame["number"].astype(str)) == ["1", "2"]
+    assert list(frame["characters"][0]) == ["NORA"]
+    first_dialogue = frame["dialogue"][0][0]
+    assert first_dialogue["speaker"] == "NORA" and first_dialogue["parenthetical"] == "(to herself)"
+    assert isinstance(frame, pd.DataFrame)
+
+
+def test_segment_prints_summary(script: Path) -> None:
+    result = CliRunner().invoke(app, ["segment", str(script)])
+    assert result.exit_code == 0
+    assert "LIGHTHOUSE" in result.stdout and "2 scenes" in result.stdout
+
+
+def test_unknown_table_suffix_is_an_error(script: Path, tmp_path: Path) -> None:
+    from scenescore.errors import OutputError
+
+    result = CliRunner().invoke(app, ["segment", str(script), "-o", str(tmp_path / "x.xlsx"), "-q"])
+    assert isinstance(result.exception, OutputError)
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_help_imports_nothing_heavy() -> None:
+    code = ("import sys, scenescore.cli\n"
+            "heavy = [m for m in ('torch', 'transformers', 'pandas', 'pyarrow', 'pdfplumber', 'music21',"
+            " 'openai', 'ray', 'spacy') if m in sys.modules]\n"
+            "print(','.join(heavy))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_help_runs() -> None:
+    result = CliRunner().invoke(app, ["--help"])
+    assert result.exit_code == 0 and "segment" in result.stdout
