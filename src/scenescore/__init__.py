@@ -36,4 +36,7 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'scenescore' has no attribute {name!r}")
 
 
-__all__ = [*_LAZY, "__version__"]
+__all__ = [  # noqa: F822 - resolved lazily by __getattr__
+    "IngestOptions", "InputError", "ScenescoreError", "SegmentOptions", "__version__", "build_scenes",
+    "parse_screenplay", "read_screenplay", "segment_screenplay", "type_lines",
+]

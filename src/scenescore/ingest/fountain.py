@@ -143,9 +143,7 @@ def type_fountain_lines(lines: list[str] | tuple[str, ...]) -> list[ElementType]
             continue
         if _PAGE_BREAK.match(s) or s.startswith("#") or (s.startswith("=") and not s.startswith("==")):
             types[i] = T.OTHER
-        elif s.startswith("!"):
-            types[i] = T.ACTION
-        elif _CENTERED.match(s):
+        elif s.startswith("!") or _CENTERED.match(s):
             types[i] = T.ACTION
         elif _FORCED_HEADING.match(s) and prev_blank(i):
             types[i] = T.SCENE_HEADING

@@ -25,6 +25,7 @@ _FOOTER = re.compile(r"""<table\b[^>]*\bclass\s*=\s*["']?script-details|</td\s*>
 _DROP_BLOCKS = re.compile(r"<!--.*?-->|<script\b.*?</script\s*>|<style\b.*?</style\s*>", re.I | re.S)
 _TAG = re.compile(r"</?[A-Za-z!][^>]*>")
 _BOLD_OPEN = re.compile(r"<b\b[^>]*>", re.I)
+_MARKS = re.compile("(\ue000|\ue001)")
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title", re.I | re.S)
 
 
@@ -59,10 +60,9 @@ def extract_script_html(page: str, source: str) -> str:
         pos = closed.end() if closed else len(region)
     if parts:
         return "\n".join(parts)
-    if start:
-        # Some pages put the script straight into the cell without a <pre>.
-        if _TAG.sub("", _DROP_BLOCKS.sub("", region)).strip():
-            return region
+    # Some pages put the script straight into the cell without a <pre>.
+    if start and _TAG.sub("", _DROP_BLOCKS.sub("", region)).strip():
+        return region
     raise InputError(source, "HTML page without a screenplay (no <td class=\"scrtext\"> or <pre> block)")
 
 
@@ -78,17 +78,21 @@ def html_to_lines(fragment: str) -> tuple[list[str], list[bool]]:
     bold: list[bool] = []
     inside = False
     for raw in split_lines(text):
+        if "\ue000" not in raw and "\ue001" not in raw:
+            lines.append(raw)
+            bold.append(inside and bool(raw.strip()))
+            continue
         was_bold = inside
         has_bold_text = False
         out = []
-        for ch in raw:
-            if ch == "\ue000":
+        for piece in _MARKS.split(raw):
+            if piece == "\ue000":
                 inside = True
-            elif ch == "\ue001":
+            elif piece == "\ue001":
                 inside = False
-            else:
-                out.append(ch)
-                if inside and not ch.isspace():
+            elif piece:
+                out.append(piece)
+                if inside and piece.strip():
                     has_bold_text = True
         lines.append("".join(out))
         bold.append(has_bold_text or (was_bold and inside))

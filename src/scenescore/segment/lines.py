@@ -49,6 +49,11 @@ class _Line:
 def clean_line(raw: str) -> tuple[str, int]:
     """Strip a line for typing: whitespace, revision asterisks; return (text, indent)."""
     s = raw.rstrip()
+    if not s:
+        return "", 0
+    if s[-1] != "*" and "*" not in s[:len(s) - len(s.lstrip()) + 1]:
+        stripped = s.lstrip()
+        return stripped, len(s) - len(stripped)
     if s.endswith("*"):
         s = P.REVISION_MARK.sub("", s).rstrip()
     indent = len(s) - len(s.lstrip())
@@ -85,9 +90,15 @@ def strip_scene_numbers(text: str) -> tuple[str, str | None]:
     return text, number
 
 
+_BOTH_NUMBERS = re.compile(rf"^({P.NUMBER})\.?\s+\S.*?\s({P.NUMBER})\.?$")
+
+
 def is_heading(text: str) -> bool:
     if not text:
         return False
+    both = _BOTH_NUMBERS.match(text)
+    if both and both.group(1) == both.group(2) and _is_upper(text):
+        return True  # printed scene numbers on both sides mark a heading whatever it says
     head, _number = strip_scene_numbers(text) if text[0].isdigit() or text[-1].isdigit() else (text, None)
     if P.HEADING_PREFIX.match(head):
         return _is_upper(head) or bool(P.HEADING_MIXED.match(head))
@@ -121,7 +132,7 @@ def is_cue_text(text: str) -> bool:
     name = P.PARENTHESES.sub("", core).strip()
     if "(" in name or ")" in name:
         return False
-    if not name or not _is_upper(name) or not _WORD.search(name) and not any(c.isalpha() for c in name):
+    if not name or not _is_upper(P.NAME_PREFIXES.sub("", name)):
         return False
     if _SENTENCE_END.search(name) and not re.search(r"\b(?:MR|MRS|MS|DR|ST|JR|SR|LT|SGT|CPT|CAPT|COL|GEN|REV|PROF)\.$", name):
         return False
@@ -160,7 +171,10 @@ def _prepare(lines: Sequence[str], indents: Sequence[int] | None) -> list[_Line]
     out = []
     for raw in lines:
         text, indent = clean_line(raw)
-        out.append(_Line(raw, text, indent, _is_upper(text)))
+        upper = _is_upper(text)
+        if not upper and text and len(text) < 50 and P.NAME_PREFIXES.search(text):
+            upper = _is_upper(P.NAME_PREFIXES.sub("", text))  # McCREE, DeVITO
+        out.append(_Line(raw, text, indent, upper))
     return out
 
 
@@ -179,9 +193,7 @@ def _furniture(line: _Line, prev_blank: bool, next_blank: bool) -> bool:
         bare = P.TRAILING_NUMBER.sub("", bare).strip()
         if P.PAGE_FURNITURE.match(bare):
             return True
-    if P.PAGE_HEADER.match(s) and prev_blank:
-        return True
-    return False
+    return bool(prev_blank and P.PAGE_HEADER.match(s))
 
 
 def _layout(lines: list[_Line]) -> tuple[bool, int]:
@@ -260,17 +272,16 @@ def type_layout_lines(lines: Sequence[str], indents: Sequence[int] | None = None
             types[i] = T.SCENE_HEADING  # a slug line without INT./EXT.: "MARSH HOUSE - KITCHEN - NIGHT"
             state = "none"
             continue
-        if is_heading(s):
-            if not (state in ("dialogue", "paren") and indented and r >= 8 and not P.HEADING_PREFIX.match(s)):
-                types[i] = T.SCENE_HEADING
-                state = "none"
-                continue
-        if ln.upper and is_transition(s) and (not indented or r >= 20 or state != "dialogue"):
-            if state not in ("dialogue", "paren") or (indented and r >= 30):
-                types[i] = T.TRANSITION
-                state = "none"
-                continue
-        if indented and ln.upper and r >= 35 and s.endswith((":", ".")) and len(s) < 40 \
+        in_block = state in ("dialogue", "paren")
+        if is_heading(s) and not (in_block and indented and r >= 8 and not P.HEADING_PREFIX.match(s)):
+            types[i] = T.SCENE_HEADING
+            state = "none"
+            continue
+        if ln.upper and is_transition(s) and (not in_block or (indented and r >= 30)):
+            types[i] = T.TRANSITION
+            state = "none"
+            continue
+        if indented and ln.upper and r >= 35 and len(s) < 40 \
                 and next_content(i) is None and state not in ("dialogue", "paren"):
             types[i] = T.TRANSITION  # right-aligned uppercase: BACK TO PRESENT., INTERCUT WITH:
             state = "none"

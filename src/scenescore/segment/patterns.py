@@ -25,7 +25,8 @@ TRANSITION_TO = re.compile(r"^[A-Z0-9 .'\-/&,]*\bTO:?$")
 TRANSITION_WORDS = re.compile(
     r"^(?:FADE\s+IN|FADE\s+OUT|FADE\s+TO\s+BLACK|FADE\s+TO\s+WHITE|FADE\s+UP|FADE\s+OUT\s+TO\s+BLACK|"
     r"CUT\s+TO\s+BLACK|SMASH\s+CUT|MATCH\s+CUT|JUMP\s+CUT|HARD\s+CUT|QUICK\s+CUT|CUT|DISSOLVE|"
-    r"IRIS\s+(?:IN|OUT)|WIPE|TIME\s+CUT|FADE\s+TO)\b[^a-z]*[.:]?\s*$")
+    r"IRIS\s+(?:IN|OUT)|WIPE|TIME\s+CUT|FADE\s+TO)\b[^a-z]*[.:]?\s*$"
+    r"|^(?:INTERCUT(?:\s+WITH)?:|BACK\s+TO\s+(?:THE\s+)?PRESENT(?:\s+DAY)?[.:]?)\s*$")
 
 SHOT = re.compile(
     r"^(?:CLOSE\s+ON|CLOSE\s+UP|CLOSE-UP|CLOSEUP|CLOSE\s+SHOT|CLOSER(?:\s+ON)?|EXTREME\s+CLOSE|"
@@ -36,7 +37,8 @@ SHOT = re.compile(
     r"ESTABLISHING|PAN\s+TO|PAN\s+WITH|TILT|CRANE|PUSH\s+IN|PULL\s+BACK|PULL\s+OUT|ZOOM|"
     r"RACK\s+FOCUS|FREEZE\s+FRAME|SPLIT\s+SCREEN|UNDERWATER|SLOW\s+MOTION|"
     r"OVER\s+THE\s+SHOULDER|OTS|EXT\s+SHOT|STOCK\s+SHOT)\b")
-POV_SUFFIX = re.compile(r"(?:'S|’S)?\s+(?:POV|P\.O\.V\.)\s*$")
+POV_SUFFIX = re.compile(r"(?:'S|’S)?\s+(?:POV|P\.O\.V\.)(?:\s*$|\s+[-–—])")
+NAME_PREFIXES = re.compile(r"\b(?:Mc|Mac|De|Di|Da|La|Le|Van|Von|O')(?=[A-Z])")
 
 PAGE_FURNITURE = re.compile(
     r"^(?:\(?\s*CONTINUED\s*\)?(?:\s*:?\s*(?:\(\s*\d+\s*\))?)?:?|\(?\s*MORE\s*\)?|\(?\s*CONT'?D\.?\s*\)?|"

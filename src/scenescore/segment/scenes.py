@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 
 from scenescore.options import SegmentOptions
 from scenescore.records import DialogueLine, Element, ElementType, Scene, Timeline
-from scenescore.segment import patterns as P
 from scenescore.segment.lines import clean_line, cue_name, strip_scene_numbers
 
 T = ElementType
@@ -72,6 +71,15 @@ _PAST = re.compile(r"\b(?:years?|months?|weeks?|days?|decades?)\s+(?:earlier|bef
 _PRESENT = re.compile(r"\b(?:present\s+day|the\s+present|today|now)\b", re.I)
 _FUTURE = re.compile(r"\b(?:years?|months?|decades?)\s+(?:from\s+now|later|hence)\b", re.I)
 _WORDS = re.compile(r"[A-Za-z0-9’']+")
+# Cheap first test: only lines that could be a timeline marker go through the patterns below.
+_MAYBE_MARKER = re.compile(
+    r"^(?:BEGIN|START|END|FLASH|BACK|RETURN|PRESENT|DREAM|NIGHTMARE|FANTASY|MONTAGE|SERIES|INTER|"
+    r"SUPER|TITLE|CHYRON|CAPTION|ON SCREEN|[A-Z'’ ]{0,40}MONTAGE)", re.I)
+_SKIP_TYPES = frozenset({T.BLANK, T.OTHER, T.METADATA})
+_FLOWING = frozenset({T.ACTION, T.DIALOGUE, T.PARENTHETICAL})
+_IN_DIALOGUE = frozenset({T.DIALOGUE, T.PARENTHETICAL})
+_DIALOGUE_BLOCK = frozenset({T.CHARACTER, T.DIALOGUE, T.PARENTHETICAL})
+_MARKER_TYPES = frozenset({T.ACTION, T.TRANSITION, T.SHOT, T.OTHER})
 # Priority when layers nest: the outermost layer names the scene, and these outrank "present".
 _LAYER_RANK = {Timeline.FLASHBACK: 5, Timeline.DREAM: 5, Timeline.FLASHFORWARD: 5,
                Timeline.INTERCUT: 3, Timeline.MONTAGE: 2, Timeline.PRESENT: 0}
@@ -227,7 +235,6 @@ def build_scenes(elements: Sequence[Element], options: SegmentOptions | None = N
                 heading_layer = layer
                 break
         scene_layers_seen: list[Timeline] = []
-        body = [e for e in scene_elements if e.type in (T.ACTION, T.TRANSITION, T.SHOT, T.OTHER)]
         content_seen = False
         deferred: list[tuple[str, Timeline | None]] = []
         intercut_here = heading_layer is Timeline.INTERCUT
@@ -237,10 +244,12 @@ def build_scenes(elements: Sequence[Element], options: SegmentOptions | None = N
             if e.type in (T.DIALOGUE, T.CHARACTER):
                 content_seen = True
                 continue
-            if e not in body:
+            if e.type not in _MARKER_TYPES:
                 continue
             marker = _marker_text(e)
-            if not marker:
+            if not marker or len(marker) > 80 or not _MAYBE_MARKER.match(marker):
+                if e.type in (T.ACTION, T.SHOT):
+                    content_seen = True
                 continue
             if _INTERCUT.match(marker):
                 intercut_here = True
@@ -313,7 +322,7 @@ def _make_scene(scene_id: int, heading: str, number: str | None, int_ext: str | 
     speaker = ""
     paren = ""
     speech: list[str] = []
-    paragraphs: list[tuple[ElementType, str]] = []
+    paragraphs: list[list] = []  # [type, characters]
     prev_type: ElementType | None = None
     text_lines: list[str] = []
 
@@ -324,11 +333,16 @@ def _make_scene(scene_id: int, heading: str, number: str | None, int_ext: str | 
         speech = []
         paren = ""
 
+    skip = _SKIP_TYPES
     for e in elements:
         t = e.type
-        stripped, _ = clean_line(e.text)
-        if t not in (T.BLANK, T.OTHER, T.METADATA):
-            text_lines.append(stripped)
+        if t in skip:
+            prev_type = None
+            continue
+        stripped = e.text.strip()
+        if stripped.endswith("*") or stripped.startswith("*"):
+            stripped, _ = clean_line(e.text)
+        text_lines.append(stripped)
         if t is T.CHARACTER:
             flush_speech()
             speaker = cue_name(stripped.lstrip("@"))
@@ -341,43 +355,41 @@ def _make_scene(scene_id: int, heading: str, number: str | None, int_ext: str | 
             paren = f"{paren} {stripped}".strip() if paren else stripped
         elif t is T.DIALOGUE:
             speech.append(stripped.lstrip("~").strip())
-        elif t in (T.ACTION, T.SHOT):
+        elif t is T.ACTION or t is T.SHOT:
             if speaker:
                 flush_speech()
                 speaker = ""
             action_parts.append(stripped.lstrip("!").strip())
-        elif t in (T.SCENE_HEADING, T.TRANSITION):
-            if speaker:
-                flush_speech()
-                speaker = ""
+        elif speaker:  # heading or transition
+            flush_speech()
+            speaker = ""
         # Paragraphs for page-length estimation, independent of the source's line wrapping.
-        if t in (T.BLANK, T.OTHER, T.METADATA):
-            prev_type = None
-            continue
-        if paragraphs and prev_type is t and t in (T.ACTION, T.DIALOGUE, T.PARENTHETICAL):
-            kind, text = paragraphs[-1]
-            paragraphs[-1] = (kind, f"{text} {stripped}")
+        if prev_type is t and t in _FLOWING:
+            paragraphs[-1][1] += len(stripped) + 1
         else:
-            paragraphs.append((t, stripped))
+            paragraphs.append([t, len(stripped)])
         prev_type = t
     if speaker:
         flush_speech()
 
     layout = 0
+    action_lines = 0
     last_kind: ElementType | None = None
-    for kind, text in paragraphs:
+    for kind, chars in paragraphs:
         # One blank line before each element except inside a dialogue block.
-        if last_kind is not None and not (kind in (T.DIALOGUE, T.PARENTHETICAL)
-                                          and last_kind in (T.CHARACTER, T.DIALOGUE, T.PARENTHETICAL)):
+        if last_kind is not None and not (kind in _IN_DIALOGUE and last_kind in _DIALOGUE_BLOCK):
             layout += 1
         if kind is T.SCENE_HEADING:
             layout += 1
-        layout += _layout_lines(kind, text)
+        width = _WRAP.get(kind)
+        n_lines = max(1, -(-chars // width)) if width else 1
+        layout += n_lines
+        if kind is T.ACTION or kind is T.SHOT:
+            action_lines += n_lines
         last_kind = kind
     eighths = max(1, round(layout / options.lines_per_page * 8))
     words_dialogue = sum(len(_WORDS.findall(d.text)) for d in dialogue)
     action_text = "\n".join(action_parts)
-    action_lines = sum(_layout_lines(k, t) for k, t in paragraphs if k in (T.ACTION, T.SHOT))
     page_seconds = layout / options.lines_per_page * options.seconds_per_page
     content_seconds = (words_dialogue / options.dialogue_wpm * 60.0
                        + action_lines * options.seconds_per_action_line + options.seconds_per_scene)
