@@ -65,7 +65,7 @@ def _rows_pdfium(data: bytes) -> tuple[list[list[_Row]], float] | None:
                         if len(word) > 1:
                             nxt = textpage.get_charbox(pos + k + 1)
                             if nxt[0] > box[0]:
-                                advances.append((nxt[0] - box[0]))
+                                advances.append(nxt[0] - box[0])
                     k += len(word) + 1
                 pos += len(line) + 2
                 if words and top is not None:

@@ -77,16 +77,26 @@ def _is_upper(text: str) -> bool:
 
 
 def strip_scene_numbers(text: str) -> tuple[str, str | None]:
-    """Remove printed scene numbers on either side of a heading; return (heading, number)."""
+    """Remove printed scene numbers on either side of a heading; return (heading, number).
+
+    A trailing number counts when it repeats the leading one, or when it stands apart (two or
+    more spaces) and does not look like a year: ``EXT. DOCK - NIGHT - 1993`` keeps its year.
+    """
     number = None
-    m = P.LEADING_NUMBER.match(text)
-    if m and P.HEADING_PREFIX.match(text[m.end():].lstrip()):
-        number = m.group(1)
-        text = text[m.end():].lstrip()
-    m = P.TRAILING_NUMBER.search(text)
-    if m and (number is None or m.group(1) == number or len(text) - m.start() < 12):
-        number = number or m.group(1)
-        text = text[:m.start()].rstrip()
+    lead = P.LEADING_NUMBER.match(text)
+    trail = P.TRAILING_NUMBER.search(text)
+    if lead and (P.HEADING_PREFIX.match(text[lead.end():].lstrip())
+                 or (trail and trail.group(1) == lead.group(1) and trail.start() > lead.end())):
+        number = lead.group(1)
+        text = text[lead.end():].lstrip()
+        trail = P.TRAILING_NUMBER.search(text)
+    if trail:
+        value = trail.group(1)
+        apart = text[trail.start():trail.start() + 2] == "  "
+        year = len(value) == 4 and value.isdigit() and value[:2] in ("18", "19", "20")
+        if value == number or (number is None and apart and not year):
+            number = number or value
+            text = text[:trail.start()].rstrip()
     return text, number
 
 

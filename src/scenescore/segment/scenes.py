@@ -75,6 +75,7 @@ _WORDS = re.compile(r"[A-Za-z0-9’']+")
 _MAYBE_MARKER = re.compile(
     r"^(?:BEGIN|START|END|FLASH|BACK|RETURN|PRESENT|DREAM|NIGHTMARE|FANTASY|MONTAGE|SERIES|INTER|"
     r"SUPER|TITLE|CHYRON|CAPTION|ON SCREEN|[A-Z'’ ]{0,40}MONTAGE)", re.I)
+_DUAL_SPLIT = re.compile(r"\s{3,}")
 _SKIP_TYPES = frozenset({T.BLANK, T.OTHER, T.METADATA})
 _FLOWING = frozenset({T.ACTION, T.DIALOGUE, T.PARENTHETICAL})
 _IN_DIALOGUE = frozenset({T.DIALOGUE, T.PARENTHETICAL})
@@ -119,6 +120,7 @@ class _Timeline:
 def parse_heading(heading: str) -> tuple[str, str | None, str | None, str | None, str | None]:
     """Split a heading into (heading, number, int_ext, location, time_of_day)."""
     text, number = strip_scene_numbers(heading.strip())
+    text = " ".join(text.split())
     fountain_number = re.search(r"\s*#([\w.\-]+)#\s*$", text)
     if fountain_number:
         number = number or fountain_number.group(1)
@@ -147,8 +149,8 @@ def parse_heading(heading: str) -> tuple[str, str | None, str | None, str | None
                 time_index = k
                 break
         if time_index is not None:
-            time_of_day = " - ".join(parts[time_index:])
-            time_of_day = re.sub(r"[()]", "", time_of_day).strip() or None
+            # "NIGHT (FLASHBACK)" and "DAY - 1993": the time is the part that names it.
+            time_of_day = re.sub(r"\s*\([^)]*\)\s*", " ", parts[time_index]).strip(" ()") or None
             location = " - ".join(parts[:time_index]) or None
         else:
             location = " - ".join(parts)
@@ -205,6 +207,50 @@ def _spans(elements: Sequence[Element], options: SegmentOptions) -> tuple[list[_
     return [s for s in spans if any(e.type not in (T.BLANK, T.OTHER) for e in elements[s.start:s.end])], True
 
 
+def _timeline_events(scene_elements: Sequence[Element], heading_el: Element | None
+                     ) -> list[tuple[str, Timeline | None]]:
+    """The scene in order as ``content`` lines and timeline markers (open/close/intercut)."""
+    events: list[tuple[str, Timeline | None]] = []
+    for e in scene_elements:
+        if e is heading_el or e.type in _SKIP_TYPES and e.type is not T.OTHER:
+            continue
+        if e.type in (T.DIALOGUE, T.CHARACTER, T.PARENTHETICAL):
+            if not events or events[-1][0] != "content":
+                events.append(("content", None))
+            continue
+        if e.type not in _MARKER_TYPES:
+            continue
+        marker = _marker_text(e)
+        if not marker or len(marker) > 80 or not _MAYBE_MARKER.match(marker):
+            if e.type in (T.ACTION, T.SHOT) and (not events or events[-1][0] != "content"):
+                events.append(("content", None))
+            continue
+        if _INTERCUT.match(marker):
+            events.append(("intercut", None))
+            continue
+        if _END_INTERCUT.match(marker):
+            continue
+        closed = next((layer for pattern, layer in _CLOSE if pattern.match(marker)), None)
+        if closed is not None:
+            events.append(("close", closed))
+            continue
+        opened = next((layer for pattern, layer in _OPEN if pattern.match(marker)), None)
+        if opened is not None and len(marker) <= 60:
+            events.append(("open", opened))
+            continue
+        sup = _SUPER.match(marker)
+        if sup and e.type in (T.ACTION, T.OTHER):
+            said = sup.group(1)
+            if _PAST.search(said):
+                events.append(("open", Timeline.FLASHBACK))
+            elif _PRESENT.search(said) or _FUTURE.search(said):
+                events.append(("close", Timeline.FLASHBACK))
+            continue
+        if e.type in (T.ACTION, T.SHOT) and (not events or events[-1][0] != "content"):
+            events.append(("content", None))
+    return events
+
+
 def build_scenes(elements: Sequence[Element], options: SegmentOptions | None = None,
                  numbers: dict[int, str] | None = None) -> tuple[list[Scene], list[str]]:
     """Group typed lines into scenes; return the scenes and any warnings."""
@@ -217,8 +263,8 @@ def build_scenes(elements: Sequence[Element], options: SegmentOptions | None = N
             f"every {options.fallback_scene_lines} lines")
     timeline = _Timeline()
     scenes: list[Scene] = []
-    intercut_prev: set[int] = set()
-    for idx, span in enumerate(spans):
+    intercut_next = False
+    for span in spans:
         scene_elements = elements[span.start:span.end]
         heading_el = elements[span.heading_index] if span.heading_index is not None else None
         heading_text = ""
@@ -227,79 +273,43 @@ def build_scenes(elements: Sequence[Element], options: SegmentOptions | None = N
             heading_text, number, int_ext, location, time_of_day = parse_heading(heading_el.text)
             if numbers and heading_el.line in numbers:
                 number = numbers[heading_el.line]
-        # Markers before the heading's first content belong to this scene; markers that close a
-        # layer and sit at the end of a scene (BACK TO PRESENT) affect the next scene.
-        heading_layer = None
-        for pattern, layer in _HEADING_TIMELINE:
-            if heading_text and pattern.search(heading_text):
-                heading_layer = layer
-                break
-        scene_layers_seen: list[Timeline] = []
-        content_seen = False
-        deferred: list[tuple[str, Timeline | None]] = []
-        intercut_here = heading_layer is Timeline.INTERCUT
-        for e in scene_elements:
-            if e is heading_el:
-                continue
-            if e.type in (T.DIALOGUE, T.CHARACTER):
-                content_seen = True
-                continue
-            if e.type not in _MARKER_TYPES:
-                continue
-            marker = _marker_text(e)
-            if not marker or len(marker) > 80 or not _MAYBE_MARKER.match(marker):
-                if e.type in (T.ACTION, T.SHOT):
-                    content_seen = True
-                continue
-            if _INTERCUT.match(marker):
+        heading_layer = next((layer for pattern, layer in _HEADING_TIMELINE
+                              if heading_text and pattern.search(heading_text)), None)
+        events = _timeline_events(scene_elements, heading_el)
+        last_content = max((k for k, (kind, _) in enumerate(events) if kind == "content"), default=-1)
+        first_content = next((k for k, (kind, _) in enumerate(events) if kind == "content"), len(events))
+        deferred: list[tuple[str, Timeline]] = []
+        intercut_here = heading_layer is Timeline.INTERCUT or intercut_next
+        intercut_next = False
+        for k, (kind, layer) in enumerate(events):
+            trailing = k > last_content
+            if kind == "intercut":
+                if trailing and last_content >= 0:
+                    intercut_next = True  # "INTERCUT WITH:" closing a scene pairs it with the next
+                elif scenes and scenes[-1].timeline is Timeline.PRESENT and not intercut_here:
+                    scenes[-1] = _replace_timeline(scenes[-1], Timeline.INTERCUT)
                 intercut_here = True
-                continue
-            if _END_INTERCUT.match(marker):
-                continue
-            closed = next((layer for pattern, layer in _CLOSE if pattern.match(marker)), None)
-            if closed is not None:
-                if content_seen:
-                    deferred.append(("close", closed))
+            elif kind == "open" and layer is not None:
+                # A marker after the scene's last line opens the layer at the next heading.
+                if trailing and last_content >= 0:
+                    deferred.append(("open", layer))
                 else:
-                    timeline.close(closed)
-                continue
-            opened = next((layer for pattern, layer in _OPEN if pattern.match(marker)), None)
-            if opened is not None and len(marker) <= 60:
-                if content_seen and e.type is T.TRANSITION:
-                    deferred.append(("open", opened))
+                    timeline.open(layer)
+            elif kind == "close" and layer is not None:
+                if k < first_content:
+                    timeline.close(layer)
                 else:
-                    timeline.open(opened)
-                    scene_layers_seen.append(opened)
-                continue
-            sup = _SUPER.match(marker)
-            if sup and e.type in (T.ACTION, T.OTHER):
-                said = sup.group(1)
-                if _PAST.search(said):
-                    timeline.open(Timeline.FLASHBACK)
-                    scene_layers_seen.append(Timeline.FLASHBACK)
-                elif _FUTURE.search(said) and Timeline.FLASHBACK in timeline.stack:
-                    timeline.close(Timeline.FLASHBACK)
-                elif _PRESENT.search(said):
-                    timeline.close(Timeline.FLASHBACK)
-                    timeline.close(Timeline.FLASHFORWARD)
-            if e.type in (T.ACTION, T.SHOT):
-                content_seen = True
+                    deferred.append(("close", layer))
         layer = timeline.current()
         if heading_layer is not None and _LAYER_RANK[heading_layer] > _LAYER_RANK[layer]:
             layer = heading_layer
         if intercut_here and _LAYER_RANK[layer] < _LAYER_RANK[Timeline.INTERCUT]:
             layer = Timeline.INTERCUT
-            if scenes and scenes[-1].timeline is Timeline.PRESENT and idx - 1 not in intercut_prev:
-                scenes[-1] = _replace_timeline(scenes[-1], Timeline.INTERCUT)
-                intercut_prev.add(idx - 1)
-        for action, layer_change in deferred:
-            if layer_change is None:
-                continue
+        for action, change in deferred:
             if action == "close":
-                timeline.close(layer_change)
+                timeline.close(change)
             else:
-                timeline.open(layer_change)
-        # Montage layers opened inside a scene with no close persist; a montage heading does not.
+                timeline.open(change)
         scenes.append(_make_scene(len(scenes) + 1, heading_text, number, int_ext, location, time_of_day,
                                   layer, scene_elements, options))
     if options.target_runtime_s and scenes:
@@ -322,21 +332,35 @@ def _make_scene(scene_id: int, heading: str, number: str | None, int_ext: str | 
     speaker = ""
     paren = ""
     speech: list[str] = []
+    # Side-by-side dual dialogue in a printed layout: the second speaker and where its column starts.
+    dual: tuple[str, int] | None = None
+    dual_speech: list[str] = []
     paragraphs: list[list] = []  # [type, characters]
     prev_type: ElementType | None = None
     text_lines: list[str] = []
 
     def flush_speech() -> None:
-        nonlocal speech, paren
+        nonlocal speech, paren, dual, dual_speech
         if speaker and (speech or paren):
             dialogue.append(DialogueLine(speaker, paren, " ".join(speech)))
+        if dual is not None and dual_speech:
+            dialogue.append(DialogueLine(dual[0], "", " ".join(dual_speech)))
         speech = []
+        dual_speech = []
+        dual = None
         paren = ""
 
+    def add_character(name: str) -> None:
+        if name and name not in characters:
+            characters.append(name)
+
     skip = _SKIP_TYPES
+    more = False  # a (MORE) at a page break: the same speaker's repeated cue continues the block
     for e in elements:
         t = e.type
         if t in skip:
+            if t is T.OTHER and speaker and "MORE" in e.text.upper():
+                more = True
             prev_type = None
             continue
         stripped = e.text.strip()
@@ -344,17 +368,36 @@ def _make_scene(scene_id: int, heading: str, number: str | None, int_ext: str | 
             stripped, _ = clean_line(e.text)
         text_lines.append(stripped)
         if t is T.CHARACTER:
+            if more and dual is None and cue_name(stripped.lstrip("@")) == speaker:
+                more = False
+                continue
+            more = False
             flush_speech()
-            speaker = cue_name(stripped.lstrip("@"))
-            if speaker and speaker not in characters:
-                characters.append(speaker)
+            pair = _DUAL_SPLIT.split(stripped)
+            if len(pair) == 2 and all(cue_name(p) for p in pair):
+                speaker = cue_name(pair[0].lstrip("@"))
+                column = e.text.index(pair[1], len(e.text) - len(e.text.lstrip()) + len(pair[0]))
+                dual = (cue_name(pair[1]), column - 8)
+                add_character(speaker)
+                add_character(dual[0])
+            else:
+                speaker = cue_name(stripped.lstrip("@"))
+                add_character(speaker)
         elif t is T.PARENTHETICAL:
-            if speech:
-                # A parenthetical mid-speech starts a new dialogue line for the same speaker.
-                flush_speech()
+            # Parentheticals of one cue are kept together; the speech stays one line of text.
             paren = f"{paren} {stripped}".strip() if paren else stripped
         elif t is T.DIALOGUE:
-            speech.append(stripped.lstrip("~").strip())
+            if dual is not None:
+                parts = _DUAL_SPLIT.split(stripped)
+                if len(parts) == 2:
+                    speech.append(parts[0])
+                    dual_speech.append(parts[1])
+                elif len(e.text) - len(e.text.lstrip()) >= dual[1]:
+                    dual_speech.append(stripped)
+                else:
+                    speech.append(stripped)
+            else:
+                speech.append(stripped.lstrip("~").strip())
         elif t is T.ACTION or t is T.SHOT:
             if speaker:
                 flush_speech()
