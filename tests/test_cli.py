@@ -99,3 +99,29 @@ def test_help_imports_nothing_heavy() -> None:
 def test_help_runs() -> None:
     result = CliRunner().invoke(app, ["--help"])
     assert result.exit_code == 0 and "segment" in result.stdout
+
+
+def test_config_profile_and_flag_precedence(script: Path, tmp_path: Path) -> None:
+    from scenescore.io import read_scene_table
+
+    profile = tmp_path / "profile.toml"
+    profile.write_text("[segment]\ntarget_runtime_s = 120.0\n", encoding="utf-8")
+    out = tmp_path / "scenes.csv"
+    result = CliRunner().invoke(app, ["--config", str(profile), "segment", str(script), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    assert read_scene_table(out)["est_seconds"].sum() == pytest.approx(120, abs=0.05)
+    result = CliRunner().invoke(app, ["--config", str(profile), "segment", str(script), "-o", str(out), "-q",
+                                      "--target-runtime", "3"])
+    assert read_scene_table(out)["est_seconds"].sum() == pytest.approx(180, abs=0.05)
+
+
+def test_config_with_unknown_key_is_refused(script: Path, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from scenescore.cli import main
+
+    profile = tmp_path / "profile.toml"
+    profile.write_text("[segment]\nlines_per_pag = 50\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as info:
+        main(["--config", str(profile), "segment", str(script)])
+    assert info.value.code == 1
+    assert "unknown key(s) in [segment]: lines_per_pag" in capsys.readouterr().err

@@ -27,9 +27,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-_STATE = {"debug": False}
+_STATE: dict = {"debug": False, "config": {}}
 _DEFAULT_INGEST = IngestOptions()
-_DEFAULT_SEGMENT = SegmentOptions()
 
 
 class LineFormat(StrEnum):
@@ -50,18 +49,41 @@ def _main(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
+    config: Annotated[Path | None, typer.Option(
+        "--config", help="TOML profile with a table per stage (see configs/default.toml).")] = None,
 ) -> None:
     """Draft film music from a screenplay."""
     _STATE["debug"] = debug
+    _STATE["config"] = {}
+    if config is not None:
+        from scenescore.config import check_config, read_config
+
+        try:
+            _STATE["config"] = read_config(config)
+            check_config(_STATE["config"])
+        except ScenescoreError as exc:
+            if debug:
+                raise
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from None
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
 
 
+def _stage_options(table: str, **flags: object):  # noqa: ANN202 - the stage's options class
+    """Defaults, then the --config profile, then flags the user gave (None means not given)."""
+    from dataclasses import replace
+
+    from scenescore.config import options_from_config
+
+    options = options_from_config(_STATE["config"], table)
+    given = {k: v for k, v in flags.items() if v is not None}
+    return replace(options, **given) if given else options
+
+
 def _ingest_options(fmt: str | None, max_mb: float | None) -> IngestOptions:
-    return IngestOptions(
-        format=fmt,
-        max_bytes=int(max_mb * 1024 * 1024) if max_mb else _DEFAULT_INGEST.max_bytes,
-    )
+    return _stage_options("ingest", format=fmt,
+                          max_bytes=int(max_mb * 1024 * 1024) if max_mb else None)
 
 
 FormatOption = Annotated[str | None, typer.Option(
@@ -117,8 +139,8 @@ def segment(
     from scenescore.io import scenes_to_frame, write_table
     from scenescore.segment import segment_screenplay
 
-    options = SegmentOptions(
-        target_runtime_s=target_runtime * 60 if target_runtime else _DEFAULT_SEGMENT.target_runtime_s)
+    options: SegmentOptions = _stage_options(
+        "segment", target_runtime_s=target_runtime * 60 if target_runtime else None)
     screenplay = segment_screenplay(file, ingest=_ingest_options(input_format, max_mb), options=options)
     err = Console(stderr=True)
     for warning in screenplay.warnings:
@@ -132,29 +154,40 @@ def segment(
 
 
 def _print_scene_table(screenplay, console) -> None:  # noqa: ANN001 - rich types imported lazily
+    from rich import box
     from rich.table import Table
 
     total = sum(s.est_seconds for s in screenplay.scenes)
     eighths = sum(s.eighths for s in screenplay.scenes)
     title = (f"{screenplay.title or Path(screenplay.source).name}: {len(screenplay.scenes)} scenes, "
              f"{eighths // 8} {eighths % 8}/8 pages, ~{total / 60:.1f} min ({screenplay.format})")
-    table = Table(title=title, header_style="bold")
-    for column, justify in (("#", "right"), ("no.", "right"), ("heading", "left"), ("timeline", "left"),
-                            ("characters", "left"), ("8ths", "right"), ("est.", "right"),
-                            ("lines", "right")):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    table = Table(title=title, header_style="bold", box=box.SIMPLE_HEAD)
+    roomy = console.width >= 110
+    columns = [("#", "right", 3, 3), ("no.", "right", 4, 5), ("heading", "left", 12, 44 if roomy else 26),
+               ("timeline", "left", 9, 12), ("characters", "left", 8, 30 if roomy else 14),
+               ("8ths", "right", 6, 6), ("est.", "right", 5, 5), ("lines", "right", 9, 11)]
+    if not roomy:
+        columns = [c for c in columns if c[0] not in ("no.", "lines")]
+    for column, justify, low, high in columns:
+        # Fixed widths: rich shrinks nothing to zero and long text ends in an ellipsis.
+        table.add_column(column, justify=justify, no_wrap=True, min_width=low,  # type: ignore[arg-type]
+                         max_width=high, overflow="ellipsis")
     for s in screenplay.scenes:
         timeline = str(s.timeline)
         style = {"present": "", "flashback": "magenta", "dream": "cyan", "flashforward": "blue",
                  "montage": "green", "intercut": "yellow"}.get(timeline, "")
-        table.add_row(
-            str(s.scene_id), s.number or "", s.heading[:48],
-            f"[{style}]{timeline}[/]" if style else timeline,
-            ", ".join(s.characters)[:40], f"{s.eighths // 8} {s.eighths % 8}/8" if s.eighths >= 8 else f"{s.eighths}/8",
-            f"{s.est_seconds:.0f}s", f"{s.start_line}-{s.end_line}",
-        )
+        cells = {
+            "#": str(s.scene_id), "no.": s.number or "", "heading": s.heading,
+            "timeline": f"[{style}]{timeline}[/]" if style else timeline,
+            "characters": ", ".join(s.characters),
+            "8ths": f"{s.eighths // 8} {s.eighths % 8}/8" if s.eighths >= 8 else f"{s.eighths}/8",
+            "est.": f"{s.est_seconds:.0f}s", "lines": f"{s.start_line}-{s.end_line}",
+        }
+        table.add_row(*(cells[c[0]] for c in columns))
     console.print(table)
 
+
+app.add_typer(__import__("scenescore.cli_corpus", fromlist=["corpus_app"]).corpus_app, name="corpus")
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the app and turn library errors into one line and exit 1.

@@ -87,5 +87,7 @@ def read_fdx(data: bytes, source: str) -> Document:
             hints.append(kind)
     if not lines:
         raise InputError(source, "Final Draft file with no paragraphs of text")
+    title = next((line.strip() for line, hint in zip(lines, hints, strict=True)
+                  if hint is ElementType.METADATA and line.strip()), None)
     return Document(source=source, format=SourceFormat.FDX, lines=tuple(lines),
-                    hints=tuple(hints), numbers=numbers or None)
+                    hints=tuple(hints), numbers=numbers or None, title=title)

@@ -81,8 +81,16 @@ def is_character_cue(text: str) -> bool:
 def read_fountain(data: bytes, source: str) -> Document:
     text, _encoding = decode_text(data, source)
     lines = split_lines(text)
+    title = None
+    for line in lines:
+        if not line.strip():
+            break
+        m = _TITLE_KEY.match(line.strip())
+        if m and m.group(1).strip().lower() == "title":
+            title = re.sub(r"[*_]", "", m.group(2)).strip() or None
+            break
     return Document(source=source, format=SourceFormat.FOUNTAIN, lines=tuple(lines),
-                    hints=tuple(type_fountain_lines(lines)))
+                    hints=tuple(type_fountain_lines(lines)), title=title)
 
 
 def type_fountain_lines(lines: list[str] | tuple[str, ...]) -> list[ElementType]:
