@@ -32,7 +32,8 @@ FDX_TYPES: dict[str, ElementType] = {
 
 
 def _paragraph_text(paragraph: XmlElement) -> str:
-    runs = [node.text or "" for node in paragraph.iter() if _local(node.tag) == "Text"]
+    """The paragraph's own ``<Text>`` runs, joined exactly; notes and properties are not text."""
+    runs = [node.text or "" for node in paragraph if _local(node.tag) == "Text"]
     return "".join(runs).replace("\u00a0", " ")
 
 
@@ -42,9 +43,21 @@ def _local(tag: object) -> str:
 
 
 def _paragraphs(container: XmlElement | None) -> list[XmlElement]:
+    """Script paragraphs in order: children of ``<Content>``, and those of ``<DualDialogue>``."""
     if container is None:
         return []
-    return [node for node in container.iter() if _local(node.tag) == "Paragraph"]
+    if _local(container.tag) != "Content":
+        container = next((n for n in container if _local(n.tag) == "Content"), container)
+    out: list[XmlElement] = []
+    for node in container:
+        if _local(node.tag) != "Paragraph":
+            continue
+        dual = next((n for n in node if _local(n.tag) == "DualDialogue"), None)
+        if dual is not None:
+            out.extend(n for n in dual if _local(n.tag) == "Paragraph")
+        else:
+            out.append(node)
+    return out
 
 
 def read_fdx(data: bytes, source: str) -> Document:

@@ -208,9 +208,11 @@ def _furniture(line: _Line, prev_blank: bool, next_blank: bool) -> bool:
 
 def _layout(lines: list[_Line]) -> tuple[bool, int]:
     """Is the layout indented, and where is the action margin?"""
-    counts = Counter(ln.indent for ln in lines if ln.text and len(ln.text) > 40)
-    if not counts:
-        counts = Counter(ln.indent for ln in lines if ln.text)
+    # Action lines are the long mixed-case ones; headings and cues (upper case) may sit elsewhere.
+    counts = Counter(ln.indent for ln in lines if ln.text and len(ln.text) > 40 and not ln.upper)
+    if sum(counts.values()) < 5:
+        counts = Counter(ln.indent for ln in lines if ln.text and not ln.upper) or Counter(
+            ln.indent for ln in lines if ln.text)
     if not counts:
         return False, 0
     total = sum(counts.values())
@@ -246,15 +248,24 @@ def type_layout_lines(lines: Sequence[str], indents: Sequence[int] | None = None
     def rel(i: int) -> int:
         return info[i].indent - margin
 
+    # Double-spaced files (a blank after every line, as some text conversions make them): a
+    # single blank line does not end a block there, two or more do.
+    spaced = _double_spaced(types)
+    breaks = [t is T.BLANK for t in types]
+    if spaced:
+        for i in range(n):
+            if breaks[i] and not ((i > 0 and types[i - 1] is T.BLANK) or (i + 1 < n and types[i + 1] is T.BLANK)):
+                breaks[i] = False
+
     def next_content(i: int) -> int | None:
         """Index of the next line in the same block, skipping furniture; None at a blank."""
         j = i + 1
         while j < n:
             t = types[j]
-            if t is T.BLANK:
+            if breaks[j]:
                 # A page break inside a dialogue block shows as furniture then blank lines.
                 return None
-            if t is not T.OTHER:
+            if t is not T.OTHER and t is not T.BLANK:
                 return j
             j += 1
         return None
@@ -267,6 +278,8 @@ def type_layout_lines(lines: Sequence[str], indents: Sequence[int] | None = None
     for i in range(n):
         t = types[i]
         if t is T.BLANK:
+            if not breaks[i]:
+                continue
             # Furniture between two parts of a dialogue block keeps the block open.
             if state in ("dialogue", "paren") and _page_break_continues(info, types, i):
                 continue
@@ -297,8 +310,8 @@ def type_layout_lines(lines: Sequence[str], indents: Sequence[int] | None = None
             state = "none"
             continue
         if state in ("dialogue", "paren"):
-            if indented and r <= 2 and not s.startswith("("):
-                state = "none"  # the block went back to the action margin
+            if indented and r <= 2 and not s.startswith("(") and "     " not in s:
+                state = "none"  # back at the action margin (side-by-side dual dialogue is not)
             elif state == "paren" or s.startswith("("):
                 types[i] = T.PARENTHETICAL
                 state = "dialogue" if s.rstrip().endswith(")") else "paren"
@@ -319,7 +332,7 @@ def type_layout_lines(lines: Sequence[str], indents: Sequence[int] | None = None
                 ok = (r >= 8 and nr >= 4) or (r > nr + 4 and nr >= 2) or (r >= 8 and info[nxt].text.startswith("("))
             else:
                 ok = state == "none" or cue_name(s) in known_names
-            ok = ok or (is_bold(i) and not is_bold(nxt) and state == "none")
+            ok = ok or (is_bold(i) and not is_bold(nxt) and state == "none" and (not indented or r > 3))
             if ok and not is_heading(info[nxt].text) and not is_transition(info[nxt].text):
                 types[i] = T.CHARACTER
                 known_names.add(cue_name(s))
@@ -337,6 +350,16 @@ def type_layout_lines(lines: Sequence[str], indents: Sequence[int] | None = None
         types[i] = T.ACTION
         state = "action"
     return [t if t is not None else T.ACTION for t in types]
+
+
+def _double_spaced(types: list[ElementType | None]) -> bool:
+    """Nearly every content line is followed by a blank line."""
+    content = followed = 0
+    for i, t in enumerate(types[:-1]):
+        if t is not T.BLANK:
+            content += 1
+            followed += types[i + 1] is T.BLANK
+    return content >= 10 and followed / content > 0.9
 
 
 def _page_break_continues(info: list[_Line], types: list[ElementType | None], i: int) -> bool:
@@ -377,7 +400,10 @@ def _title_page(info: list[_Line], types: list[ElementType | None]) -> None:
         return
     signals = sum(1 for i in region if P.TITLE_PAGE_SIGNAL.search(info[i].text))
     sentences = sum(1 for i in region if len(info[i].text) > 60 and not info[i].upper)
-    if signals == 0 or sentences > max(3, len(region) // 3):
+    # A few short lines before FADE IN (a bare title, an author) are a title page too.
+    bare_title = len(region) <= 6 and all(len(info[i].text) <= 50 for i in region) and any(
+        info[i].upper for i in region)
+    if (signals == 0 and not bare_title) or sentences > max(3, len(region) // 3):
         return
     for i in region:
         types[i] = T.METADATA
