@@ -18,6 +18,15 @@ from scenescore.records import Document, ElementType, SourceFormat
 T = ElementType
 
 _TITLE_KEY = re.compile(r"^([A-Za-z][A-Za-z ]*?)\s*:(.*)$")
+_KNOWN_TITLE_KEYS = frozenset({
+    "title", "credit", "author", "authors", "source", "draft date", "date", "contact", "copyright",
+    "notes", "revision", "format", "font", "tl", "tc", "tr", "cc", "bl", "br", "watermark", "episode",
+})
+
+
+def _is_title_key(line: str) -> bool:
+    m = _TITLE_KEY.match(line.strip())
+    return bool(m) and m.group(1).strip().lower() in _KNOWN_TITLE_KEYS
 _HEADING = re.compile(r"^(int|ext|est|int\.?/ext|ext\.?/int|i/e|e/i)[.\s]", re.I)
 _FORCED_HEADING = re.compile(r"^\.(?=[^.\s])")
 _SCENE_NUMBER = re.compile(r"\s*#([\w.\-]+)#\s*$")
@@ -25,42 +34,20 @@ _TRANSITION = re.compile(r"^[^a-z]*TO:$")
 _TRANSITION_WORDS = re.compile(r"^(FADE (IN|OUT)|FADE TO BLACK|CUT TO BLACK|THE END)\b.*[.:]?$")
 _PAGE_BREAK = re.compile(r"^\s*={3,}\s*$")
 _CENTERED = re.compile(r"^\s*>.*<\s*$")
-_NOTE_ONLY = re.compile(r"^\s*\[\[.*\]\]\s*$")
 _EXTENSION = re.compile(r"\s*\([^)]*\)")
 
 
-def _strip_notes_and_boneyard(line: str, state: dict[str, bool]) -> str:
-    """Remove ``/* */`` and ``[[ ]]`` spans (which may cross lines) from one line."""
-    out = []
-    i = 0
-    n = len(line)
-    while i < n:
-        if state["boneyard"]:
-            end = line.find("*/", i)
-            if end < 0:
-                return "".join(out)
-            state["boneyard"] = False
-            i = end + 2
-            continue
-        if state["note"]:
-            end = line.find("]]", i)
-            if end < 0:
-                return "".join(out)
-            state["note"] = False
-            i = end + 2
-            continue
-        b = line.find("/*", i)
-        k = line.find("[[", i)
-        cut = min(x for x in (b, k, n) if x >= 0)
-        out.append(line[i:cut])
-        if cut == n:
-            break
-        if cut == b:
-            state["boneyard"] = True
-        else:
-            state["note"] = True
-        i = cut + 2
-    return "".join(out)
+# Boneyard may span anything; a note may span lines but not an empty line (the spec's rule).
+_HIDDEN = re.compile(r"/\*.*?(?:\*/|\Z)|\[\[(?:(?!\n[ \t]*\n).)*?\]\]", re.S)
+
+
+def _hide_markup(lines: list[str] | tuple[str, ...]) -> list[str]:
+    """The lines with boneyard and note spans removed (line count kept)."""
+    text = "\n".join(lines)
+    if "/*" not in text and "[[" not in text:
+        return list(lines)
+    visible = _HIDDEN.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+    return visible.split("\n")
 
 
 def is_character_cue(text: str) -> bool:
@@ -97,25 +84,29 @@ def type_fountain_lines(lines: list[str] | tuple[str, ...]) -> list[ElementType]
     n = len(lines)
     types: list[ElementType | None] = [None] * n
     # Pass 1: markup that hides text (boneyard, notes), so later rules see the script only.
-    state = {"boneyard": False, "note": False}
-    visible: list[str] = []
+    visible = _hide_markup(lines)
     for i, line in enumerate(lines):
-        was_hidden = state["boneyard"] or state["note"]
-        clean = _strip_notes_and_boneyard(line, state) if ("/*" in line or "[[" in line or was_hidden) else line
-        if line.strip() and not clean.strip():
+        if line.strip() and not visible[i].strip():
             types[i] = T.OTHER
-            clean = ""
-        visible.append(clean)
+            visible[i] = ""
 
     i = 0
-    # Title page: starts at the first line with "Key:"; ends at the first blank line.
-    if n and _TITLE_KEY.match(visible[0].strip()) and not _HEADING.match(visible[0]):
+    # Title page: "Key: value" lines from the first line (known keys only) to the first blank
+    # line; indented lines continue a key. Anything else ends it.
+    first = next((k for k in range(n) if visible[k].strip()), None)
+    if first is not None and _is_title_key(visible[first]):
+        i = first
         while i < n and visible[i].strip():
+            if not (_is_title_key(visible[i]) or visible[i].startswith(("   ", "\t"))):
+                break
             types[i] = T.METADATA
             i += 1
+        for k in range(first):
+            types[k] = types[k] or T.BLANK
 
     def blank(j: int) -> bool:
-        return j < 0 or j >= n or (not visible[j].strip() and types[j] is not T.OTHER)
+        # Hidden markup (boneyard, notes) reads as blank around the elements it separates.
+        return j < 0 or j >= n or not visible[j].strip()
 
     def prev_blank(j: int) -> bool:
         k = j - 1
@@ -160,8 +151,12 @@ def type_fountain_lines(lines: list[str] | tuple[str, ...]) -> list[ElementType]
         elif s.startswith("~"):
             types[i] = T.DIALOGUE
         elif _HEADING.match(s) and prev_blank(i):
+            # The spec wants a blank line after a heading too; real files often omit it, and
+            # some peers (screenplay-tools) accept it, so we do.
             types[i] = T.SCENE_HEADING
-        elif (_TRANSITION.match(s) or _TRANSITION_WORDS.match(s)) and prev_blank(i) and blank(i + 1):
+        elif ((_TRANSITION.match(s) and not raw[-1:].isspace()) or _TRANSITION_WORDS.match(s)) \
+                and prev_blank(i) and blank(i + 1):
+            # "CUT TO: " with trailing spaces is action: the Fountain authors' own test says so.
             types[i] = T.TRANSITION
         elif (s.startswith("@") or is_character_cue(s)) and prev_blank(i) and not blank(i + 1):
             types[i] = T.CHARACTER
