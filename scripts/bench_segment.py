@@ -24,8 +24,10 @@ sys.path.insert(0, str(ROOT / "src"))
 from scenescore.ingest import read_screenplay_bytes  # noqa: E402
 
 
-def _repeat_text(text: str, times: int) -> str:
-    return text if text.endswith("\n") else text + "\n" * times
+def _repeat_body(text: str, times: int) -> str:
+    """Title page once (the first printed page, 55 lines), then the script body ``times`` times."""
+    lines = text.splitlines(keepends=True)
+    return "".join(lines[:55]) + "".join(lines[55:]) * times
 
 
 def build_feature(pages: int) -> dict[str, bytes]:
@@ -33,8 +35,8 @@ def build_feature(pages: int) -> dict[str, bytes]:
     sample_pages = max(1, round(txt.count("\n") / 55))
     times = max(1, round(pages / sample_pages))
     out: dict[str, bytes] = {}
-    out["text"] = (txt * times).encode("utf-8")
-    out["flat"] = ((SAMPLE / "sample_flat.txt").read_text(encoding="utf-8") * times).encode("utf-8")
+    out["text"] = _repeat_body(txt, times).encode("utf-8")
+    out["flat"] = _repeat_body((SAMPLE / "sample_flat.txt").read_text(encoding="utf-8"), times).encode("utf-8")
     fountain = (SAMPLE / "sample.fountain").read_text(encoding="utf-8")
     title, _, body = fountain.partition("\n\n")
     out["fountain"] = (title + "\n\n" + body * times).encode("utf-8")

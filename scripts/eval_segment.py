@@ -10,6 +10,7 @@ accuracy per type and scene-heading precision/recall, per file and overall.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -39,11 +40,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("folders", nargs="*", type=Path)
     parser.add_argument("--errors", type=int, default=10, help="show this many errors per file")
+    parser.add_argument("--split", choices=["dev", "test", "all"], default="all",
+                        help="for folders with a split.json: which half to score")
     args = parser.parse_args()
     folders = args.folders or [p for p in (ROOT / "corpus" / "sample", ROOT / "eval" / "layouts") if p.exists()]
     overall = LineScore()
     for folder in folders:
+        split_file = folder / "split.json"
+        chosen = None
+        if split_file.exists() and args.split != "all":
+            chosen = set(json.loads(split_file.read_text(encoding="utf-8"))[args.split])
         for source, gold in gold_pairs(folder):
+            if chosen is not None and source.name not in chosen:
+                continue
             score = score_lines(parse_screenplay(source), read_gold(gold))
             overall.add(score)
             print(format_score(score, source.relative_to(ROOT) if source.is_relative_to(ROOT) else source))

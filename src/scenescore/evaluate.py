@@ -74,7 +74,8 @@ def _norm(text: str) -> str:
 
 def _pairs(pred: Sequence[Element], gold: Sequence[dict], *, skip_blank: bool) -> tuple[list[tuple[int, int]], int]:
     """Index pairs (pred, gold) of the same line; the number of gold lines left unaligned."""
-    if [e.text for e in pred] == [g["text"] for g in gold]:
+    if [e.text for e in pred] == [g["text"] for g in gold] or (
+            len(pred) == len(gold) and all(e.text == str(g["text"]).expandtabs(8) for e, g in zip(pred, gold, strict=True))):
         return [(i, i) for i in range(len(gold))], 0
     p_idx = [i for i, e in enumerate(pred) if e.text.strip()]
     g_idx = [i for i, g in enumerate(gold) if str(g["text"]).strip()]

@@ -100,12 +100,35 @@ def strip_scene_numbers(text: str) -> tuple[str, str | None]:
     return text, number
 
 
+_SEQUENCE_HEADING = re.compile(r"^(?:MONTAGE|SERIES\s+OF\s+SHOTS|QUICK\s+CUTS)\s*[-–—:]+\s*\S")
+_NOT_SLUGS = frozenset({
+    "SILENCE", "BLACKNESS", "DARKNESS", "NOTHING", "BLACK", "WHITE", "THE END", "END", "BOOM", "BANG",
+    "CRASH", "THUD", "SLAM", "CLICK", "RING", "BEEP", "KNOCK", "SCREAM", "WHAM", "THWACK", "SMASH",
+    "CONTINUED", "MORE", "FADE IN", "FADE OUT", "SUPER", "TITLE", "MAIN TITLES", "CREDITS", "END CREDITS",
+    "OPENING CREDITS", "FLASHBACK", "END FLASHBACK", "BACK TO PRESENT", "DREAM SEQUENCE", "END DREAM",
+    "MONTAGE", "END MONTAGE", "SERIES OF SHOTS", "INTERCUT", "END OF FLASHBACK", "THE NEXT MORNING",
+})
+
+
+def is_slug_text(text: str) -> bool:
+    """A secondary slug line (``THE PANTRY``, ``BACK ROOM - LATER``): a place, not a sentence."""
+    if not text or len(text) > 50 or not _is_upper(text) or "(" in text or text[0] in "-—\"'" or "   " in text:
+        return False
+    if text[-1] in ".!?,;:\"'" or text.replace(" ", "").isdigit():
+        return False
+    words = text.split()
+    return len(words) <= 6 and text not in _NOT_SLUGS and cue_name(text) not in _NOT_SLUGS
+
+
 _BOTH_NUMBERS = re.compile(rf"^({P.NUMBER})\.?\s+\S.*?\s({P.NUMBER})\.?$")
 
 
 def is_heading(text: str) -> bool:
     if not text:
         return False
+    bare = P.LEADING_NUMBER.sub("", text, count=1).lstrip() if text[0].isdigit() else text
+    if _SEQUENCE_HEADING.match(bare) and _is_upper(bare):
+        return True  # MONTAGE - THE LONGEST AFTERNOON, SERIES OF SHOTS - THE SEARCH
     both = _BOTH_NUMBERS.match(text)
     if both and both.group(1) == both.group(2) and _is_upper(text):
         return True  # printed scene numbers on both sides mark a heading whatever it says
@@ -148,7 +171,7 @@ def is_cue_text(text: str) -> bool:
         return False
     if name.endswith(":") or " - " in name or name in _NOT_NAMES or cue_name(name) in _NOT_NAMES:
         return False
-    if len(name.split()) > 5:
+    if len(name.split()) > 5 or P.SHOT.match(name):
         return False
     return not name.replace(" ", "").isdigit()
 
@@ -181,7 +204,8 @@ def _prepare(lines: Sequence[str], indents: Sequence[int] | None) -> list[_Line]
     out = []
     for raw in lines:
         text, indent = clean_line(raw)
-        upper = _is_upper(text)
+        # Extensions may be lower case in a cue: REYES (cont'd).
+        upper = _is_upper(P.PARENTHESES.sub("", text) if "(" in text else text)
         if not upper and text and len(text) < 50 and P.NAME_PREFIXES.search(text):
             upper = _is_upper(P.NAME_PREFIXES.sub("", text))  # McCREE, DeVITO
         out.append(_Line(raw, text, indent, upper))
@@ -203,7 +227,12 @@ def _furniture(line: _Line, prev_blank: bool, next_blank: bool) -> bool:
         bare = P.TRAILING_NUMBER.sub("", bare).strip()
         if P.PAGE_FURNITURE.match(bare):
             return True
-    return bool(prev_blank and P.PAGE_HEADER.match(s))
+    if P.OMITTED.match(s) or (line.upper and P.ACT_MARKER.match(s)):
+        return True
+    if P.PAGE_HEADER.match(s):
+        # A running header: after a blank, or dated and ending in a page number wherever it is.
+        return prev_blank or bool(P.DATE.search(s))
+    return False
 
 
 def _layout(lines: list[_Line]) -> tuple[bool, int]:
@@ -272,9 +301,25 @@ def type_layout_lines(lines: Sequence[str], indents: Sequence[int] | None = None
 
     _title_page(info, types)
 
+    # Printed text wraps action at about 60 characters and dialogue at about 35: a line much
+    # longer than dialogue ever is cannot be dialogue (used where indentation was lost).
+    wrap = _wrap_width(info, types)
+    dialogue_max = max(30, int(wrap * 0.8)) if wrap <= 80 else 10_000
+    # "Loose" flattened files put a blank line between a cue and each line of its speech.
+    loose = not indented and not spaced and _loose_dialogue(info, types, dialogue_max)
+
+    def after_gap(i: int) -> int | None:
+        """The line after exactly one blank line following ``i`` (loose files)."""
+        j = i + 1
+        if j < n and types[j] is T.BLANK and j + 1 < n and types[j + 1] is None:
+            return j + 1
+        return None
+
     known_names: set[str] = set()
-    state = "none"  # none | action | dialogue | paren
+    state = "none"  # none | action | dialogue | paren | gap (loose files: between speech lines)
     cue_rel = 0
+    last_kind: ElementType | None = None
+    last_text = ""
     for i in range(n):
         t = types[i]
         if t is T.BLANK:
@@ -283,6 +328,9 @@ def type_layout_lines(lines: Sequence[str], indents: Sequence[int] | None = None
             # Furniture between two parts of a dialogue block keeps the block open.
             if state in ("dialogue", "paren") and _page_break_continues(info, types, i):
                 continue
+            if loose and state in ("dialogue", "paren") and i + 1 < n and types[i + 1] is None:
+                state = "gap"
+                continue
             state = "none"
             continue
         if t is not None:
@@ -290,6 +338,21 @@ def type_layout_lines(lines: Sequence[str], indents: Sequence[int] | None = None
         ln = info[i]
         s = ln.text
         r = rel(i)
+        if state == "gap":
+            single = next_content(i) is None
+            if s.startswith("(") and single or last_kind is T.PARENTHETICAL and not last_text.endswith(")"):
+                types[i] = last_kind = T.PARENTHETICAL
+                last_text = s
+                state = "dialogue" if s.endswith(")") else "paren"
+                continue
+            continues = (last_kind in (T.CHARACTER, T.PARENTHETICAL) or not _ends_sentence(last_text)
+                         or (ln.upper and not is_cue_text(s)))
+            if single and continues and len(s) <= dialogue_max and not is_heading(s) and not is_transition(s):
+                types[i] = last_kind = T.DIALOGUE
+                last_text = s
+                state = "dialogue"
+                continue
+            state = "none"
         if ln.upper and not s.endswith(":") and len(s) < 70 and r <= 5 and P.TIME_SLUG.search(s) \
                 and state not in ("dialogue", "paren") and (i == 0 or types[i - 1] in (T.BLANK, T.OTHER)):
             types[i] = T.SCENE_HEADING  # a slug line without INT./EXT.: "MARSH HOUSE - KITCHEN - NIGHT"
@@ -313,17 +376,20 @@ def type_layout_lines(lines: Sequence[str], indents: Sequence[int] | None = None
             if indented and r <= 2 and not s.startswith("(") and "     " not in s:
                 state = "none"  # back at the action margin (side-by-side dual dialogue is not)
             elif state == "paren" or s.startswith("("):
-                types[i] = T.PARENTHETICAL
+                types[i] = last_kind = T.PARENTHETICAL
+                last_text = s
                 state = "dialogue" if s.rstrip().endswith(")") else "paren"
                 continue
             elif (ln.upper and is_cue_text(s) and next_content(i) is not None
                   and (cue_name(s) in known_names or (indented and r >= cue_rel - 2 and r > 12)
                        or "(" in s)):
-                types[i] = T.CHARACTER
+                types[i] = last_kind = T.CHARACTER
+                last_text = s
                 state = "dialogue"
                 continue
             else:
-                types[i] = T.DIALOGUE
+                types[i] = last_kind = T.DIALOGUE
+                last_text = s
                 continue
         nxt = next_content(i)
         if ln.upper and nxt is not None and is_cue_text(s):
@@ -331,18 +397,46 @@ def type_layout_lines(lines: Sequence[str], indents: Sequence[int] | None = None
             if indented:
                 ok = (r >= 8 and nr >= 4) or (r > nr + 4 and nr >= 2) or (r >= 8 and info[nxt].text.startswith("("))
             else:
-                ok = state == "none" or cue_name(s) in known_names
+                # Without indentation a name line usually opens a block; one straight after an
+                # action sentence (a missing blank line) counts when it is clearly a name.
+                after_sentence = (state == "action" and i > 0 and _ends_sentence(info[i - 1].text)
+                                  and (len(cue_name(s).split()) <= 3 or "(" in s))
+                ok = (state == "none" or cue_name(s) in known_names or after_sentence) and (
+                    _speech_len(info[nxt].text) <= dialogue_max or info[nxt].text.startswith("(")) \
+                    and not (after_sentence and info[nxt].upper)
             ok = ok or (is_bold(i) and not is_bold(nxt) and state == "none" and (not indented or r > 3))
             if ok and not is_heading(info[nxt].text) and not is_transition(info[nxt].text):
-                types[i] = T.CHARACTER
+                types[i] = last_kind = T.CHARACTER
+                last_text = s
                 known_names.add(cue_name(s))
                 cue_rel = r
+                state = "dialogue"
+                continue
+        if loose and ln.upper and nxt is None and state == "none" and is_cue_text(s):
+            after = after_gap(i)
+            if after is not None and (info[after].text.startswith("(") or (
+                    len(info[after].text) <= dialogue_max and not is_heading(info[after].text)
+                    and not is_transition(info[after].text) and not info[after].upper)):
+                types[i] = last_kind = T.CHARACTER
+                last_text = s
+                known_names.add(cue_name(s))
                 state = "dialogue"
                 continue
         if ln.upper and is_shot(s) and state == "none":
             types[i] = T.SHOT
             state = "none" if nxt is None else "action"
             continue
+        if ln.upper and state == "none" and (not indented or r <= 3) and is_slug_text(s) \
+                and (i == 0 or types[i - 1] in (T.BLANK, T.OTHER)):
+            if nxt is None:
+                slug = True
+            elif indented:
+                slug = rel(nxt) <= 3 and not info[nxt].upper
+            else:
+                slug = _speech_len(info[nxt].text) > dialogue_max
+            if slug:
+                types[i] = T.SCENE_HEADING  # a secondary slug line: THE PANTRY, BACK ROOM - LATER
+                continue
         if ln.upper and state == "none" and nxt is None and indented and r >= 20 and is_cue_text(s):
             # A cue whose dialogue was lost, or a centred title: read as action.
             types[i] = T.ACTION
@@ -350,6 +444,42 @@ def type_layout_lines(lines: Sequence[str], indents: Sequence[int] | None = None
         types[i] = T.ACTION
         state = "action"
     return [t if t is not None else T.ACTION for t in types]
+
+
+_WIDE_GAP = re.compile(r"\s{5,}")
+
+
+def _speech_len(text: str) -> int:
+    """Length of the longest column of a line (side-by-side dual dialogue has two)."""
+    return max(len(part) for part in _WIDE_GAP.split(text)) if "     " in text else len(text)
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip().endswith((".", "!", "?", "…", '"', "'", "”", ")")) and not text.rstrip().endswith("...")
+
+
+def _wrap_width(info: list[_Line], types: list[ElementType | None]) -> int:
+    """The width the text was wrapped at: the 95th percentile of content line lengths."""
+    lengths = sorted(len(ln.text) for ln, t in zip(info, types, strict=True) if t is None and ln.text)
+    if len(lengths) < 20:
+        return 10_000
+    return lengths[int(len(lengths) * 0.95)]
+
+
+def _loose_dialogue(info: list[_Line], types: list[ElementType | None], dialogue_max: int) -> bool:
+    """Do name lines stand alone, a blank line before their speech, more often than not?"""
+    loose = tight = 0
+    n = len(info)
+    for i, ln in enumerate(info):
+        if types[i] is not None or not ln.upper or not is_cue_text(ln.text):
+            continue
+        if i + 1 < n and types[i + 1] is None:
+            if not info[i + 1].upper:
+                tight += 1
+        elif (i + 2 < n and types[i + 1] is T.BLANK and types[i + 2] is None and not info[i + 2].upper
+              and (len(info[i + 2].text) <= dialogue_max or info[i + 2].text.startswith("("))):
+            loose += 1
+    return loose >= 3 and loose > 2 * tight
 
 
 def _double_spaced(types: list[ElementType | None]) -> bool:

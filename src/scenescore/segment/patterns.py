@@ -50,6 +50,12 @@ PAGE_HEADER = re.compile(
     r"^.{0,80}?\b(?:rev(?:\.|ised|ision)?|draft|pages?|pink|blue|yellow|green|goldenrod|salmon|"
     r"cherry|buff|white)\b.{0,60}?\s{2,}\d{1,3}[A-Z]?\.?\s*$", re.I)
 ONLY_MARKS = re.compile(r"^[\s*#_=~\-.]+$")
+DATE = re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b(?:19|20)\d\d\b")
+# Act structure of TV scripts and omitted scenes: structure, not script text.
+ACT_MARKER = re.compile(
+    r"^(?:TEASER|COLD\s+OPEN|TAG|(?:END\s+OF\s+)?(?:ACT|PART)\s+(?:ONE|TWO|THREE|FOUR|FIVE|SIX|SEVEN|"
+    r"EIGHT|\d{1,2}|[IVX]{1,5})|END\s+OF\s+(?:COLD\s+OPEN|TEASER|TAG|SHOW|EPISODE|PILOT))\s*$")
+OMITTED = re.compile(rf"^(?:{NUMBER}\.?\s+)?OMITTED(?:\s+{NUMBER}\.?)?\s*$")
 
 TITLE_PAGE_SIGNAL = re.compile(
     r"\b(?:written\s+by|screenplay\s+by|story\s+by|teleplay\s+by|by|based\s+on|draft|revised|"
