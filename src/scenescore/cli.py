@@ -187,7 +187,13 @@ def _print_scene_table(screenplay, console) -> None:  # noqa: ANN001 - rich type
     console.print(table)
 
 
-app.add_typer(__import__("scenescore.cli_corpus", fromlist=["corpus_app"]).corpus_app, name="corpus")
+from scenescore.cli_corpus import corpus_app  # noqa: E402 - sub-apps are registered here
+
+app.add_typer(corpus_app, name="corpus")
+from scenescore.cli_emotion import register as _register_emotion  # noqa: E402
+
+_register_emotion(app)
+
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the app and turn library errors into one line and exit 1.

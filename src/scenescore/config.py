@@ -20,11 +20,16 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from scenescore.corpus.options import CrawlOptions
 from scenescore.errors import InputError, OptionsError
 from scenescore.options import IngestOptions, SegmentOptions
 
 #: Stage table name → options class. Later stages register theirs here.
-OPTION_TABLES: dict[str, type] = {"ingest": IngestOptions, "segment": SegmentOptions}
+OPTION_TABLES: dict[str, type] = {
+    "ingest": IngestOptions,
+    "segment": SegmentOptions,
+    "corpus": CrawlOptions,
+}
 
 
 def read_config(path: str | os.PathLike[str]) -> dict[str, Any]:

@@ -21,8 +21,11 @@ _XML_DECL = re.compile(rb"""<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""",
 _SCRTEXT = re.compile(r"""<td\b[^>]*\bclass\s*=\s*["']?scrtext\b[^>]*>""", re.I)
 _PRE_OPEN = re.compile(r"<pre\b[^>]*>", re.I)
 _PRE_CLOSE = re.compile(r"</pre\s*>", re.I)
-_FOOTER = re.compile(r"""<table\b[^>]*\bclass\s*=\s*["']?script-details|</td\s*>""", re.I)
-_DROP_BLOCKS = re.compile(r"<!--.*?-->|<script\b.*?</script\s*>|<style\b.*?</style\s*>", re.I | re.S)
+_FOOTER = re.compile(r"""<table\b[^>]*\bclass\s*=\s*["']?script-details""", re.I)
+_DROP_BLOCKS = re.compile(r"<!--.*?-->|<script\b.*?</script\s*>|<style\b.*?</style\s*>|"
+                          r"<title\b.*?</title\s*>|<head\b.*?</head\s*>", re.I | re.S)
+_BR = re.compile(r"<br\s*/?>", re.I)
+_CELL_END = re.compile(r"</td\s*>", re.I)
 _TAG = re.compile(r"</?[A-Za-z!][^>]*>")
 _BOLD_OPEN = re.compile(r"<b\b[^>]*>", re.I)
 _MARKS = re.compile("(\ue000|\ue001)")
@@ -60,9 +63,13 @@ def extract_script_html(page: str, source: str) -> str:
         pos = closed.end() if closed else len(region)
     if parts:
         return "\n".join(parts)
-    # Some pages put the script straight into the cell without a <pre>.
-    if start and _TAG.sub("", _DROP_BLOCKS.sub("", region)).strip():
-        return region
+    # Some pages put the script straight into the cell without a <pre>: up to the cell's end,
+    # line breaks from <br>.
+    if start:
+        cell_end = _CELL_END.search(region)
+        cell = _BR.sub("\n", region[:cell_end.start()] if cell_end else region)
+        if _TAG.sub("", _DROP_BLOCKS.sub("", cell)).strip():
+            return cell
     raise InputError(source, "HTML page without a screenplay (no <td class=\"scrtext\"> or <pre> block)")
 
 
