@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from scenescore.corpus.options import CrawlOptions
+from scenescore.emotion.options import AnalyzeOptions, MemoryOptions
 from scenescore.errors import InputError, OptionsError
 from scenescore.options import IngestOptions, SegmentOptions
 
@@ -29,6 +30,8 @@ OPTION_TABLES: dict[str, type] = {
     "ingest": IngestOptions,
     "segment": SegmentOptions,
     "corpus": CrawlOptions,
+    "analyze": AnalyzeOptions,
+    "memory": MemoryOptions,
 }
 
 
@@ -51,11 +54,28 @@ def options_from_config(config: dict[str, Any], table: str, base: Any = None) ->
     values = config.get(table, {})
     if not isinstance(values, dict):
         raise OptionsError(f"config [{table}] must be a table")
-    known = {f.name for f in dataclasses.fields(cls)}
+    return _update(options, values, table)
+
+
+def _update(options: Any, values: dict[str, Any], where: str) -> Any:
+    """``dataclasses.replace`` that recurses into nested option dataclasses ([analyze.llm])."""
+    known = {f.name for f in dataclasses.fields(options)}
     unknown = sorted(set(values) - known)
     if unknown:
-        raise OptionsError(f"unknown key(s) in [{table}]: {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-    return dataclasses.replace(options, **values)
+        raise OptionsError(f"unknown key(s) in [{where}]: {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    changes: dict[str, Any] = {}
+    for key, value in values.items():
+        current = getattr(options, key)
+        if dataclasses.is_dataclass(current) and isinstance(value, dict):
+            changes[key] = _update(current, value, f"{where}.{key}")
+        elif isinstance(current, tuple) and isinstance(value, list):
+            changes[key] = tuple(value)
+        else:
+            changes[key] = value
+    try:
+        return dataclasses.replace(options, **changes)
+    except (TypeError, ValueError) as exc:
+        raise OptionsError(f"invalid value in [{where}]: {exc}") from None
 
 
 def check_config(config: dict[str, Any]) -> None:
