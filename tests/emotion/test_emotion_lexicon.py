@@ -68,15 +68,20 @@ def test_unknown_backend_lists_known_ones() -> None:
         create_backend(AnalyzeOptions(backend="nope"))
 
 
-@pytest.mark.parametrize(("backend", "module", "package"), [
-    ("transformers", "transformers", "transformers"), ("llm", "openai", "openai")])
-def test_missing_optional_package_names_the_install(monkeypatch, backend, module, package) -> None:
+@pytest.mark.parametrize(("backend", "modules", "package"), [
+    ("transformers", ("torch", "transformers"), "torch"),
+    ("transformers", ("transformers",), "transformers"),
+    ("llm", ("openai",), "openai")])
+def test_missing_optional_package_names_the_install(monkeypatch, backend, modules, package) -> None:
     import sys
 
     from scenescore.emotion import LLMOptions, TransformersOptions
     from scenescore.errors import MissingDependencyError
 
-    monkeypatch.setitem(sys.modules, module, None)
+    if package == "transformers":
+        pytest.importorskip("torch")  # torch is checked first; this case needs it present
+    for module in modules:
+        monkeypatch.setitem(sys.modules, module, None)
     options = AnalyzeOptions(backend=backend, transformers=TransformersOptions(model="x"),
                              llm=LLMOptions(base_url="http://127.0.0.1:9/v1"))
     with pytest.raises(MissingDependencyError, match=rf"'{package}'.*pip install 'scenescore\["):
