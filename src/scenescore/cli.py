@@ -18,7 +18,7 @@ import typer
 
 from scenescore import __version__
 from scenescore.errors import ScenescoreError
-from scenescore.options import IngestOptions, SegmentOptions
+from scenescore.options import IngestOptions, ScoreOptions, SegmentOptions
 
 app = typer.Typer(
     name="scenescore",
@@ -29,6 +29,7 @@ app = typer.Typer(
 )
 _STATE: dict = {"debug": False, "config": {}}
 _DEFAULT_INGEST = IngestOptions()
+_DEFAULT_SCORE = ScoreOptions()
 
 
 class LineFormat(StrEnum):
@@ -153,6 +154,53 @@ def segment(
         err.print(f"wrote {len(screenplay.scenes)} scenes to {output}")
 
 
+@app.command()
+def score(
+    script: Annotated[str, typer.Argument(help="Screenplay file (.fountain, .fdx, .html, .txt, .pdf) or an IMSDB title.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Parent folder of run folders.")] = Path(_DEFAULT_SCORE.out),
+    name: Annotated[str | None, typer.Option("--name", help="Run folder name (default: from the script).")] = None,
+    style: Annotated[str | None, typer.Option(
+        "--style", help='Film-level brief, e.g. "sparse piano and strings, 1970s thriller".')] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed for everything random.")] = _DEFAULT_SCORE.seed,
+    start: Annotated[str | None, typer.Option("--from", help="First stage to run.")] = None,
+    stop: Annotated[str | None, typer.Option("--to", help="Last stage to run.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Re-run stages even when unchanged.")] = False,
+    corpus: Annotated[Path | None, typer.Option("--corpus", help="Corpus store for IMSDB titles.")] = None,
+    input_format: FormatOption = None,
+    max_mb: MaxMbOption = None,
+) -> None:
+    """Score a film: every stage into one resumable run folder (see docs/architecture.md)."""
+    from rich.console import Console
+
+    from scenescore.pipeline import ScoreOptions
+    from scenescore.pipeline import score as run_score
+
+    options = ScoreOptions(out=str(out), name=name, style=style, seed=seed, start=start, stop=stop,
+                           force=force)
+    stage_options = _all_stage_options(ingest=_ingest_options(input_format, max_mb))
+    err = Console(stderr=True)
+    with err.status("scoring") as status:
+        def progress(stage: str, state: str) -> None:
+            if state == "start":
+                status.update(f"[bold]{stage}[/] …")
+            else:
+                err.print(f"  {stage:<10} {state}")
+
+        result = run_score(script, options=options, stage_options=stage_options,
+                           corpus=str(corpus) if corpus else None, progress=progress)
+    took = sum(result.seconds.values())
+    err.print(f"[green]done[/] in {took:.1f}s: {result.folder}")
+
+
+def _all_stage_options(**given: object) -> dict[str, object]:
+    """Every registered stage's options from the --config profile, with ``given`` on top."""
+    from scenescore.config import OPTION_TABLES
+
+    out: dict[str, object] = {table: _stage_options(table) for table in OPTION_TABLES}
+    out.update({k: v for k, v in given.items() if v is not None})
+    return out
+
+
 def _print_scene_table(screenplay, console) -> None:  # noqa: ANN001 - rich types imported lazily
     from rich import box
     from rich.table import Table
@@ -193,6 +241,9 @@ app.add_typer(corpus_app, name="corpus")
 from scenescore.cli_emotion import register as _register_emotion  # noqa: E402
 
 _register_emotion(app)
+from scenescore.cli_translate import register as _register_translate  # noqa: E402
+
+_register_translate(app)
 
 
 def main(argv: list[str] | None = None) -> None:

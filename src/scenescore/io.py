@@ -27,6 +27,15 @@ NESTED_SCENE_COLUMNS: frozenset[str] = frozenset({"characters", "dialogue"})
 TABLE_SUFFIXES: tuple[str, ...] = (".parquet", ".csv", ".json", ".jsonl")
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
+
+
 def read_input_bytes(path: str | os.PathLike[str], *, max_bytes: int) -> bytes:
     """Read a user's input file, refusing what is missing, a folder, or over the size limit."""
     p = Path(path)
@@ -57,6 +66,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, overwrite: 
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; users expect ordinary permissions
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

@@ -37,3 +37,22 @@ class SegmentOptions:
     target_runtime_s: float | None = None
     #: Lines per scene for the fallback when a script has no scene headings.
     fallback_scene_lines: int = 55
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreOptions:
+    """Options of the ``score`` command itself (each stage keeps its own options)."""
+
+    #: Parent folder of run folders.
+    out: str = "runs"
+    #: Run folder name; default: a slug of the script's file name or title.
+    name: str | None = None
+    #: The film-level brief for the condition stage, e.g. "sparse piano and strings, 1970s thriller".
+    style: str | None = None
+    #: Seed for everything random; same inputs and seed give byte-identical files.
+    seed: int = 0
+    #: First and last stage to run (inclusive); stages before ``start`` must be done already.
+    start: str | None = None
+    stop: str | None = None
+    #: Run every stage in the slice even when its key is unchanged.
+    force: bool = False

@@ -1,0 +1,367 @@
+"""``score``: every stage from screenplay to temp score, into one resumable run folder.
+
+A run folder holds ``manifest.json`` (input hashes, options, versions, and per stage its key,
+status and the sha256 of each file it wrote) next to the stage outputs. A stage's key is a
+hash of its own options, its code version and the keys of the stages it reads, so:
+
+* a stage whose key is unchanged and whose files are all present and intact is skipped;
+* changing one option changes that stage's key and the keys of the stages after it, and only
+  those run again;
+* files are written atomically and a stage is recorded only after all its files are written,
+  so a run killed at any point and started again redoes the interrupted stage and ends with the
+  same files as an uninterrupted run.
+
+Stages that are skipped are not loaded unless a later stage needs their results; cheap stages
+(segment, analyze, spot) are then recomputed in memory, which is deterministic and takes a
+fraction of a second, and expensive ones load what they wrote (conditions).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import os
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scenescore import __version__
+from scenescore.errors import InputError, OptionsError, ScenescoreError
+from scenescore.io import atomic_write_bytes
+from scenescore.options import ScoreOptions
+
+log = logging.getLogger(__name__)
+
+#: Bumped when the run-folder layout or manifest meaning changes.
+MANIFEST_VERSION = 1
+
+Emit = Callable[[str, bytes], None]
+ProgressCallback = Callable[[str, str], None]  # (stage, status)
+
+
+@dataclass(slots=True)
+class Stage:
+    """One stage: what it reads, how it computes its result, and how it writes its files."""
+
+    name: str
+    version: str
+    reads: tuple[str, ...]
+    compute: Callable[[Run], Any]
+    write: Callable[[Run, Any, Emit], None]
+    options: Callable[[Run], Any] = lambda run: None
+    load: Callable[[Run], Any] | None = None
+
+
+@dataclass
+class RunResult:
+    folder: Path
+    statuses: dict[str, str]
+    seconds: dict[str, float]
+    manifest: dict[str, Any]
+
+
+def slugify(text: str) -> str:
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
+    return slug[:80] or "film"
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    """Options as JSON-able data, for keys and the manifest."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+class Run:
+    """One film's run: the folder, the manifest, and the stages' results computed on demand."""
+
+    def __init__(self, source: str, data: bytes, folder: Path, stages: Sequence[Stage],
+                 options: ScoreOptions, stage_options: dict[str, Any],
+                 progress: ProgressCallback | None = None) -> None:
+        self.source = source
+        self.data = data
+        self.folder = folder
+        self.stages = {s.name: s for s in stages}
+        self.order = [s.name for s in stages]
+        self.options = options
+        self.stage_options = stage_options
+        self.progress = progress
+        self.input_sha = sha256_bytes(data)
+        self._values: dict[str, Any] = {}
+        self._keys: dict[str, str] = {}
+        self.manifest = self._load_manifest()
+
+    # manifest ---------------------------------------------------------------------------
+    @property
+    def manifest_path(self) -> Path:
+        return self.folder / "manifest.json"
+
+    def _load_manifest(self) -> dict[str, Any]:
+        try:
+            manifest = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError):
+            log.warning("%s: unreadable manifest, starting the run afresh", self.manifest_path)
+            return {}
+        if manifest.get("manifest_version") != MANIFEST_VERSION:
+            return {}
+        return manifest
+
+    def _save_manifest(self) -> None:
+        self.manifest["manifest_version"] = MANIFEST_VERSION
+        self.manifest["input"] = {"source": self.source, "sha256": self.input_sha, "bytes": len(self.data)}
+        self.manifest["options"] = _plain(self.options)
+        self.manifest["versions"] = _versions()
+        text = json.dumps(self.manifest, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+        atomic_write_bytes(self.manifest_path, text.encode("utf-8"))
+
+    # keys and values --------------------------------------------------------------------
+    def key(self, name: str) -> str:
+        if name not in self._keys:
+            stage = self.stages[name]
+            payload = {
+                "stage": name, "version": stage.version, "options": _plain(stage.options(self)),
+                "reads": {r: self.key(r) for r in stage.reads},
+                "input": self.input_sha if not stage.reads else None,
+                "seed": self.options.seed,
+            }
+            self._keys[name] = sha256_bytes(json.dumps(payload, sort_keys=True, default=str).encode())[:32]
+        return self._keys[name]
+
+    def value(self, name: str) -> Any:
+        """A stage's result: computed (or loaded) once per process."""
+        if name not in self._values:
+            stage = self.stages[name]
+            if stage.load is not None and self.is_current(name):
+                self._values[name] = stage.load(self)
+            else:
+                self._values[name] = stage.compute(self)
+        return self._values[name]
+
+    def is_current(self, name: str) -> bool:
+        """The manifest records this stage done with the same key, and its files are intact."""
+        record = self.manifest.get("stages", {}).get(name)
+        if not record or record.get("status") != "done" or record.get("key") != self.key(name):
+            return False
+        for rel, digest in record.get("outputs", {}).items():
+            path = self.folder / rel
+            if not path.is_file() or path.stat().st_size != record.get("sizes", {}).get(rel, -1):
+                return False
+            if sha256_file(path) != digest:
+                return False
+        return True
+
+    # running ----------------------------------------------------------------------------
+    def run_stage(self, name: str) -> str:
+        if not self.options.force and self.is_current(name):
+            return "skipped"
+        stage = self.stages[name]
+        value = self.value(name)
+        outputs: dict[str, str] = {}
+        sizes: dict[str, int] = {}
+
+        def emit(rel: str, data: bytes) -> None:
+            if rel in outputs:
+                raise ScenescoreError(f"stage {name} wrote {rel} twice")
+            atomic_write_bytes(self.folder / rel, data)
+            outputs[rel] = sha256_bytes(data)
+            sizes[rel] = len(data)
+
+        stages = self.manifest.setdefault("stages", {})
+        previous = stages.pop(name, None)  # recorded again only when every file is written
+        self._save_manifest()
+        stage.write(self, value, emit)
+        if previous:
+            for rel in set(previous.get("outputs", {})) - set(outputs):
+                stale = self.folder / rel
+                if stale.is_file():
+                    stale.unlink()
+        stages[name] = {"key": self.key(name), "status": "done", "outputs": dict(sorted(outputs.items())),
+                        "sizes": dict(sorted(sizes.items())), "options": _plain(stage.options(self)),
+                        "version": stage.version}
+        self._save_manifest()
+        return "ran"
+
+    def run(self) -> RunResult:
+        start = self.options.start or self.order[0]
+        stop = self.options.stop or self.order[-1]
+        for label, value in (("--from", start), ("--to", stop)):
+            if value not in self.stages:
+                raise OptionsError(f"{label}: unknown stage {value!r}; stages: {', '.join(self.order)}")
+        lo, hi = self.order.index(start), self.order.index(stop)
+        if lo > hi:
+            raise OptionsError(f"--from {start} comes after --to {stop}")
+        for name in self.order[:lo]:
+            if not self.is_current(name):
+                raise OptionsError(f"--from {start}: stage {name!r} has not run with these inputs and "
+                                   f"options in {self.folder}; run it first (or drop --from)")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        statuses: dict[str, str] = {}
+        seconds: dict[str, float] = {}
+        for name in self.order:
+            if not lo <= self.order.index(name) <= hi:
+                statuses[name] = "not in slice"
+                continue
+            if self.progress:
+                self.progress(name, "start")
+            t0 = time.perf_counter()
+            statuses[name] = self.run_stage(name)
+            seconds[name] = round(time.perf_counter() - t0, 3)
+            log.info("%s: %s %s in %.2fs", self.folder.name, name, statuses[name], seconds[name])
+            if self.progress:
+                self.progress(name, statuses[name])
+        return RunResult(self.folder, statuses, seconds, self.manifest)
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"scenescore": __version__}
+    for package in ("pandas", "pyarrow", "mido", "music21", "transformers", "torch", "openai"):
+        try:
+            out[package] = version(package)
+        except PackageNotFoundError:
+            continue
+    return out
+
+
+def resolve_input(script: str | os.PathLike[str], *, corpus: str | None = None,
+                  max_bytes: int | None = None) -> tuple[str, bytes, str]:
+    """A path, or an IMSDB title fetched into the corpus store: (source, bytes, film name)."""
+    from scenescore.io import read_input_bytes
+    from scenescore.options import IngestOptions
+
+    limit = max_bytes or IngestOptions().max_bytes
+    path = Path(script)
+    if path.exists():
+        return str(path), read_input_bytes(path, max_bytes=limit), slugify(path.stem)
+    text = str(script)
+    if re.search(r"[\\/]|\.(fountain|fdx|html?|txt|pdf)$", text, re.I):
+        raise InputError(text, "no such file")
+    from scenescore.corpus import fetch_film
+    from scenescore.corpus.options import CrawlOptions
+
+    options = CrawlOptions() if corpus is None else dataclasses.replace(CrawlOptions(), corpus_dir=corpus)
+    record = fetch_film(text, options=options)
+    if record.status != "fetched" or not record.text_path:
+        raise InputError(text, f"IMSDB has no script for it ({record.status}: {record.error or 'no text'})")
+    store_dir = Path(options.corpus_dir) if options.corpus_dir else None
+    text_path = Path(record.text_path) if store_dir is None else store_dir / record.text_path
+    return f"imsdb:{record.title}", read_input_bytes(text_path, max_bytes=limit), slugify(record.title)
+
+
+@dataclass
+class ScoreRequest:
+    """Everything one ``score`` run needs; the CLI and ``batch`` build these."""
+
+    script: str
+    options: ScoreOptions = field(default_factory=ScoreOptions)
+    stage_options: dict[str, Any] = field(default_factory=dict)
+
+
+# ---- stages ------------------------------------------------------------------------------
+def _opt(run: Run, table: str) -> Any:
+    from scenescore.config import OPTION_TABLES
+
+    value = run.stage_options.get(table)
+    return value if value is not None else OPTION_TABLES[table]()
+
+
+def _frame_bytes(frame: Any, suffix: str, nested: frozenset[str] | None = None) -> bytes:
+    """A table as the bytes ``io.write_table`` would write (written here through ``emit``)."""
+    import tempfile
+
+    from scenescore.io import NESTED_SCENE_COLUMNS, write_table
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"table{suffix}"
+        write_table(frame, path, nested=nested if nested is not None else NESTED_SCENE_COLUMNS)
+        return path.read_bytes()
+
+
+def _segment(run: Run) -> Any:
+    from scenescore.ingest import read_screenplay_bytes
+    from scenescore.segment import segment_document
+
+    document = read_screenplay_bytes(run.data, run.source, _opt(run, "ingest"))
+    screenplay = segment_document(document, _opt(run, "segment"))
+    if not screenplay.scenes:
+        raise InputError(run.source, "no scenes found in the screenplay")
+    return screenplay
+
+
+def _segment_write(run: Run, screenplay: Any, emit: Emit) -> None:
+    from scenescore.io import elements_to_jsonl, scenes_to_frame
+
+    emit("elements.jsonl", elements_to_jsonl(screenplay.elements).encode("utf-8"))
+    frame = scenes_to_frame(screenplay.scenes)
+    emit("scenes.parquet", _frame_bytes(frame, ".parquet"))
+    emit("scenes.csv", _frame_bytes(frame, ".csv"))
+
+
+def _analyze(run: Run) -> Any:
+    from scenescore.emotion import analyze_screenplay
+
+    return analyze_screenplay(run.value("segment").scenes, options=_opt(run, "analyze"),
+                              memory=_opt(run, "memory"))
+
+
+def _analyze_write(run: Run, analysis: Any, emit: Emit) -> None:
+    from scenescore.emotion.table import NESTED_EMOTION_COLUMNS, emotions_to_frame
+
+    frame = emotions_to_frame(analysis)
+    emit("emotions.parquet", _frame_bytes(frame, ".parquet", NESTED_EMOTION_COLUMNS))
+    emit("emotions.csv", _frame_bytes(frame, ".csv", NESTED_EMOTION_COLUMNS))
+    arc = {
+        "points": [dataclasses.asdict(p) for p in analysis.arc.points],
+        "turning_points": [dataclasses.asdict(t) for t in analysis.arc.turning_points],
+    }
+    emit("arc.json", (json.dumps(arc, indent=1, sort_keys=True) + "\n").encode("utf-8"))
+
+
+def default_stages() -> list[Stage]:
+    """The stages of ``score``, in order."""
+    return [
+        Stage("segment", "1", (), _segment, _segment_write,
+              options=lambda run: {"ingest": _opt(run, "ingest"), "segment": _opt(run, "segment")}),
+        Stage("analyze", "1", ("segment",), _analyze, _analyze_write,
+              options=lambda run: {"analyze": _opt(run, "analyze"), "memory": _opt(run, "memory")}),
+    ]
+
+
+def score(script: str | os.PathLike[str], *, options: ScoreOptions | None = None,
+          stage_options: dict[str, Any] | None = None, corpus: str | None = None,
+          progress: ProgressCallback | None = None) -> RunResult:
+    """Score one film into ``options.out/<name>/`` (see the module docstring)."""
+    options = options or ScoreOptions()
+    stage_options = dict(stage_options or {})
+    ingest = stage_options.get("ingest")
+    source, data, name = resolve_input(script, corpus=corpus,
+                                       max_bytes=getattr(ingest, "max_bytes", None))
+    folder = Path(options.out) / (options.name or name)
+    run = Run(source, data, folder, default_stages(), options, stage_options, progress)
+    return run.run()
