@@ -134,7 +134,8 @@ class Run:
     def _save_manifest(self) -> None:
         self.manifest["manifest_version"] = MANIFEST_VERSION
         self.manifest["input"] = {"source": self.source, "sha256": self.input_sha, "bytes": len(self.data)}
-        self.manifest["options"] = _plain(self.options)
+        # Where the run folder lives is not part of what it holds: a copied folder stays valid.
+        self.manifest["options"] = {k: v for k, v in _plain(self.options).items() if k not in ("out", "name")}
         self.manifest["versions"] = _versions()
         text = json.dumps(self.manifest, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
         atomic_write_bytes(self.manifest_path, text.encode("utf-8"))
