@@ -20,10 +20,12 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from scenescore.conditions.options import TranslateOptions
 from scenescore.corpus.options import CrawlOptions
 from scenescore.emotion.options import AnalyzeOptions, MemoryOptions
 from scenescore.errors import InputError, OptionsError
 from scenescore.options import IngestOptions, SegmentOptions
+from scenescore.spotting import SpotOptions
 
 #: Stage table name → options class. Later stages register theirs here.
 OPTION_TABLES: dict[str, type] = {
@@ -32,6 +34,8 @@ OPTION_TABLES: dict[str, type] = {
     "corpus": CrawlOptions,
     "analyze": AnalyzeOptions,
     "memory": MemoryOptions,
+    "spot": SpotOptions,
+    "translate": TranslateOptions,
 }
 
 
