@@ -344,6 +344,61 @@ def _analyze_write(run: Run, analysis: Any, emit: Emit) -> None:
     emit("arc.json", (json.dumps(arc, indent=1, sort_keys=True) + "\n").encode("utf-8"))
 
 
+def _spot(run: Run) -> Any:
+    from scenescore.spotting import spot_cues
+
+    return spot_cues(run.value("segment").scenes, run.value("analyze"), options=_opt(run, "spot"))
+
+
+def _spot_write(run: Run, cues: Any, emit: Emit) -> None:
+    from scenescore.spotting import spotting_notes_frame
+
+    rows = [cue.to_dict() for cue in cues]
+    emit("cues.json", (json.dumps(rows, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"))
+    frame = spotting_notes_frame(cues, options=_opt(run, "spot"))
+    emit("cues.csv", _frame_bytes(frame, ".csv", frozenset()))
+
+
+def _translate_options(run: Run) -> Any:
+    options = _opt(run, "translate")
+    if run.options.style and not options.style:
+        options = dataclasses.replace(options, style=run.options.style)
+    return options
+
+
+def _translate(run: Run) -> Any:
+    from scenescore.conditions.translate import translate_cues
+
+    return translate_cues(run.value("spot"), run.value("segment").scenes, run.value("analyze"),
+                          options=_translate_options(run))
+
+
+def _translate_write(run: Run, translation: Any, emit: Emit) -> None:
+    from scenescore.conditions.translate import conditions_to_jsonl
+    from scenescore.spotting import spotting_notes_frame
+
+    emit("conditions.jsonl", conditions_to_jsonl(translation.conditions).encode("utf-8"))
+    # The spotting notes again, now with each cue's palette and themes: what a music editor reads.
+    frame = spotting_notes_frame(run.value("spot"), translation.conditions, options=_opt(run, "spot"))
+    emit("spotting_notes.csv", _frame_bytes(frame, ".csv", frozenset()))
+    reports = [r.to_dict() for r in translation.reports]
+    emit("translate_report.json", (json.dumps({"cues": reports, "usage": _plain(translation.usage)},
+                                              indent=1, sort_keys=True, default=str) + "\n").encode("utf-8"))
+
+
+def _translate_load(run: Run) -> Any:
+    from scenescore.conditions.translate import read_conditions
+
+    return _Loaded(conditions=read_conditions(run.folder / "conditions.jsonl"))
+
+
+@dataclass
+class _Loaded:
+    """A stage result read back from the run folder (only what later stages use)."""
+
+    conditions: list[Any]
+
+
 def default_stages() -> list[Stage]:
     """The stages of ``score``, in order."""
     return [
@@ -351,6 +406,10 @@ def default_stages() -> list[Stage]:
               options=lambda run: {"ingest": _opt(run, "ingest"), "segment": _opt(run, "segment")}),
         Stage("analyze", "1", ("segment",), _analyze, _analyze_write,
               options=lambda run: {"analyze": _opt(run, "analyze"), "memory": _opt(run, "memory")}),
+        Stage("spot", "1", ("segment", "analyze"), _spot, _spot_write,
+              options=lambda run: _opt(run, "spot")),
+        Stage("translate", "1", ("segment", "analyze", "spot"), _translate, _translate_write,
+              options=_translate_options, load=_translate_load),
     ]
 
 
