@@ -244,6 +244,9 @@ _register_emotion(app)
 from scenescore.cli_translate import register as _register_translate  # noqa: E402
 
 _register_translate(app)
+from scenescore.cli_render import register as _register_render  # noqa: E402
+
+_register_render(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -25,6 +25,7 @@ from scenescore.corpus.options import CrawlOptions
 from scenescore.emotion.options import AnalyzeOptions, MemoryOptions
 from scenescore.errors import InputError, OptionsError
 from scenescore.options import IngestOptions, SegmentOptions
+from scenescore.render.options import RenderOptions
 from scenescore.spotting import SpotOptions
 
 #: Stage table name → options class. Later stages register theirs here.
@@ -36,6 +37,7 @@ OPTION_TABLES: dict[str, type] = {
     "memory": MemoryOptions,
     "spot": SpotOptions,
     "translate": TranslateOptions,
+    "render": RenderOptions,
 }
 
 

@@ -1,0 +1,294 @@
+"""Audio files and the arithmetic on them: Broadcast WAV, fades, crossfades, resampling.
+
+Everything is numpy float32 of shape (samples, channels) until it is written. WAVs are PCM
+(format 1, what every DAW and the stdlib ``wave`` module read) with a ``bext`` chunk (EBU Tech
+3285): its time reference is the sample count since midnight of the cue's start, so a DAW
+spots the file to picture (programme start 01:00:00:00 plus the cue's start).
+
+The whole-film temp track is written as a stream: cues arrive in start order, each is mixed
+into a short pending buffer and everything before the next cue's start goes to disk, so
+memory holds about one cue, not the film.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import struct
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+from scenescore.errors import OutputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+_BEXT_SIZE = 602
+
+
+def _np():  # noqa: ANN202 - the module
+    import numpy as np
+
+    return np
+
+
+def float_to_pcm(samples: np.ndarray, bit_depth: int = 24) -> bytes:
+    """Interleaved little-endian PCM of float samples in [-1, 1] (clipped, rounded)."""
+    np = _np()
+    if bit_depth not in (16, 24, 32):
+        raise OutputError(f"bit depth {bit_depth} is not one of 16, 24, 32")
+    full = float(2 ** (bit_depth - 1))
+    scaled = np.asarray(samples, dtype=np.float64 if bit_depth == 32 else np.float32) * full
+    np.clip(scaled, -full, full - 1, out=scaled)
+    ints = np.rint(scaled).astype("<i4")
+    if bit_depth == 16:
+        return ints.astype("<i2").tobytes()
+    if bit_depth == 32:
+        return ints.tobytes()
+    return ints.reshape(-1).view(np.uint8).reshape(-1, 4)[:, :3].tobytes()
+
+
+def bext_chunk(*, time_reference: int, description: str = "", originator: str = "scenescore",
+               originator_reference: str = "", coding_history: str = "") -> bytes:
+    """A version-1 ``bext`` chunk body (no dates: the same inputs give the same bytes)."""
+    history = coding_history.encode("ascii", "replace")
+    if len(history) % 2:
+        history += b"\x00"
+    body = struct.pack(
+        "<256s32s32s10s8sIIH64s190s",
+        description.encode("ascii", "replace")[:256], originator.encode("ascii", "replace")[:32],
+        originator_reference.encode("ascii", "replace")[:32], b"", b"",
+        time_reference & 0xFFFFFFFF, time_reference >> 32, 1, b"", b"",
+    )
+    assert len(body) == _BEXT_SIZE
+    return body + history
+
+
+class BwfWriter:
+    """Streams a Broadcast WAV of known length to a temporary file, renamed on close."""
+
+    def __init__(self, path: str | os.PathLike[str], *, frames: int, sample_rate: int, channels: int = 2,
+                 bit_depth: int = 24, time_reference: int = 0, description: str = "",
+                 coding_history: str = "", overwrite: bool = True) -> None:
+        self.path = Path(path)
+        if self.path.exists() and not overwrite:
+            raise OutputError(f"{self.path}: exists (pass overwrite to replace it)")
+        self.frames = frames
+        self.channels = channels
+        self.bit_depth = bit_depth
+        self.written = 0
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part", dir=self.path.parent)
+        self._fh: BinaryIO = os.fdopen(fd, "wb")
+        bext = bext_chunk(time_reference=time_reference, description=description, coding_history=coding_history)
+        block = channels * bit_depth // 8
+        data_size = frames * block
+        fmt = struct.pack("<HHIIHH", 1, channels, sample_rate, sample_rate * block, block, bit_depth)
+        riff = 4 + (8 + len(bext)) + (8 + len(fmt)) + (8 + data_size + data_size % 2)
+        if riff > 0xFFFFFFFF:
+            self.abort()
+            raise OutputError(f"{self.path}: {frames / sample_rate / 3600:.1f} h is over the 4 GB a WAV can hold")
+        self._fh.write(b"RIFF" + struct.pack("<I", riff) + b"WAVE")
+        self._fh.write(b"bext" + struct.pack("<I", len(bext)) + bext)
+        self._fh.write(b"fmt " + struct.pack("<I", len(fmt)) + fmt)
+        self._fh.write(b"data" + struct.pack("<I", data_size))
+
+    def write(self, samples: np.ndarray) -> None:
+        n = min(len(samples), self.frames - self.written)
+        if n > 0:
+            self._fh.write(float_to_pcm(samples[:n], self.bit_depth))
+            self.written += n
+
+    def close(self) -> Path:
+        np = _np()
+        while self.written < self.frames:
+            self.write(np.zeros((min(65536, self.frames - self.written), self.channels), np.float32))
+        if (self.frames * self.channels * self.bit_depth // 8) % 2:
+            self._fh.write(b"\x00")
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+        self._fh.close()
+        os.replace(self._tmp, self.path)
+        return self.path
+
+    def abort(self) -> None:
+        with contextlib.suppress(OSError):
+            self._fh.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self._tmp)
+
+    def __enter__(self) -> BwfWriter:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:  # noqa: ANN001
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+
+
+def write_bwf(path: str | os.PathLike[str], samples: np.ndarray, *, sample_rate: int, bit_depth: int = 24,
+              time_reference: int = 0, description: str = "", coding_history: str = "",
+              overwrite: bool = True) -> Path:
+    """Write float samples (frames, channels) as a Broadcast WAV, atomically."""
+    samples = samples.reshape(len(samples), -1)
+    with BwfWriter(path, frames=len(samples), sample_rate=sample_rate, channels=samples.shape[1],
+                   bit_depth=bit_depth, time_reference=time_reference, description=description,
+                   coding_history=coding_history, overwrite=overwrite) as writer:
+        for k in range(0, len(samples), 1 << 18):
+            writer.write(samples[k:k + (1 << 18)])
+    return Path(path)
+
+
+def read_bext(path: str | os.PathLike[str]) -> dict[str, object]:
+    """The ``bext`` fields of a WAV (empty dict when it has none)."""
+    with open(path, "rb") as fh:
+        head = fh.read(12)
+        if head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+            return {}
+        while True:
+            chunk = fh.read(8)
+            if len(chunk) < 8:
+                return {}
+            cid, size = chunk[:4], struct.unpack("<I", chunk[4:])[0]
+            if cid == b"bext":
+                body = fh.read(size)
+                fields = struct.unpack("<256s32s32s10s8sIIH", body[:348])
+                return {
+                    "description": fields[0].rstrip(b"\x00").decode("ascii", "replace"),
+                    "originator": fields[1].rstrip(b"\x00").decode("ascii", "replace"),
+                    "originator_reference": fields[2].rstrip(b"\x00").decode("ascii", "replace"),
+                    "time_reference": fields[5] | (fields[6] << 32),
+                    "version": fields[7],
+                    "coding_history": body[_BEXT_SIZE:].rstrip(b"\x00").decode("ascii", "replace"),
+                }
+            fh.seek(size + size % 2, os.SEEK_CUR)
+
+
+def fade(n: int, *, kind: str = "in", power: bool = True) -> np.ndarray:
+    """A fade curve of ``n`` samples: equal-power (sin/cos) or linear."""
+    np = _np()
+    if n <= 0:
+        return np.ones(0, np.float32)
+    u = (np.arange(n, dtype=np.float64) + 0.5) / n
+    curve = np.sin(0.5 * np.pi * u) if power else u
+    if kind == "out":
+        curve = curve[::-1]
+    return curve.astype(np.float32)
+
+
+def limit_peak(samples: np.ndarray, ceiling_dbfs: float = -1.0) -> np.ndarray:
+    """Turn a block down so its peak sits at the ceiling (never up: quiet cues stay quiet)."""
+    np = _np()
+    peak = float(np.max(np.abs(samples))) if samples.size else 0.0
+    ceiling = 10 ** (ceiling_dbfs / 20)
+    return samples * np.float32(ceiling / peak) if peak > ceiling else samples
+
+
+def fit_length(samples: np.ndarray, frames: int, channels: int = 2) -> np.ndarray:
+    """Exactly ``frames`` frames of ``channels`` channels (cut or padded with silence)."""
+    np = _np()
+    samples = samples.reshape(len(samples), -1) if len(samples) else np.zeros((0, channels), np.float32)
+    if samples.shape[1] != channels:
+        samples = np.repeat(samples[:, :1], channels, axis=1) if samples.shape[1] == 1 else samples[:, :channels]
+    if len(samples) >= frames:
+        return samples[:frames]
+    out = np.zeros((frames, channels), np.float32)
+    out[: len(samples)] = samples
+    return out
+
+
+def resample(samples: np.ndarray, source_rate: int, target_rate: int, *, taps_per_side: int = 32) -> np.ndarray:
+    """Band-limited rational resampling (windowed-sinc polyphase; e.g. MusicGen 32 kHz to 48 kHz)."""
+    np = _np()
+    if source_rate == target_rate:
+        return samples.astype(np.float32, copy=False)
+    samples = samples.reshape(len(samples), -1).astype(np.float32, copy=False)
+    g = math.gcd(source_rate, target_rate)
+    up, down = target_rate // g, source_rate // g
+    cutoff = min(1.0, up / down) * 0.94
+    k = np.arange(-taps_per_side + 1, taps_per_side + 1)
+    phases = np.arange(up)[:, None] / up
+    x = k[None, :] - phases  # distance (input samples) from each tap to the output instant
+    window = np.kaiser(2 * taps_per_side, 8.0)[None, :]
+    table = (cutoff * np.sinc(cutoff * x) * window).astype(np.float32)
+    table /= table.sum(axis=1, keepdims=True)
+    n_out = int(math.floor(len(samples) * up / down))
+    pad = np.pad(samples, ((taps_per_side, taps_per_side + 1), (0, 0)))
+    out = np.empty((n_out, samples.shape[1]), np.float32)
+    block = 32768
+    for first in range(0, n_out, block):
+        n = np.arange(first, min(n_out, first + block))
+        pos = n * down
+        base, phase = pos // up, pos % up
+        idx = base[:, None] + k[None, :] + taps_per_side
+        out[n] = np.einsum("nk,nkc->nc", table[phase], pad[idx])
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where a cue's audio goes in the film: start, and the fades of its crossfades (frames)."""
+
+    start: int
+    length: int  # frames of the cue's own audio used (its length plus the ring-out)
+    fade_in: int
+    fade_out_at: int  # frame (relative to start) where the fade-out begins
+    fade_out: int
+
+
+def place_cue(start: int, length: int, available: int, next_start: int | None, previous_fade_end: int, *,
+              crossfade: int, declick: int) -> Placement:
+    """Where a cue sits in the temp track and how it fades.
+
+    A cue rings on for ``crossfade`` frames past its end (or past the next cue's start when
+    they overlap), faded out; audio without a ring-out (MusicGen) fades over its own last
+    frames instead. A cue entering while another still sounds fades in over the same span
+    (equal power); one entering from silence only de-clicks.
+    """
+    out_at = length if next_start is None else min(length, max(0, next_start - start))
+    if available < out_at + crossfade:
+        out_at = max(0, min(out_at, available - crossfade))
+    fade_in = min(crossfade if start < previous_fade_end else declick, max(0, out_at + crossfade))
+    return Placement(start=start, length=out_at + crossfade, fade_in=fade_in, fade_out_at=out_at, fade_out=crossfade)
+
+
+def mix_stream(path: str | os.PathLike[str], cues: Iterable[tuple[Placement, np.ndarray]], *, frames: int,
+               sample_rate: int, bit_depth: int = 24, description: str = "", time_reference: int = 0,
+               ceiling_dbfs: float = -1.0, overwrite: bool = True) -> Path:
+    """Mix placed cues (in start order) into one WAV of ``frames`` frames, streaming to disk."""
+    np = _np()
+    pending = np.zeros((0, 2), np.float32)  # audio from `cursor` on, not yet written
+    cursor = 0
+    ceiling = np.float32(10 ** (ceiling_dbfs / 20))
+    with BwfWriter(path, frames=frames, sample_rate=sample_rate, bit_depth=bit_depth,
+                   time_reference=time_reference, description=description, overwrite=overwrite) as writer:
+        def flush(upto: int) -> None:
+            nonlocal pending, cursor
+            upto = min(upto, frames)
+            if upto <= cursor:
+                return
+            n = upto - cursor
+            block = fit_length(pending, n)
+            writer.write(np.clip(block, -ceiling, ceiling))
+            pending = pending[n:] if len(pending) > n else np.zeros((0, 2), np.float32)
+            cursor = upto
+
+        for placement, audio in cues:
+            flush(placement.start)
+            seg = fit_length(audio, placement.length).copy()
+            seg[: placement.fade_in] *= fade(placement.fade_in, kind="in")[:, None]
+            out_end = placement.fade_out_at + placement.fade_out
+            seg[placement.fade_out_at:out_end] *= fade(placement.fade_out, kind="out")[: out_end - placement.fade_out_at, None]
+            seg[out_end:] = 0
+            offset = placement.start - cursor
+            need = offset + len(seg)
+            if len(pending) < need:
+                pending = np.concatenate([pending, np.zeros((need - len(pending), 2), np.float32)])
+            pending[offset:need] += seg
+        flush(frames)
+    return Path(path)

@@ -1,0 +1,288 @@
+"""Render a film's cues: sketches, MIDI (per cue and whole film), MusicXML and audio.
+
+``render_film`` is what the ``score`` and ``render`` commands call. Cues are taken in start
+order so the theme book develops each character's theme the way the film unfolds; the book
+is written beside the files (``themes.json``) so what each cue did with a theme can be read.
+
+Folder layout (inside ``out_dir``)::
+
+    midi/1M01.mid ...        one SMF per cue, SMPTE offset = programme start + cue start
+    midi/score.mid           the whole film: tempo map, markers at cues and scenes
+    xml/1M01.musicxml ...
+    audio/1M01_01-00-12-05.wav ...   48 kHz / 24-bit Broadcast WAV, start in name and bext
+    audio/temp_score.wav     the whole film, cues crossfaded
+    themes.json              motifs, their forms, and every use
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from scenescore.conditions.schema import MusicCondition
+from scenescore.errors import OptionsError
+from scenescore.io import atomic_write_bytes, atomic_write_text
+from scenescore.render.midi import _check_fps, film_to_midi, sketch_to_midi, timecode
+from scenescore.render.options import RenderOptions, SketchOptions
+from scenescore.render.sketch import Sketch, sketch_cue
+from scenescore.render.themes import ThemeBook
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+log = logging.getLogger(__name__)
+#: progress(stage, done, total): stages are "sketch", "musicxml", "audio".
+Progress = Callable[[str, int, int], None]
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedCue:
+    """The files of one cue (paths are None for what was not asked for)."""
+
+    cue_id: str
+    start_s: float
+    duration_s: float
+    timecode: str
+    midi: Path
+    musicxml: Path | None
+    audio: Path | None
+    sample_rate: int | None
+    themes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedFilm:
+    cues: tuple[RenderedCue, ...]
+    midi: Path
+    temp_track: Path | None
+    themes: Path
+    audio_backend: str
+    sample_rate: int | None
+    sketches: tuple[Sketch, ...] = field(default=(), repr=False)
+
+
+def _check_inputs(conditions: Sequence[MusicCondition], starts_s: Sequence[float]) -> list[int]:
+    if len(conditions) != len(starts_s):
+        raise OptionsError(f"{len(conditions)} conditions but {len(starts_s)} start times")
+    seen: set[str] = set()
+    for c, s in zip(conditions, starts_s, strict=True):
+        if c.cue_id in seen:
+            raise OptionsError(f"cue {c.cue_id} appears twice")
+        seen.add(c.cue_id)
+        if not s >= 0:
+            raise OptionsError(f"cue {c.cue_id}: start {s!r} s is not a time after programme start")
+    return sorted(range(len(conditions)), key=lambda i: (float(starts_s[i]), i))
+
+
+def _scenes_in(scenes: Sequence[tuple[float, str]], start: float, duration: float) -> list[tuple[float, str]]:
+    return [(t - start, text) for t, text in scenes if start <= t < start + duration]
+
+
+def sketch_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float], *,
+                options: SketchOptions | None = None, themes: ThemeBook | None = None,
+                scenes: Sequence[tuple[float, str]] = (), progress: Progress | None = None) -> list[Sketch]:
+    """Sketch every cue in film order through one theme book (returned in the input order)."""
+    options = options or SketchOptions()
+    order = _check_inputs(conditions, starts_s)
+    book = themes if themes is not None else ThemeBook(seed=options.seed)
+    out: dict[int, Sketch] = {}
+    for done, i in enumerate(order, 1):
+        c = conditions[i]
+        out[i] = sketch_cue(c, themes=book, options=options,
+                            scene_markers=_scenes_in(scenes, float(starts_s[i]), c.duration_s))
+        if progress is not None:
+            progress("sketch", done, len(order))
+    return [out[i] for i in range(len(conditions))]
+
+
+def audio_file_name(cue_id: str, start_s: float, *, fps: float, programme_start: tuple[int, int, int, int]) -> str:
+    """``1M01_01-00-12-05.wav``: the cue and its start timecode, safe on every file system."""
+    return f"{_SAFE.sub('_', cue_id)}_{timecode(start_s, fps=fps, start=programme_start, separator='-')}.wav"
+
+
+def programme_start_seconds(programme_start: tuple[int, int, int, int], fps: float) -> float:
+    h, m, s, f = programme_start
+    return h * 3600 + m * 60 + s + f / (30 if abs(fps - 29.97) < 1e-6 else round(fps))
+
+
+def render_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float], out_dir: str | os.PathLike[str],
+                *, options: RenderOptions | None = None, scenes: Sequence[tuple[float, str]] = (),
+                title: str = "film", themes: ThemeBook | None = None,
+                progress: Progress | None = None) -> RenderedFilm:
+    """Write every cue's MIDI, MusicXML and audio, the whole-film MIDI and the temp track.
+
+    ``starts_s`` are the cues' starts in seconds after programme start (the spotting notes'
+    in-times); ``scenes`` are (seconds, text) markers for the film file and the cues they fall in.
+    Same inputs and seed give byte-identical MIDI and MusicXML.
+    """
+    options = options or RenderOptions()
+    _check_fps(options.midi.fps)
+    out = Path(out_dir)
+    order = _check_inputs(conditions, starts_s)
+    book = themes if themes is not None else ThemeBook(seed=options.sketch.seed)
+    sketches = sketch_film(conditions, starts_s, options=options.sketch, themes=book, scenes=scenes,
+                           progress=progress)
+    overwrite = options.overwrite
+    midi_paths: dict[int, Path] = {}
+    xml_paths: dict[int, Path] = {}
+    for i in order:
+        name = _SAFE.sub("_", conditions[i].cue_id)
+        midi_paths[i] = atomic_write_bytes(
+            out / "midi" / f"{name}.mid",
+            sketch_to_midi(sketches[i], start_s=float(starts_s[i]), options=options.midi), overwrite=overwrite)
+    film_midi = atomic_write_bytes(
+        out / "midi" / "score.mid",
+        film_to_midi([sketches[i] for i in order], [float(starts_s[i]) for i in order], title=title,
+                     scene_markers=scenes, options=options.midi), overwrite=overwrite)
+    audio = None
+    if options.audio.backend != "none":  # FluidSynth starts now and works while MusicXML is written
+        audio = _start_audio(conditions, sketches, order, options, progress)
+    if options.musicxml:
+        from scenescore.render.musicxml import write_musicxml
+
+        for done, i in enumerate(order, 1):
+            xml_paths[i] = write_musicxml(sketches[i], out / "xml" / f"{_SAFE.sub('_', conditions[i].cue_id)}.musicxml",
+                                          overwrite=overwrite)
+            if progress is not None:
+                progress("musicxml", done, len(order))
+    themes_path = atomic_write_text(out / "themes.json", json.dumps(book.to_dict(), indent=2) + "\n",
+                                    overwrite=overwrite)
+    audio_paths: dict[int, Path] = {}
+    temp_track = None
+    backend_name = options.audio.backend
+    if audio is not None:
+        audio_paths, temp_track = _write_audio(audio, conditions, starts_s, order, out, options)
+    mg = options.midi
+    cues = tuple(
+        RenderedCue(cue_id=conditions[i].cue_id, start_s=float(starts_s[i]), duration_s=conditions[i].duration_s,
+                    timecode=timecode(float(starts_s[i]), fps=mg.fps, start=mg.programme_start),
+                    midi=midi_paths[i], musicxml=xml_paths.get(i), audio=audio_paths.get(i),
+                    sample_rate=options.audio.sample_rate if i in audio_paths else None,
+                    themes=tuple(dict.fromkeys(t.label for t in sketches[i].themes)))
+        for i in order)
+    return RenderedFilm(cues=cues, midi=film_midi, temp_track=temp_track, themes=themes_path,
+                        audio_backend=backend_name, sample_rate=options.audio.sample_rate if audio_paths else None,
+                        sketches=tuple(sketches[i] for i in order))
+
+
+def _start_audio(conditions: Sequence[MusicCondition], sketches: Sequence[Sketch], order: list[int],
+                 options: RenderOptions, progress: Progress | None) -> tuple[str, Iterator[tuple[int, np.ndarray]]]:
+    from scenescore.render.backends import AudioJob, get_audio_backend
+
+    backend = get_audio_backend(options.audio.backend)
+    jobs = [AudioJob(condition=conditions[i], sketch=sketches[i]) for i in order]
+
+    def report(done: int, total: int) -> None:
+        if progress is not None:
+            progress("audio", done, total)
+
+    return backend.name, backend.render(jobs, options=options.audio, seed=options.sketch.seed, progress=report)
+
+
+def _write_audio(audio: tuple[str, Iterator[tuple[int, np.ndarray]]], conditions: Sequence[MusicCondition],
+                 starts_s: Sequence[float], order: list[int], out: Path,
+                 options: RenderOptions) -> tuple[dict[int, Path], Path | None]:
+    import numpy as np
+
+    from scenescore.render.audio import (
+        fade,
+        fit_length,
+        limit_peak,
+        mix_stream,
+        place_cue,
+        write_bwf,
+    )
+
+    backend_name, results = audio
+    ao = options.audio
+    mg = options.midi
+    sr = ao.sample_rate
+    origin = programme_start_seconds(mg.programme_start, mg.fps)
+    paths: dict[int, Path] = {}
+    history = f"A=PCM,F={sr},W={ao.bit_depth},M=stereo,T=scenescore {backend_name}"
+
+    def finish(k: int, audio: np.ndarray) -> np.ndarray:
+        """Write cue k's file; return its audio (with ring-out) at the level the file has."""
+        i = order[k]
+        c = conditions[i]
+        audio = limit_peak(np.asarray(audio, np.float32).reshape(len(audio), -1), ao.ceiling_dbfs)
+        frames = round(c.duration_s * sr)
+        cue = fit_length(audio, frames).copy()
+        declick = min(frames, round(0.005 * sr))
+        cue[:declick] *= fade(declick, kind="in")[:, None]
+        tail = min(frames, round(ao.end_fade_s * sr))
+        if tail:
+            cue[frames - tail:] *= fade(tail, kind="out")[:, None]
+        start = float(starts_s[i])
+        name = audio_file_name(c.cue_id, start, fps=mg.fps, programme_start=mg.programme_start)
+        tc = timecode(start, fps=mg.fps, start=mg.programme_start)
+        paths[i] = write_bwf(out / "audio" / name, cue, sample_rate=sr, bit_depth=ao.bit_depth,
+                             time_reference=round((origin + start) * sr),
+                             description=f"{c.cue_id} {tc} {c.prompt}"[:256], coding_history=history,
+                             overwrite=options.overwrite)
+        return audio
+
+    if not ao.temp_track:
+        for k, audio in results:
+            finish(k, audio)
+        return paths, None
+
+    crossfade = round(ao.crossfade_s * sr)
+    declick = round(0.005 * sr)
+    starts = [round(float(starts_s[i]) * sr) for i in order]
+    lengths = [round(conditions[i].duration_s * sr) for i in order]
+    total = max(s + n for s, n in zip(starts, lengths, strict=True)) + crossfade
+
+    with tempfile.TemporaryDirectory(prefix="scenescore-mix-") as spill_dir:
+        def in_order() -> Iterator[tuple[object, np.ndarray]]:
+            """Cues in start order; ones that arrive early wait on disk, not in memory."""
+            waiting: dict[int, Path] = {}
+            want = 0
+            fade_end = -1
+            for k, audio in results:
+                audio = finish(k, audio)
+                if k != want:
+                    waiting[k] = Path(spill_dir) / f"{k}.npy"
+                    np.save(waiting[k], audio)
+                    continue
+                while True:
+                    nxt = starts[want + 1] if want + 1 < len(starts) else None
+                    placement = place_cue(starts[want], lengths[want], len(audio), nxt, fade_end,
+                                          crossfade=crossfade, declick=declick)
+                    fade_end = placement.start + placement.fade_out_at + placement.fade_out
+                    yield placement, audio
+                    want += 1
+                    if want not in waiting:
+                        break
+                    path = waiting.pop(want)
+                    audio = np.load(path, mmap_mode="r")
+                    path.unlink(missing_ok=True)
+        temp = mix_stream(out / "audio" / "temp_score.wav", in_order(), frames=total, sample_rate=sr,
+                          bit_depth=ao.bit_depth, description="temp score (TEMP, not for release)",
+                          time_reference=round(origin * sr), ceiling_dbfs=ao.ceiling_dbfs,
+                          overwrite=options.overwrite)
+    return paths, temp
+
+
+def write_sketch(condition: MusicCondition, path: str | os.PathLike[str], *, options: RenderOptions | None = None,
+                 start_s: float = 0.0, overwrite: bool = True) -> Path:
+    """One cue's sketch to ``.mid`` (or ``.musicxml``/``.xml`` by the suffix)."""
+    options = options or RenderOptions()
+    sketch = sketch_cue(condition, options=options.sketch)
+    target = Path(path)
+    if target.suffix.lower() in (".musicxml", ".xml"):
+        from scenescore.render.musicxml import write_musicxml
+
+        return write_musicxml(sketch, target, overwrite=overwrite)
+    if target.suffix.lower() not in (".mid", ".midi"):
+        raise OptionsError(f"{target}: write a .mid, .midi, .musicxml or .xml file")
+    return atomic_write_bytes(target, sketch_to_midi(sketch, start_s=start_s, options=options.midi),
+                              overwrite=overwrite)

@@ -1,0 +1,156 @@
+"""Audio: Broadcast WAV at 48 kHz / 24-bit, resampling, crossfades, and FluidSynth end to end."""
+
+from __future__ import annotations
+
+import json
+import wave
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from render_support import condition, theme
+
+from scenescore.errors import OutputError
+from scenescore.render.audio import (
+    float_to_pcm,
+    mix_stream,
+    place_cue,
+    read_bext,
+    resample,
+    write_bwf,
+)
+from scenescore.render.film import render_film
+from scenescore.render.fluidsynth import FluidSynthError, find_fluidsynth, find_soundfont
+from scenescore.render.options import AudioOptions, FluidSynthOptions, RenderOptions
+
+needs_fluidsynth = pytest.mark.skipif(
+    find_fluidsynth() is None or find_soundfont() is None,
+    reason="FluidSynth or a General MIDI SoundFont is missing: apt-get install fluidsynth fluid-soundfont-gm "
+           "(listed in scripts/apt-packages.txt)")
+
+
+def _read_wav(path) -> tuple[wave.Wave_read, np.ndarray]:
+    with wave.open(str(path)) as w:
+        raw = np.frombuffer(w.readframes(w.getnframes()), np.uint8).reshape(-1, 3).astype(np.int32)
+        params = w.getparams()
+    ints = raw[:, 0] | (raw[:, 1] << 8) | (raw[:, 2] << 16)
+    ints = np.where(ints >= 1 << 23, ints - (1 << 24), ints)
+    return params, (ints / float(1 << 23)).reshape(-1, params.nchannels)
+
+
+def test_pcm24_round_trip_and_clipping():
+    x = np.array([[0.0, -1.0], [0.5, 0.999], [1.5, -2.0]], np.float32)
+    data = float_to_pcm(x, 24)
+    assert len(data) == 6 * 3
+    ints = np.frombuffer(data, np.uint8).reshape(-1, 3).astype(np.int32)
+    values = ints[:, 0] | (ints[:, 1] << 8) | (ints[:, 2] << 16)
+    values = np.where(values >= 1 << 23, values - (1 << 24), values)
+    assert values.tolist() == [0, -(1 << 23), 1 << 22, round(float(np.float32(0.999)) * (1 << 23)), (1 << 23) - 1, -(1 << 23)]
+
+
+def test_broadcast_wav_reads_back_with_its_time_reference(tmp_path):
+    sr = 48000
+    t = np.arange(sr // 2) / sr
+    tone = np.stack([np.sin(2 * np.pi * 440 * t), np.sin(2 * np.pi * 660 * t)], axis=1).astype(np.float32) * 0.5
+    path = write_bwf(tmp_path / "1M01_01-00-12-00.wav", tone, sample_rate=sr, time_reference=(3600 + 12) * sr,
+                     description="1M01 01:00:12:00", coding_history="A=PCM,F=48000,W=24,M=stereo")
+    params, back = _read_wav(path)
+    assert (params.framerate, params.sampwidth, params.nchannels, params.nframes) == (48000, 3, 2, sr // 2)
+    assert np.max(np.abs(back - tone)) < 1e-6
+    bext = read_bext(path)
+    assert bext["time_reference"] == (3600 + 12) * sr and bext["description"] == "1M01 01:00:12:00"
+    assert bext["coding_history"].startswith("A=PCM")
+    with pytest.raises(OutputError, match="exists"):
+        write_bwf(path, tone, sample_rate=sr, overwrite=False)
+    assert not list(tmp_path.glob(".*part"))  # no half-written files left
+
+
+def test_resample_32k_to_48k_keeps_pitch_and_level():
+    t = np.arange(32000) / 32000
+    tone = np.sin(2 * np.pi * 1000 * t).astype(np.float32)[:, None]
+    out = resample(tone, 32000, 48000)
+    assert out.shape == (48000, 1)
+    spectrum = np.abs(np.fft.rfft(out[1000:-1000, 0] * np.hanning(46000)))
+    peak_hz = np.argmax(spectrum) * 48000 / 46000
+    assert abs(peak_hz - 1000) < 2
+    assert np.sqrt(np.mean(out[1000:-1000] ** 2)) == pytest.approx(np.sqrt(0.5), rel=0.01)
+    assert resample(tone, 48000, 48000) is not None
+
+
+def test_crossfade_is_equal_power_and_streamed(tmp_path):
+    sr, xf = 1000, 200
+    a, b = np.full((1000 + xf, 2), 0.5, np.float32), np.full((800 + xf, 2), 0.5, np.float32)
+    pa = place_cue(0, 1000, len(a), 1000, -1, crossfade=xf, declick=5)
+    pb = place_cue(1000, 800, len(b), None, pa.start + pa.fade_out_at + pa.fade_out, crossfade=xf, declick=5)
+    assert pa.fade_in == 5 and pb.fade_in == xf  # b enters while a rings: a true crossfade
+    path = mix_stream(tmp_path / "t.wav", [(pa, a), (pb, b)], frames=2000, sample_rate=sr, ceiling_dbfs=0)
+    _, y = _read_wav(path)
+    assert len(y) == 2000
+    window = y[1000:1200, 0]
+    # Equal power: the two fades' gains satisfy g_a^2 + g_b^2 = 1; with equal signals the sum
+    # peaks at sqrt(2) mid-way and never drops into a hole.
+    assert window.min() > 0.495 and window.max() == pytest.approx(0.5 * np.sqrt(2), abs=0.01)
+    assert np.all(y[1200:1790, 0] > 0.495) and abs(y[-1, 0]) < 0.01  # b fades out at the end
+
+
+def test_audio_without_ring_out_fades_inside_the_cue():
+    p = place_cue(0, 1000, 1000, None, -1, crossfade=200, declick=5)
+    assert p.fade_out_at == 800 and p.length == 1000
+
+
+@needs_fluidsynth
+def test_fluidsynth_film_files(tmp_path):
+    conditions = [condition("1M01", seconds=6.0, themes=[theme("statement")]),
+                  condition("1M02", seconds=4.5, tempo=130, arousal=0.8, valence=-0.6),
+                  condition("1M03", seconds=5.0, mode="major", key="F", valence=0.5)]
+    starts = [2.0, 8.0, 12.5]  # 1M02 follows 1M01 directly; 1M03 enters while 1M02 rings
+    options = RenderOptions(audio=AudioOptions(crossfade_s=1.0))
+    film = render_film(conditions, starts, tmp_path, options=options, scenes=[(2.0, "Scene 1")], title="t")
+    names = [c.audio.name for c in film.cues]
+    assert names == ["1M01_01-00-02-00.wav", "1M02_01-00-08-00.wav", "1M03_01-00-12-12.wav"]
+    for cue in film.cues:
+        params, y = _read_wav(cue.audio)
+        assert (params.framerate, params.sampwidth, params.nchannels) == (48000, 3, 2)
+        assert params.nframes == round(cue.duration_s * 48000)
+        assert read_bext(cue.audio)["time_reference"] == round((3600 + cue.start_s) * 48000)
+        assert np.sqrt(np.mean(y ** 2)) > 1e-3  # music, not silence
+        assert np.max(np.abs(y)) <= 10 ** (-1 / 20) + 1e-4
+        assert cue.midi.exists() and cue.musicxml.exists()
+    params, temp = _read_wav(film.temp_track)
+    assert params.nframes == round((12.5 + 5.0 + 1.0) * 48000)
+    assert read_bext(film.temp_track)["time_reference"] == 3600 * 48000
+    assert np.max(np.abs(temp[: 2 * 48000 - 10])) == 0  # silence before the first cue
+    joint = temp[round(8.0 * 48000) - 2400: round(8.0 * 48000) + 2400]
+    assert np.sqrt(np.mean(joint ** 2)) > 1e-3  # no hole where 1M01 hands over to 1M02
+    themes = json.loads(film.themes.read_text())
+    assert themes["motifs"]["ELLA-A"]["stated_in"] == "1M01"
+
+
+@needs_fluidsynth
+def test_fluidsynth_is_deterministic(tmp_path):
+    conditions = [condition("1M01", seconds=3.0)]
+    a = render_film(conditions, [0.0], tmp_path / "a", options=RenderOptions(musicxml=False))
+    b = render_film(conditions, [0.0], tmp_path / "b", options=RenderOptions(musicxml=False))
+    assert a.cues[0].audio.read_bytes() == b.cues[0].audio.read_bytes()
+    assert a.cues[0].midi.read_bytes() == b.cues[0].midi.read_bytes()
+
+
+def test_missing_fluidsynth_names_the_install_command(tmp_path):
+    options = RenderOptions(musicxml=False, audio=AudioOptions(
+        fluidsynth=FluidSynthOptions(binary="no-such-fluidsynth-binary")))
+    with pytest.raises(FluidSynthError, match="apt-get install fluidsynth fluid-soundfont-gm"):
+        render_film([condition(seconds=2)], [0.0], tmp_path, options=options)
+
+
+def test_missing_soundfont_is_an_error(tmp_path):
+    options = RenderOptions(musicxml=False, audio=AudioOptions(
+        fluidsynth=replace(FluidSynthOptions(), soundfont=str(tmp_path / "none.sf2"), binary="sh")))
+    with pytest.raises(FluidSynthError, match="SoundFont"):
+        render_film([condition(seconds=2)], [0.0], tmp_path, options=options)
+
+
+def test_no_audio_writes_midi_and_xml_only(tmp_path):
+    film = render_film([condition(seconds=4)], [0.0], tmp_path, options=RenderOptions(
+        audio=AudioOptions(backend="none")))
+    assert film.temp_track is None and film.cues[0].audio is None and film.cues[0].musicxml.exists()
+    assert not (tmp_path / "audio").exists()
