@@ -14,6 +14,7 @@ $(VENV)/.installed: pyproject.toml scripts/setup.sh scripts/apt-packages.txt
 
 demo: setup
 	$(BIN)/scenescore segment $(SAMPLE)
+	$(BIN)/scenescore score $(SAMPLE) --out runs
 
 test: setup
 	$(BIN)/ruff check src tests scripts

@@ -125,3 +125,28 @@ def test_config_with_unknown_key_is_refused(script: Path, tmp_path: Path,
         main(["--config", str(profile), "segment", str(script)])
     assert info.value.code == 1
     assert "unknown key(s) in [segment]: lines_per_pag" in capsys.readouterr().err
+
+
+def test_score_end_to_end_with_audio(tmp_path: Path) -> None:
+    """The README's main job: the sample screenplay to a temp score, offline."""
+    import shutil
+    import wave
+
+    if shutil.which("fluidsynth") is None:
+        pytest.skip("fluidsynth is not installed (scripts/setup.sh installs it as root)")
+    sample = Path(__file__).resolve().parents[1] / "corpus" / "sample" / "sample.fountain"
+    result = CliRunner().invoke(app, ["score", str(sample), "--out", str(tmp_path), "--name", "film"])
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "film"
+    cues = json.loads((folder / "cues.json").read_text(encoding="utf-8"))
+    assert len(cues) >= 5 and cues[0]["cue_id"] == "1M01"
+    for cue in cues:
+        assert (folder / "midi" / f"{cue['cue_id']}.mid").exists()
+        assert (folder / "xml" / f"{cue['cue_id']}.musicxml").exists()
+        assert list((folder / "audio").glob(f"{cue['cue_id']}_*.wav"))
+    with wave.open(str(folder / "audio" / "temp_score.wav")) as wav:
+        assert wav.getframerate() == 48000 and wav.getsampwidth() == 3
+        assert wav.getnframes() / 48000 >= cues[-1]["end_s"] - 1
+    sheet = (folder / "cue_sheet.csv").read_text(encoding="utf-8").splitlines()
+    assert len(sheet) == len(cues) + 1 and all("TEMP" in row for row in sheet[1:])
+    assert "1M01" in result.stdout

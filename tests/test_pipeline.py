@@ -16,10 +16,17 @@ import pytest
 
 from scenescore.errors import OptionsError
 from scenescore.options import ScoreOptions, SegmentOptions
-from scenescore.pipeline import score
+from scenescore.pipeline import score as _score
+from scenescore.render.options import AudioOptions, RenderOptions
+
+
+def score(script, *, options, stage_options=None):  # noqa: ANN001, ANN202 - test shorthand
+    return _score(script, options=options, stage_options={**FAST, **(stage_options or {})})
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "corpus" / "sample" / "sample.fountain"
+# MIDI only: audio and MusicXML are tested in tests/render and once end to end in test_cli_score.
+FAST = {"render": RenderOptions(audio=AudioOptions(backend="none"), musicxml=False)}
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -93,13 +100,15 @@ def test_slices(tmp_path: Path) -> None:
 def test_kill_9_at_random_points_then_resume(tmp_path: Path, reference: dict[str, bytes]) -> None:
     """A run killed anywhere and started again ends with the same files as an uninterrupted one."""
     code = ("import sys; from scenescore.pipeline import score; from scenescore.options import ScoreOptions; "
-            "score(sys.argv[1], options=ScoreOptions(out=sys.argv[2], name='film'))")
+            "from scenescore.render.options import AudioOptions, RenderOptions; "
+            "score(sys.argv[1], options=ScoreOptions(out=sys.argv[2], name='film'), stage_options={'render': "
+            "RenderOptions(audio=AudioOptions(backend='none'), musicxml=False)})")
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     rng = random.Random(7)
     for attempt in range(5):
         out = tmp_path / f"k{attempt}"
         proc = subprocess.Popen([sys.executable, "-c", code, str(SAMPLE), str(out)], env=env)
-        time.sleep(rng.uniform(0.3, 1.6))
+        time.sleep(rng.uniform(0.3, 2.5))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
         proc.wait()
@@ -108,3 +117,21 @@ def test_kill_9_at_random_points_then_resume(tmp_path: Path, reference: dict[str
         files = {k: v for k, v in _tree(out / "film").items() if not k.endswith(".part")}
         assert files == reference, f"attempt {attempt}"
         assert not leftovers or all(n.startswith(".") for n in leftovers)
+
+
+def test_score_an_imsdb_title_from_a_local_site(tmp_path: Path) -> None:
+    from scenescore.corpus.fakesite import FakeFilm, FakeImsdb
+    from scenescore.corpus.options import CrawlOptions
+
+    text = (ROOT / "corpus" / "sample" / "sample.txt").read_text(encoding="utf-8")
+    site = FakeImsdb([FakeFilm("What the Lake Keeps", script=text)]).start()
+    try:
+        crawl = CrawlOptions(base_url=site.base_url, rate_limit=0, corpus_dir=str(tmp_path / "corpus"))
+        result = score("What the Lake Keeps", options=ScoreOptions(out=str(tmp_path / "runs"), stop="spot"),
+                       stage_options={"corpus": crawl})
+    finally:
+        site.stop()
+    assert result.folder.name == "what-the-lake-keeps"
+    manifest = json.loads((result.folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["input"]["source"] == "imsdb:What the Lake Keeps"
+    assert (result.folder / "scenes.parquet").exists() and result.statuses["spot"] == "ran"

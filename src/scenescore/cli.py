@@ -165,7 +165,10 @@ def score(
     start: Annotated[str | None, typer.Option("--from", help="First stage to run.")] = None,
     stop: Annotated[str | None, typer.Option("--to", help="Last stage to run.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Re-run stages even when unchanged.")] = False,
+    audio: Annotated[str | None, typer.Option(
+        "--audio", help="Audio backend: fluidsynth (default, offline), musicgen (GPU) or none.")] = None,
     corpus: Annotated[Path | None, typer.Option("--corpus", help="Corpus store for IMSDB titles.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print the cue table.")] = False,
     input_format: FormatOption = None,
     max_mb: MaxMbOption = None,
 ) -> None:
@@ -178,6 +181,11 @@ def score(
     options = ScoreOptions(out=str(out), name=name, style=style, seed=seed, start=start, stop=stop,
                            force=force)
     stage_options = _all_stage_options(ingest=_ingest_options(input_format, max_mb))
+    if audio is not None:
+        from dataclasses import replace
+
+        render = stage_options["render"]
+        stage_options["render"] = replace(render, audio=replace(render.audio, backend=audio))  # type: ignore[attr-defined]
     err = Console(stderr=True)
     with err.status("scoring") as status:
         def progress(stage: str, state: str) -> None:
@@ -189,7 +197,48 @@ def score(
         result = run_score(script, options=options, stage_options=stage_options,
                            corpus=str(corpus) if corpus else None, progress=progress)
     took = sum(result.seconds.values())
+    if not quiet:
+        _print_cue_summary(result.folder, Console())
     err.print(f"[green]done[/] in {took:.1f}s: {result.folder}")
+
+
+def _print_cue_summary(folder: Path, console) -> None:  # noqa: ANN001 - rich imported lazily
+    """The cues as a music editor reads them, from the run folder's files."""
+    from rich import box
+    from rich.table import Table
+
+    cues_path, conditions_path = folder / "cues.json", folder / "conditions.jsonl"
+    if not cues_path.exists() or not conditions_path.exists():
+        return
+    cues = {c["cue_id"]: c for c in json.loads(cues_path.read_text(encoding="utf-8"))}
+    conditions = [json.loads(line) for line in conditions_path.read_text(encoding="utf-8").splitlines() if line]
+    table = Table(title=f"{folder.name}: {len(conditions)} cues", box=box.SIMPLE_HEAD, header_style="bold")
+    widths = {"cue": 4, "in": 5, "dur.": 4, "scenes": 6, "mood": 11, "key": 14, "bpm": 3,
+              "function": 15, "themes": 0}
+    if console.width < 110:  # narrow terminals: what a music editor needs first
+        widths = {k: v for k, v in widths.items() if k not in ("scenes", "function")}
+    # Rich drops narrow columns when one cell is too long, so the free column is cut to fit here.
+    room = max(12, console.width - sum(widths.values()) - 3 * len(widths) - 2)
+    for column, width in widths.items():
+        table.add_column(column, no_wrap=True, min_width=width or None, max_width=width or room,
+                         justify="right" if column in ("in", "dur.", "bpm") else "left")
+    for c in conditions:
+        cue = cues.get(c["cue_id"], {})
+        start, end = cue.get("start_s", 0.0), cue.get("end_s", 0.0)
+        scenes = cue.get("scene_ids", [])
+        cells = {
+            "cue": c["cue_id"], "in": f"{int(start // 60)}:{int(start % 60):02d}", "dur.": f"{end - start:.0f}s",
+            "scenes": f"{scenes[0]}-{scenes[-1]}" if len(scenes) > 1 else str(scenes[0]) if scenes else "",
+            "mood": cue.get("mood", ""), "key": f"{c['key']} {c['mode']}", "bpm": f"{c['tempo_bpm']:.0f}",
+            "function": cue.get("function", ""),
+            "themes": ", ".join(f"{t['motif']} {t['transformation']}" for t in c.get("themes", [])),
+        }
+        for key, width in widths.items():
+            limit = width or room
+            if len(cells[key]) > limit:
+                cells[key] = cells[key][: limit - 1] + "…"
+        table.add_row(*(cells[k] for k in widths))
+    console.print(table)
 
 
 def _all_stage_options(**given: object) -> dict[str, object]:
@@ -247,6 +296,10 @@ _register_translate(app)
 from scenescore.cli_render import register as _register_render  # noqa: E402
 
 _register_render(app)
+
+from scenescore.cli_batch import register as _register_batch  # noqa: E402
+
+_register_batch(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -40,7 +40,27 @@ log = logging.getLogger(__name__)
 #: Bumped when the run-folder layout or manifest meaning changes.
 MANIFEST_VERSION = 1
 
-Emit = Callable[[str, bytes], None]
+class Emit:
+    """How a stage writes its files: ``emit(rel, data)`` writes atomically and records the hash;
+    ``emit.record(rel)`` records a file the stage wrote itself (atomically) into the folder."""
+
+    def __init__(self, folder: Path, stage: str) -> None:
+        self.folder = folder
+        self.stage = stage
+        self.outputs: dict[str, str] = {}
+        self.sizes: dict[str, int] = {}
+
+    def __call__(self, rel: str, data: bytes) -> None:
+        if rel in self.outputs:
+            raise ScenescoreError(f"stage {self.stage} wrote {rel} twice")
+        atomic_write_bytes(self.folder / rel, data)
+        self.outputs[rel] = sha256_bytes(data)
+        self.sizes[rel] = len(data)
+
+    def record(self, rel: str) -> None:
+        path = self.folder / rel
+        self.outputs[rel] = sha256_file(path)
+        self.sizes[rel] = path.stat().st_size
 ProgressCallback = Callable[[str, str], None]  # (stage, status)
 
 
@@ -182,16 +202,8 @@ class Run:
             return "skipped"
         stage = self.stages[name]
         value = self.value(name)
-        outputs: dict[str, str] = {}
-        sizes: dict[str, int] = {}
-
-        def emit(rel: str, data: bytes) -> None:
-            if rel in outputs:
-                raise ScenescoreError(f"stage {name} wrote {rel} twice")
-            atomic_write_bytes(self.folder / rel, data)
-            outputs[rel] = sha256_bytes(data)
-            sizes[rel] = len(data)
-
+        emit = Emit(self.folder, name)
+        outputs, sizes = emit.outputs, emit.sizes
         stages = self.manifest.setdefault("stages", {})
         previous = stages.pop(name, None)  # recorded again only when every file is written
         self._save_manifest()
@@ -251,7 +263,7 @@ def _versions() -> dict[str, str]:
 
 
 def resolve_input(script: str | os.PathLike[str], *, corpus: str | None = None,
-                  max_bytes: int | None = None) -> tuple[str, bytes, str]:
+                  max_bytes: int | None = None, crawl: Any = None) -> tuple[str, bytes, str]:
     """A path, or an IMSDB title fetched into the corpus store: (source, bytes, film name)."""
     from scenescore.io import read_input_bytes
     from scenescore.options import IngestOptions
@@ -264,15 +276,19 @@ def resolve_input(script: str | os.PathLike[str], *, corpus: str | None = None,
     if re.search(r"[\\/]|\.(fountain|fdx|html?|txt|pdf)$", text, re.I):
         raise InputError(text, "no such file")
     from scenescore.corpus import fetch_film
-    from scenescore.corpus.options import CrawlOptions
+    from scenescore.corpus.store import SCRIPT_PAGE, CorpusStore
 
-    options = CrawlOptions() if corpus is None else dataclasses.replace(CrawlOptions(), corpus_dir=corpus)
-    record = fetch_film(text, options=options)
-    if record.status != "fetched" or not record.text_path:
-        raise InputError(text, f"IMSDB has no script for it ({record.status}: {record.error or 'no text'})")
-    store_dir = Path(options.corpus_dir) if options.corpus_dir else None
-    text_path = Path(record.text_path) if store_dir is None else store_dir / record.text_path
-    return f"imsdb:{record.title}", read_input_bytes(text_path, max_bytes=limit), slugify(record.title)
+    record = fetch_film(text, corpus=corpus, options=crawl)
+    if record.status != "ok":
+        raise InputError(text, f"IMSDB has no script for it ({record.status}"
+                               f"{': ' + record.error if record.error else ''})")
+    store = CorpusStore(corpus if corpus is not None else getattr(crawl, "corpus_dir", None))
+    page = store.read_file(record.slug, SCRIPT_PAGE)
+    if page is None:
+        raise InputError(text, "the corpus store lost the script page; fetch it again with --refresh")
+    if len(page) > limit:
+        raise InputError(text, f"script page is {len(page):,} bytes, over the {limit:,}-byte limit")
+    return f"imsdb:{record.title}", page, slugify(record.title)
 
 
 @dataclass
@@ -392,6 +408,53 @@ def _translate_load(run: Run) -> Any:
     return _Loaded(conditions=read_conditions(run.folder / "conditions.jsonl"))
 
 
+def _render_options(run: Run) -> Any:
+    options = _opt(run, "render")
+    if options.sketch.seed != run.options.seed:
+        options = dataclasses.replace(options, sketch=dataclasses.replace(options.sketch, seed=run.options.seed))
+    return options
+
+
+def _render_write(run: Run, _value: Any, emit: Emit) -> None:
+    from scenescore.render.film import render_film
+
+    cues = run.value("spot")
+    conditions = run.value("translate").conditions
+    by_id = {c.cue_id: c for c in cues}
+    starts = [by_id[c.cue_id].start_s for c in conditions]
+    markers: list[tuple[float, str]] = []
+    t = 0.0
+    for scene in run.value("segment").scenes:
+        markers.append((t, f"sc. {scene.scene_id} {scene.heading}".strip()))
+        t += scene.est_seconds
+    title = run.value("segment").title or run.folder.name
+    rendered = render_film(conditions, starts, run.folder, options=_render_options(run), scenes=markers,
+                           title=title)
+    paths = [rendered.midi, rendered.themes, rendered.temp_track]
+    for cue in rendered.cues:
+        paths += [cue.midi, cue.musicxml, cue.audio]
+    for path in paths:
+        if path is not None:
+            emit.record(Path(path).resolve().relative_to(run.folder.resolve()).as_posix())
+
+
+def _deliver_write(run: Run, _value: Any, emit: Emit) -> None:
+    import pandas as pd
+
+    from scenescore.deliver import CUE_SHEET_COLUMNS, cue_sheet_rows
+
+    title = run.value("segment").title or run.folder.name
+    rows = cue_sheet_rows(run.value("spot"), run.value("translate").conditions, production=title,
+                          fps=_opt(run, "spot").fps)
+    emit("cue_sheet.csv", _frame_bytes(pd.DataFrame(rows, columns=list(CUE_SHEET_COLUMNS)), ".csv", frozenset()))
+    try:
+        from scenescore.report import arc_png, build_report
+    except ImportError:  # the report module is optional in this build
+        return
+    emit("report.html", build_report(run.folder))
+    emit("arc.png", arc_png(run.folder))
+
+
 @dataclass
 class _Loaded:
     """A stage result read back from the run folder (only what later stages use)."""
@@ -410,6 +473,10 @@ def default_stages() -> list[Stage]:
               options=lambda run: _opt(run, "spot")),
         Stage("translate", "1", ("segment", "analyze", "spot"), _translate, _translate_write,
               options=_translate_options, load=_translate_load),
+        Stage("render", "1", ("segment", "spot", "translate"), lambda run: None, _render_write,
+              options=_render_options),
+        Stage("deliver", "1", ("segment", "analyze", "spot", "translate", "render"), lambda run: None,
+              _deliver_write),
     ]
 
 
@@ -420,8 +487,8 @@ def score(script: str | os.PathLike[str], *, options: ScoreOptions | None = None
     options = options or ScoreOptions()
     stage_options = dict(stage_options or {})
     ingest = stage_options.get("ingest")
-    source, data, name = resolve_input(script, corpus=corpus,
-                                       max_bytes=getattr(ingest, "max_bytes", None))
+    source, data, name = resolve_input(script, corpus=corpus, max_bytes=getattr(ingest, "max_bytes", None),
+                                       crawl=stage_options.get("corpus"))
     folder = Path(options.out) / (options.name or name)
     run = Run(source, data, folder, default_stages(), options, stage_options, progress)
     return run.run()

@@ -1,0 +1,58 @@
+"""Deliverables built from a run: the temp cue sheet (and, with the report module, the report).
+
+The cue sheet follows the shape of a music cue sheet as performing-rights societies ask for it
+(production, cue number, title, usage, timing in and out, duration, composer, publisher) but is
+marked TEMP on every row: the music is a draft made by software, not for registration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+#: Columns of the temp cue sheet, in order.
+CUE_SHEET_COLUMNS: tuple[str, ...] = (
+    "status", "production", "cue", "title", "usage", "timing_in", "timing_out", "duration",
+    "composer", "publisher", "backend", "notes",
+)
+#: Usage codes as cue sheets write them: BI background instrumental, VI visual instrumental.
+USAGE_BACKGROUND = "BI"
+
+
+def timecode(seconds: float, fps: int = 24, start_hour: int = 1) -> str:
+    """HH:MM:SS:FF, with programme start at 01:00:00:00 by convention."""
+    total_frames = round(seconds * fps) + start_hour * 3600 * fps
+    frames = total_frames % fps
+    secs = total_frames // fps
+    return f"{secs // 3600:02d}:{secs // 60 % 60:02d}:{secs % 60:02d}:{frames:02d}"
+
+
+def duration_text(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def cue_sheet_rows(cues: Sequence[Any], conditions: Sequence[Any], *, production: str,
+                   fps: int = 24) -> list[dict[str, Any]]:
+    """One row per cue, every row flagged TEMP."""
+    by_id = {c.cue_id: c for c in conditions}
+    rows = []
+    for cue in cues:
+        condition = by_id.get(cue.cue_id)
+        mood = getattr(cue, "mood", "") or ""
+        title = f"{production} {cue.cue_id}" + (f" ({mood})" if mood else "")
+        rows.append({
+            "status": "TEMP - not for registration",
+            "production": production,
+            "cue": cue.cue_id,
+            "title": title,
+            "usage": USAGE_BACKGROUND,
+            "timing_in": timecode(cue.start_s, fps),
+            "timing_out": timecode(cue.end_s, fps),
+            "duration": duration_text(cue.end_s - cue.start_s),
+            "composer": "TEMP (scenescore draft)",
+            "publisher": "",
+            "backend": getattr(condition, "backend", "") if condition else "",
+            "notes": str(getattr(cue, "function", "")),
+        })
+    return rows

@@ -1,0 +1,21 @@
+"""Helpers the batch tests hand to worker processes (importable there: spawn copies sys.path)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from scenescore.batch import FilmJob, FilmResult, score_film
+
+CRASH_ONCE = "crash-once"
+CRASH_ALWAYS = "crash-always"
+
+
+def crashing_work(job: FilmJob) -> FilmResult:
+    """Kill the worker process (as the OOM killer would) for films named so, once or always."""
+    marker = Path(job.score_options.out) / f".crashed-{job.film}"
+    if job.film == CRASH_ALWAYS or (job.film == CRASH_ONCE and not marker.exists()):
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+        os._exit(9)
+    return score_film(job)
