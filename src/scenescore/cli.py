@@ -301,6 +301,10 @@ from scenescore.cli_batch import register as _register_batch  # noqa: E402
 
 _register_batch(app)
 
+from scenescore.cli_align import register as _register_align  # noqa: E402
+
+_register_align(app)
+
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the app and turn library errors into one line and exit 1.
