@@ -82,3 +82,13 @@ def test_multi_scene_flashback_dream_intercut_montage(corpus_dir: Path) -> None:
     # Characters are normalized: no extensions, CONT'D or dual-dialogue marks.
     names = {c for s in scenes for c in s.characters}
     assert "ELLA" in names and not any("(" in n or "^" in n or "CONT" in n for n in names)
+
+
+def test_pdf_fallback_reader_agrees(corpus_dir: Path) -> None:
+    """pdfminer (pdfplumber), used when PDFium reads no text, types the sample just as well."""
+    from scenescore.ingest.pdf import _read_pdf_pdfminer
+    from scenescore.segment import type_lines
+
+    doc = _read_pdf_pdfminer((corpus_dir / "sample.pdf").read_bytes(), "sample.pdf")
+    score = score_lines(type_lines(doc), read_gold(corpus_dir / "sample.pdf.gold.jsonl"))
+    assert score.accuracy >= 0.995 and score.unaligned == 0
