@@ -79,6 +79,11 @@ class SpotOptions:
     #: Characters who get a theme (most present first) and the scenes they need to appear in.
     theme_characters: int = 3
     theme_min_scenes: int = 2
+    #: Share of the film's screen time that gets music (1.0: every scene). A music editor leaves
+    #: scenes dry; feature films run music over roughly a third to two thirds of their length.
+    #: Scenes are kept in order of need: the first and last scene, flashbacks, dreams, montages
+    #: and intercuts, turning points, strong emotion, little dialogue.
+    coverage: float = 0.65
 
 
 # --------------------------------------------------------------------------------------------
@@ -290,6 +295,8 @@ def _check(options: SpotOptions) -> None:
         raise OptionsError(f"spot: fps must be a positive whole number (got {options.fps})")
     if options.shift_threshold <= 0:
         raise OptionsError(f"spot: shift_threshold must be > 0 (got {options.shift_threshold})")
+    if not 0 < options.coverage <= 1:
+        raise OptionsError(f"spot: coverage must be in (0, 1] (got {options.coverage})")
     if not 0 < options.max_cue_s <= 3600 or options.min_cue_s < 0:
         raise OptionsError("spot: max_cue_s must be in (0, 3600] and min_cue_s >= 0")
 
@@ -325,16 +332,23 @@ def spot_cues(scenes: Sequence[Scene], analysis: Any = None, *, options: SpotOpt
         timings.append((start, max(start, end)))
         clock = max(start, end)
 
+    scored = _scored_scenes(scenes, timings, aff, opts)
     runs: list[_Run] = []
+    dry = False
     for scene, span in zip(scenes, timings, strict=True):
+        if scene.scene_id not in scored:
+            dry = True
+            continue
         reel = 1 + int(span[0] // reel_s)
         key = _timeline_key(scene)
         a = aff[scene.scene_id]
         if not runs:
-            runs.append(_Run([scene], [span], key, "film start", reel))
+            runs.append(_Run([scene], [span], key, "film start" if scene is scenes[0] else "first music", reel))
+            dry = False
             continue
         run = runs[-1]
-        reason = _break_reason(run, scene, span, reel, key, a, aff, opts)
+        reason = "in after a dry stretch" if dry else _break_reason(run, scene, span, reel, key, a, aff, opts)
+        dry = False
         if reason is None:
             run.scenes.append(scene)
             run.spans.append(span)
@@ -356,6 +370,39 @@ def spot_cues(scenes: Sequence[Scene], analysis: Any = None, *, options: SpotOpt
                                aff, basis, principals, heard, opts))
     # The "out" names the next cue, known only now.
     return [_with_out(c, cues[i + 1] if i + 1 < len(cues) else None) for i, c in enumerate(cues)]
+
+
+def _music_need(scene: Scene, index: int, count: int, a: SceneAffect) -> float:
+    """How much a scene asks for music (higher first); documented in ``SpotOptions.coverage``."""
+    need = abs(a.valence) + max(0.0, a.arousal) + 0.5 * abs(a.arousal)
+    if index in (0, count - 1):
+        need += 3.0
+    if _timeline_key(scene) != "present":
+        need += 2.0
+    if a.turning_point:
+        need += 1.0
+    words = sum(len(d.text.split()) for d in scene.dialogue)
+    total = max(1, scene.word_count)
+    need += 0.6 * (1.0 - min(1.0, words / total))  # pictures and action more than talk
+    return need
+
+
+def _scored_scenes(scenes: Sequence[Scene], timings: Sequence[tuple[float, float]],
+                   aff: Mapping[int, SceneAffect], opts: SpotOptions) -> set[int]:
+    """The scenes that get music: by need, until ``coverage`` of the screen time is reached."""
+    if opts.coverage >= 1.0:
+        return {s.scene_id for s in scenes}
+    total = sum(end - start for start, end in timings) or 1.0
+    order = sorted(range(len(scenes)), key=lambda i: (-_music_need(scenes[i], i, len(scenes),
+                                                                  aff[scenes[i].scene_id]), i))
+    chosen: set[int] = set()
+    covered = 0.0
+    for i in order:
+        if covered >= opts.coverage * total:
+            break
+        chosen.add(scenes[i].scene_id)
+        covered += timings[i][1] - timings[i][0]
+    return chosen
 
 
 def _break_reason(run: _Run, scene: Scene, span: tuple[float, float], reel: int, key: str,
@@ -390,7 +437,8 @@ def _merge_short(runs: list[_Run], opts: SpotOptions) -> list[_Run]:
     while i < len(runs):
         run = runs[i]
         nxt = runs[i + 1] if i + 1 < len(runs) else None
-        if (run.seconds < opts.min_cue_s and nxt is not None and nxt.timeline == run.timeline
+        contiguous = nxt is not None and abs(nxt.spans[0][0] - run.spans[-1][1]) < 1e-6
+        if (run.seconds < opts.min_cue_s and nxt is not None and contiguous and nxt.timeline == run.timeline
                 and nxt.reel == run.reel and run.seconds + nxt.seconds <= opts.max_cue_s):
             runs[i + 1] = _Run(run.scenes + nxt.scenes, run.spans + nxt.spans, run.timeline,
                                run.reason, run.reel)

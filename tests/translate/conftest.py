@@ -22,8 +22,8 @@ def sample() -> Sample:
         pytest.skip("sample corpus not built")
     from scenescore.emotion import analyze_screenplay
     from scenescore.segment import segment_screenplay
-    from scenescore.spotting import spot_cues
+    from scenescore.spotting import SpotOptions, spot_cues
 
     scenes = segment_screenplay(SAMPLE).scenes
     analysis = analyze_screenplay(scenes)
-    return Sample(scenes=tuple(scenes), analysis=analysis, cues=tuple(spot_cues(scenes, analysis)))
+    return Sample(scenes=tuple(scenes), analysis=analysis, cues=tuple(spot_cues(scenes, analysis, options=SpotOptions(coverage=1.0))))

@@ -19,7 +19,9 @@ from scenescore.spotting import (
     write_spotting_notes,
 )
 
-NO_TURNS = SpotOptions(use_turning_points=False)
+# Unit tests of grouping score every scene; coverage has its own test.
+FULL = SpotOptions(coverage=1.0)
+NO_TURNS = SpotOptions(use_turning_points=False, coverage=1.0)
 
 
 def test_sample_cues_tile_the_film(sample) -> None:
@@ -60,7 +62,7 @@ def test_close_scenes_merge_and_a_strong_shift_splits() -> None:
 def test_timeline_change_always_splits_even_when_emotion_is_flat() -> None:
     scenes = [build_scene(1), build_scene(2, timeline="flashback"), build_scene(3, timeline="flashback"),
               build_scene(4), build_scene(5, timeline="dream"), build_scene(6)]
-    cues = spot_cues(scenes, None)
+    cues = spot_cues(scenes, None, options=FULL)
     assert [c.scene_ids for c in cues] == [(1,), (2, 3), (4,), (5,), (6,)]
     assert [c.timeline for c in cues] == ["present", "flashback", "present", "dream", "present"]
     assert cues[1].reason == "timeline: present → flashback"
@@ -79,7 +81,7 @@ def test_short_scenes_join_their_neighbour() -> None:
 
 def test_reels_restart_cue_numbers_and_cues_never_cross_a_reel() -> None:
     scenes = [build_scene(i, seconds=60.0) for i in range(1, 61)]  # one hour, all alike
-    cues = spot_cues(scenes, None, options=SpotOptions(max_cue_s=300))
+    cues = spot_cues(scenes, None, options=SpotOptions(max_cue_s=300, coverage=1.0))
     reel_s = 20 * 60
     assert {c.reel for c in cues} == {1, 2, 3}
     for cue in cues:
@@ -100,7 +102,7 @@ def test_functions_build_release_and_dialogue() -> None:
               build_scene(3, characters=["ANA"]),
               build_scene(4, action="They sit.", dialogue=talk * 3)]
     analysis = build_analysis(scenes, [(0.0, -0.2), (-0.4, 0.5), (-0.1, -0.3), (-0.1, -0.3)])
-    cues = spot_cues(scenes, analysis, options=SpotOptions(use_turning_points=False,
+    cues = spot_cues(scenes, analysis, options=SpotOptions(use_turning_points=False, coverage=1.0,
                                                             shift_threshold=0.25))
     functions = [c.function for c in cues]
     assert functions[0] == CueFunction.THEME_STATEMENT
@@ -111,10 +113,10 @@ def test_functions_build_release_and_dialogue() -> None:
 
 def test_footage_spans_set_the_times_and_the_basis() -> None:
     scenes = [build_scene(1), build_scene(2, timeline="flashback")]
-    cues = spot_cues(scenes, None, spans={1: (12.0, 50.0), 2: (50.0, 95.5)})
+    cues = spot_cues(scenes, None, options=FULL, spans={1: (12.0, 50.0), 2: (50.0, 95.5)})
     assert (cues[0].start_s, cues[0].end_s, cues[0].timing_basis) == (12.0, 50.0, "footage")
     assert (cues[1].start_s, cues[1].end_s) == (50.0, 95.5)
-    partial = spot_cues([build_scene(1), build_scene(2)], None, spans={1: (0.0, 30.0)})
+    partial = spot_cues([build_scene(1), build_scene(2)], None, options=FULL, spans={1: (0.0, 30.0)})
     assert partial[0].timing_basis == "mixed"
 
 
@@ -150,3 +152,28 @@ def test_spotting_notes_csv(sample, tmp_path) -> None:
     assert "ELLA-A statement" in frame["themes"].iloc[0]
     bare = spotting_notes_frame(sample.cues)  # before translation: the theme characters
     assert "ELLA" in bare["themes"].iloc[0] and (bare["palette"] == "").all()
+
+
+def test_coverage_leaves_scenes_dry_by_need(sample) -> None:
+    """A music editor leaves scenes dry: the default scores about two thirds of the film."""
+    opts = SpotOptions()
+    cues = spot_cues(sample.scenes, sample.analysis, options=opts)
+    total = sum(s.est_seconds for s in sample.scenes)
+    music = sum(c.end_s - c.start_s for c in cues)
+    assert opts.coverage * total <= music <= opts.coverage * total + max(s.est_seconds for s in sample.scenes)
+    scored = {sid for c in cues for sid in c.scene_ids}
+    ids = [s.scene_id for s in sample.scenes]
+    assert ids[0] in scored and ids[-1] in scored
+    assert {s.scene_id for s in sample.scenes if str(s.timeline) != "present"} <= scored
+    assert set(ids) - scored  # some scenes are dry
+    timing = {}
+    clock = 0.0
+    for s in sample.scenes:
+        timing[s.scene_id] = (clock, clock + s.est_seconds)
+        clock += s.est_seconds
+    for cue in cues:  # a cue never runs over a dry scene
+        assert cue.start_s == pytest.approx(timing[cue.scene_ids[0]][0], abs=1e-3)
+        assert cue.end_s == pytest.approx(timing[cue.scene_ids[-1]][1], abs=1e-3)
+        assert list(cue.scene_ids) == list(range(cue.scene_ids[0], cue.scene_ids[-1] + 1))
+    with pytest.raises(OptionsError, match="coverage"):
+        spot_cues(sample.scenes, sample.analysis, options=SpotOptions(coverage=0))

@@ -102,7 +102,7 @@ def test_themes_develop_across_the_film() -> None:
                           dialogue=[("ANA", "Bo would have known what to do.")])]
     analysis = build_analysis(scenes, [(0.5, 0.0), (0.5, 0.0), (0.5, 0.0), (-0.5, 0.0), (0.0, 0.0),
                                        (-0.5, 0.0)])
-    cues = spot_cues(scenes, analysis, options=SpotOptions(use_turning_points=False))
+    cues = spot_cues(scenes, analysis, options=SpotOptions(use_turning_points=False, coverage=1.0))
     translation = translate_cues(cues, scenes, analysis)
     uses = {(cond.cue_id, t.character): t.transformation
             for cond in translation.conditions for t in cond.themes}
