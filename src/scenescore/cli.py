@@ -168,6 +168,10 @@ def score(
     audio: Annotated[str | None, typer.Option(
         "--audio", help="Audio backend: fluidsynth (default, offline), musicgen (GPU) or none.")] = None,
     corpus: Annotated[Path | None, typer.Option("--corpus", help="Corpus store for IMSDB titles.")] = None,
+    video: Annotated[Path | None, typer.Option(
+        "--video", help="Footage: place scenes on the picture and mux the temp score for review.")] = None,
+    subtitles: Annotated[Path | None, typer.Option(
+        "--subtitles", help="SRT/WebVTT of the footage (else Whisper transcribes it).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print the cue table.")] = False,
     input_format: FormatOption = None,
     max_mb: MaxMbOption = None,
@@ -179,7 +183,8 @@ def score(
     from scenescore.pipeline import score as run_score
 
     options = ScoreOptions(out=str(out), name=name, style=style, seed=seed, start=start, stop=stop,
-                           force=force)
+                           force=force, video=str(video) if video else None,
+                           subtitles=str(subtitles) if subtitles else None)
     stage_options = _all_stage_options(ingest=_ingest_options(input_format, max_mb))
     if audio is not None:
         from dataclasses import replace

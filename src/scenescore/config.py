@@ -20,6 +20,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from scenescore.align.options import AlignOptions
 from scenescore.conditions.options import TranslateOptions
 from scenescore.corpus.options import CrawlOptions
 from scenescore.emotion.options import AnalyzeOptions, MemoryOptions
@@ -38,6 +39,7 @@ OPTION_TABLES: dict[str, type] = {
     "spot": SpotOptions,
     "translate": TranslateOptions,
     "render": RenderOptions,
+    "align": AlignOptions,
 }
 
 

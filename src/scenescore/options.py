@@ -56,3 +56,8 @@ class ScoreOptions:
     stop: str | None = None
     #: Run every stage in the slice even when its key is unchanged.
     force: bool = False
+    #: Footage (a rough cut, an assembly): scenes are placed on the picture, cues take their
+    #: in/out from it, and the temp score is muxed into a review copy of the footage.
+    video: str | None = None
+    #: Subtitles of the footage (SRT/WebVTT); without them Whisper transcribes the dialogue.
+    subtitles: str | None = None

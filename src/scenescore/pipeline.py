@@ -360,10 +360,44 @@ def _analyze_write(run: Run, analysis: Any, emit: Emit) -> None:
     emit("arc.json", (json.dumps(arc, indent=1, sort_keys=True) + "\n").encode("utf-8"))
 
 
+def _align(run: Run) -> Any:
+    from scenescore.align import align_screenplay
+
+    return align_screenplay(run.value("segment"), run.options.video, subtitles=run.options.subtitles,
+                            options=_opt(run, "align"))
+
+
+def _align_options(run: Run) -> Any:
+    """The footage and subtitles are inputs: their hashes are part of the stage's key."""
+    return {"align": _opt(run, "align"), "video_sha256": _file_sha(run.options.video),
+            "subtitles_sha256": _file_sha(run.options.subtitles)}
+
+
+def _file_sha(path: str | None) -> str | None:
+    if path is None:
+        return None
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(path, "no such file")
+    return sha256_file(p)
+
+
+def _align_write(run: Run, alignment: Any, emit: Emit) -> None:
+    import tempfile
+
+    from scenescore.align import write_alignment
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in write_alignment(alignment, tmp, overwrite=True):
+            emit(f"align/{Path(path).name}", Path(path).read_bytes())
+
+
 def _spot(run: Run) -> Any:
     from scenescore.spotting import spot_cues
 
-    return spot_cues(run.value("segment").scenes, run.value("analyze"), options=_opt(run, "spot"))
+    spans = run.value("align").spans if "align" in run.stages else None
+    return spot_cues(run.value("segment").scenes, run.value("analyze"), options=_opt(run, "spot"),
+                     spans=spans)
 
 
 def _spot_write(run: Run, cues: Any, emit: Emit) -> None:
@@ -412,6 +446,11 @@ def _render_options(run: Run) -> Any:
     options = _opt(run, "render")
     if options.sketch.seed != run.options.seed:
         options = dataclasses.replace(options, sketch=dataclasses.replace(options.sketch, seed=run.options.seed))
+    if "align" in run.stages:  # picture time: the MIDI SMPTE offsets use the footage's frame rate
+        from scenescore.align.media import probe_video
+
+        fps = float(probe_video(run.options.video).frame_rate)
+        options = dataclasses.replace(options, midi=dataclasses.replace(options.midi, fps=round(fps, 3)))
     return options
 
 
@@ -447,12 +486,18 @@ def _deliver_write(run: Run, _value: Any, emit: Emit) -> None:
     rows = cue_sheet_rows(run.value("spot"), run.value("translate").conditions, production=title,
                           fps=_opt(run, "spot").fps)
     emit("cue_sheet.csv", _frame_bytes(pd.DataFrame(rows, columns=list(CUE_SHEET_COLUMNS)), ".csv", frozenset()))
-    try:
-        from scenescore.report import arc_png, build_report
-    except ImportError:  # the report module is optional in this build
-        return
+    from scenescore.report import arc_png, build_report
+
     emit("report.html", build_report(run.folder))
     emit("arc.png", arc_png(run.folder))
+    temp = run.folder / "audio" / "temp_score.wav"
+    if run.options.video and temp.is_file():
+        from scenescore.align import mux_audio
+
+        suffix = Path(run.options.video).suffix.lower()
+        rel = f"review/{run.folder.name}_temp_score{suffix if suffix in ('.mp4', '.mov', '.mkv') else '.mp4'}"
+        mux_audio(run.options.video, temp, run.folder / rel, overwrite=True)
+        emit.record(rel)
 
 
 @dataclass
@@ -462,22 +507,27 @@ class _Loaded:
     conditions: list[Any]
 
 
-def default_stages() -> list[Stage]:
-    """The stages of ``score``, in order."""
-    return [
+def default_stages(options: ScoreOptions | None = None) -> list[Stage]:
+    """The stages of ``score``, in order (``align`` only when there is footage)."""
+    video = bool(options and options.video)
+    picture = ("align",) if video else ()
+    stages = [
         Stage("segment", "1", (), _segment, _segment_write,
               options=lambda run: {"ingest": _opt(run, "ingest"), "segment": _opt(run, "segment")}),
         Stage("analyze", "1", ("segment",), _analyze, _analyze_write,
               options=lambda run: {"analyze": _opt(run, "analyze"), "memory": _opt(run, "memory")}),
-        Stage("spot", "1", ("segment", "analyze"), _spot, _spot_write,
+        Stage("spot", "1", ("segment", "analyze", *picture), _spot, _spot_write,
               options=lambda run: _opt(run, "spot")),
         Stage("translate", "1", ("segment", "analyze", "spot"), _translate, _translate_write,
               options=_translate_options, load=_translate_load),
         Stage("render", "1", ("segment", "spot", "translate"), lambda run: None, _render_write,
               options=_render_options),
-        Stage("deliver", "1", ("segment", "analyze", "spot", "translate", "render"), lambda run: None,
+        Stage("deliver", "1", ("segment", "analyze", "spot", "translate", "render", *picture), lambda run: None,
               _deliver_write),
     ]
+    if video:
+        stages.insert(1, Stage("align", "1", ("segment",), _align, _align_write, options=_align_options))
+    return stages
 
 
 def score(script: str | os.PathLike[str], *, options: ScoreOptions | None = None,
@@ -490,5 +540,5 @@ def score(script: str | os.PathLike[str], *, options: ScoreOptions | None = None
     source, data, name = resolve_input(script, corpus=corpus, max_bytes=getattr(ingest, "max_bytes", None),
                                        crawl=stage_options.get("corpus"))
     folder = Path(options.out) / (options.name or name)
-    run = Run(source, data, folder, default_stages(), options, stage_options, progress)
+    run = Run(source, data, folder, default_stages(options), options, stage_options, progress)
     return run.run()
