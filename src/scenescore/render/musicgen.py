@@ -128,6 +128,20 @@ def _bucket(jobs: Sequence[AudioJob], batch_size: int) -> list[list[int]]:
     return [order[k:k + batch_size] for k in range(0, len(order), max(1, batch_size))]
 
 
+def _batch_size(lm: LoadedMusicGen, options: MusicGenOptions) -> int:
+    """``batch_size``, or on the fast path on CUDA as many cues as the free memory holds."""
+    if not options.fast or lm.melody:
+        return options.batch_size
+    from scenescore.render.musicgen_fast import free_memory_bytes, plan_batch_size
+
+    free = free_memory_bytes(lm.device)
+    if free is None:
+        return options.batch_size
+    max_len = 1 + math.ceil(options.window_s * lm.frame_rate) + lm.delay
+    return plan_batch_size(lm.model.config.decoder, max_len=max_len, text_len=64,
+                           guidance=options.guidance_scale > 1, free_bytes=free)
+
+
 def _generate(lm: LoadedMusicGen, prompts: list[str], seconds: float, options: MusicGenOptions, seed: int,
               prompt_audio: np.ndarray | None = None, chroma: np.ndarray | None = None) -> np.ndarray:
     """One batched generate call: (batch, channels, samples) float32 at the model's rate."""
@@ -145,9 +159,17 @@ def _generate(lm: LoadedMusicGen, prompts: list[str], seconds: float, options: M
         kwargs["input_features"] = torch.from_numpy(chroma).to(lm.device, dtype=lm.model.dtype)
     tokens = math.ceil(seconds * lm.frame_rate) + lm.delay
     torch.manual_seed(seed)
-    with torch.inference_mode():
-        out = lm.model.generate(**kwargs, max_new_tokens=tokens, do_sample=True, guidance_scale=options.guidance_scale,
-                                temperature=options.temperature, top_k=options.top_k)
+    sampling = {"do_sample": True, "guidance_scale": options.guidance_scale, "temperature": options.temperature,
+                "top_k": options.top_k}
+    if options.fast and chroma is None:  # melody models keep stock generate
+        from scenescore.render.musicgen_fast import generate_audio
+
+        prompt = {key: value for key, value in kwargs.items() if key not in ("input_ids", "attention_mask")}
+        out = generate_audio(lm.model, kwargs["input_ids"], kwargs["attention_mask"], max_new_tokens=tokens,
+                             **prompt, **sampling)
+    else:
+        with torch.inference_mode():
+            out = lm.model.generate(**kwargs, max_new_tokens=tokens, **sampling)
     return out.float().cpu().numpy().astype(np.float32)
 
 
@@ -175,7 +197,7 @@ def render_musicgen(jobs: Sequence[AudioJob], *, options: AudioOptions, seed: in
     hop = max(1, round(sr / lm.frame_rate))
     overlap = max(1, round(mg.overlap_s * lm.frame_rate)) * hop  # whole codec frames
     done = 0
-    for b, batch in enumerate(_bucket(jobs, mg.batch_size)):
+    for b, batch in enumerate(_bucket(jobs, _batch_size(lm, mg))):
         targets = {i: round(jobs[i].condition.duration_s * sr) for i in batch}
         audio: dict[int, np.ndarray] = {i: np.zeros((0, lm.channels), np.float32) for i in batch}
         round_no = 0

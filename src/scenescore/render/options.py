@@ -74,6 +74,9 @@ class MusicGenOptions:
     top_k: int = 250
     #: Condition musicgen-melody models on the sketch's theme (ignored by other models).
     melody: bool = True
+    #: Generate through render/musicgen_fast.py (static KV cache, CUDA graphs, batch sized to
+    #: the GPU's memory); same tokens as stock ``generate``. Melody models keep the stock path.
+    fast: bool = False
 
 
 @dataclass(frozen=True, slots=True)
