@@ -20,6 +20,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from scenescore.align.evidence import EvidenceOptions
 from scenescore.align.options import AlignOptions
 from scenescore.conditions.options import TranslateOptions
 from scenescore.corpus.options import CrawlOptions
@@ -40,6 +41,7 @@ OPTION_TABLES: dict[str, type] = {
     "translate": TranslateOptions,
     "render": RenderOptions,
     "align": AlignOptions,
+    "evidence": EvidenceOptions,
 }
 
 

@@ -392,6 +392,22 @@ def _align_write(run: Run, alignment: Any, emit: Emit) -> None:
             emit(f"align/{Path(path).name}", Path(path).read_bytes())
 
 
+def _evidence(run: Run) -> Any:
+    from scenescore.align import gather_evidence
+
+    return gather_evidence(run.options.video, run.value("align"), options=_opt(run, "evidence"))
+
+
+def _evidence_write(run: Run, evidence: Any, emit: Emit) -> None:
+    rows = {str(sid): ev.to_dict() for sid, ev in sorted(evidence.items())}
+    emit("align/evidence.json", (json.dumps(rows, indent=1, sort_keys=True, ensure_ascii=False, default=str)
+                                 + "\n").encode("utf-8"))
+
+
+def _wants_evidence(options: Any) -> bool:
+    return bool(getattr(options, "caption_model", None) or getattr(options, "clip_model", None))
+
+
 def _spot(run: Run) -> Any:
     from scenescore.spotting import spot_cues
 
@@ -419,8 +435,13 @@ def _translate_options(run: Run) -> Any:
 def _translate(run: Run) -> Any:
     from scenescore.conditions.translate import translate_cues
 
+    evidence = None
+    if "evidence" in run.stages:
+        from scenescore.align import evidence_for_prompt
+
+        evidence = evidence_for_prompt(run.value("evidence"))
     return translate_cues(run.value("spot"), run.value("segment").scenes, run.value("analyze"),
-                          options=_translate_options(run))
+                          options=_translate_options(run), evidence=evidence)
 
 
 def _translate_write(run: Run, translation: Any, emit: Emit) -> None:
@@ -507,9 +528,11 @@ class _Loaded:
     conditions: list[Any]
 
 
-def default_stages(options: ScoreOptions | None = None) -> list[Stage]:
-    """The stages of ``score``, in order (``align`` only when there is footage)."""
+def default_stages(options: ScoreOptions | None = None, evidence: bool = False) -> list[Stage]:
+    """The stages of ``score``, in order (``align`` only with footage, ``evidence`` only when a
+    caption or CLIP model is configured too)."""
     video = bool(options and options.video)
+    evidence = video and evidence
     picture = ("align",) if video else ()
     stages = [
         Stage("segment", "1", (), _segment, _segment_write,
@@ -518,7 +541,8 @@ def default_stages(options: ScoreOptions | None = None) -> list[Stage]:
               options=lambda run: {"analyze": _opt(run, "analyze"), "memory": _opt(run, "memory")}),
         Stage("spot", "1", ("segment", "analyze", *picture), _spot, _spot_write,
               options=lambda run: _opt(run, "spot")),
-        Stage("translate", "1", ("segment", "analyze", "spot"), _translate, _translate_write,
+        Stage("translate", "1", ("segment", "analyze", "spot", *(("evidence",) if evidence else ())),
+              _translate, _translate_write,
               options=_translate_options, load=_translate_load),
         Stage("render", "1", ("segment", "spot", "translate"), lambda run: None, _render_write,
               options=_render_options),
@@ -527,6 +551,9 @@ def default_stages(options: ScoreOptions | None = None) -> list[Stage]:
     ]
     if video:
         stages.insert(1, Stage("align", "1", ("segment",), _align, _align_write, options=_align_options))
+    if evidence:
+        stages.insert(2, Stage("evidence", "1", ("align",), _evidence, _evidence_write,
+                               options=lambda run: _opt(run, "evidence")))
     return stages
 
 
@@ -540,5 +567,6 @@ def score(script: str | os.PathLike[str], *, options: ScoreOptions | None = None
     source, data, name = resolve_input(script, corpus=corpus, max_bytes=getattr(ingest, "max_bytes", None),
                                        crawl=stage_options.get("corpus"))
     folder = Path(options.out) / (options.name or name)
-    run = Run(source, data, folder, default_stages(options), options, stage_options, progress)
+    stages = default_stages(options, evidence=_wants_evidence(stage_options.get("evidence")))
+    run = Run(source, data, folder, stages, options, stage_options, progress)
     return run.run()

@@ -6,6 +6,17 @@ imported here: PySceneDetect, OpenCV, transformers and torch load inside the ste
 """
 
 from scenescore.align.alignment import align_screenplay, write_alignment
+from scenescore.align.evidence import (
+    EvidenceOptions,
+    SceneEvidence,
+    VisualEmotion,
+    caption_frames,
+    evidence_for_prompt,
+    gather_evidence,
+    sample_keyframes,
+    scene_evidence,
+    visual_emotion,
+)
 from scenescore.align.media import ToolNotFoundError, VideoInfo, mux_audio, probe_video, read_audio
 from scenescore.align.options import AlignOptions
 from scenescore.align.records import Alignment, SceneSpan, Shot, TranscriptLine
@@ -22,6 +33,8 @@ from scenescore.align.timecode import (
 )
 
 __all__ = [
+    "EvidenceOptions", "SceneEvidence", "VisualEmotion", "caption_frames", "evidence_for_prompt",
+    "gather_evidence", "sample_keyframes", "scene_evidence", "visual_emotion",
     "FRAME_RATES", "SHOT_DETECTORS", "AlignOptions", "Alignment", "SceneSpan", "Shot",
     "ToolNotFoundError", "TranscriptLine", "VideoInfo", "align_screenplay", "align_transcript",
     "detect_shots", "format_srt", "format_timecode", "frame_to_timecode", "is_drop_frame",
