@@ -167,6 +167,9 @@ def score(
     force: Annotated[bool, typer.Option("--force", help="Re-run stages even when unchanged.")] = False,
     audio: Annotated[str | None, typer.Option(
         "--audio", help="Audio backend: fluidsynth (default, offline), musicgen (GPU) or none.")] = None,
+    llm: Annotated[str | None, typer.Option(
+        "--llm", help="Conditions from an LLM: openai[:MODEL] (any OpenAI-compatible server; base_url "
+                      "in --config [translate]) or local:PATH (a causal LM folder). Default: rules.")] = None,
     corpus: Annotated[Path | None, typer.Option("--corpus", help="Corpus store for IMSDB titles.")] = None,
     video: Annotated[Path | None, typer.Option(
         "--video", help="Footage: place scenes on the picture and mux the temp score for review.")] = None,
@@ -186,6 +189,13 @@ def score(
                            force=force, video=str(video) if video else None,
                            subtitles=str(subtitles) if subtitles else None)
     stage_options = _all_stage_options(ingest=_ingest_options(input_format, max_mb))
+    if llm is not None:
+        from dataclasses import replace
+
+        backend, _, model = llm.partition(":")
+        translate = stage_options["translate"]
+        stage_options["translate"] = replace(translate, backend=backend.strip().lower(),  # type: ignore[type-var]
+                                             model=model.strip() or translate.model)  # type: ignore[attr-defined]
     if audio is not None:
         from dataclasses import replace
 
