@@ -126,9 +126,10 @@ class SceneAffect:
 
 
 def character_id(name: str) -> str:
-    """Stable id of a character, the memory's: ``MRS. O'NEILL`` → ``mrs-o-neill``."""
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-    return slug or "unnamed"
+    """Stable id of a character: the memory's, so themes and states meet on one id."""
+    from scenescore.memory import character_id as memory_character_id
+
+    return memory_character_id(name)
 
 
 def scene_affects(analysis: Any) -> dict[int, SceneAffect]:
