@@ -215,6 +215,10 @@ def score(
     if not quiet:
         _print_cue_summary(result.folder, Console())
     err.print(f"[green]done[/] in {took:.1f}s: {result.folder}")
+    for name, what in (("report.html", "report"), ("audio/temp_score.wav", "temp score"),
+                       ("midi/score.mid", "film MIDI")):
+        if (result.folder / name).exists():
+            err.print(f"  {what:<11} {result.folder / name}")
 
 
 def _print_cue_summary(folder: Path, console) -> None:  # noqa: ANN001 - rich imported lazily
