@@ -343,8 +343,12 @@ def _segment_write(run: Run, screenplay: Any, emit: Emit) -> None:
 def _analyze(run: Run) -> Any:
     from scenescore.emotion import analyze_screenplay
 
+    visual = None
+    if "evidence" in run.stages:
+        visual = {sid: (ev.visual_valence, ev.visual_arousal, ev.confidence)
+                  for sid, ev in run.value("evidence").items() if ev.visual_valence is not None}
     return analyze_screenplay(run.value("segment").scenes, options=_opt(run, "analyze"),
-                              memory=_opt(run, "memory"))
+                              memory=_opt(run, "memory"), visual=visual)
 
 
 def _analyze_write(run: Run, analysis: Any, emit: Emit) -> None:
@@ -537,7 +541,7 @@ def default_stages(options: ScoreOptions | None = None, evidence: bool = False) 
     stages = [
         Stage("segment", "1", (), _segment, _segment_write,
               options=lambda run: {"ingest": _opt(run, "ingest"), "segment": _opt(run, "segment")}),
-        Stage("analyze", "1", ("segment",), _analyze, _analyze_write,
+        Stage("analyze", "1", ("segment", *(("evidence",) if evidence else ())), _analyze, _analyze_write,
               options=lambda run: {"analyze": _opt(run, "analyze"), "memory": _opt(run, "memory")}),
         Stage("spot", "1", ("segment", "analyze", *picture), _spot, _spot_write,
               options=lambda run: _opt(run, "spot")),

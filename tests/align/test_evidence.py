@@ -296,7 +296,8 @@ def test_gather_evidence_end_to_end(clip_video: Path, tiny_blip2: Path, tiny_cli
     assert evidence_for_prompt(evidence)[2][-1].startswith("look: ")
 
 
-def test_score_with_footage_gathers_evidence(footage, tiny_blip2: Path, tmp_path: Path) -> None:  # noqa: ANN001
+def test_score_with_footage_gathers_evidence(footage, tiny_blip2: Path, tiny_clip: Path,  # noqa: ANN001
+                                            tmp_path: Path) -> None:
     """With a caption model configured, score adds an evidence stage that feeds translate."""
     import json
 
@@ -306,10 +307,14 @@ def test_score_with_footage_gathers_evidence(footage, tiny_blip2: Path, tmp_path
 
     options = ScoreOptions(out=str(tmp_path), name="film", video=str(footage.video),
                            subtitles=str(footage.subtitles), stop="translate")
-    evidence = EvidenceOptions(caption_model=str(tiny_blip2), per_scene=1, per_shot=False)
+    evidence = EvidenceOptions(caption_model=str(tiny_blip2), clip_model=str(tiny_clip), per_scene=1,
+                               per_shot=False)
     result = score(SAMPLE_FOR_SCORE, options=options, stage_options={"evidence": evidence})
     assert list(result.statuses)[:4] == ["segment", "align", "evidence", "analyze"]
     rows = json.loads((result.folder / "align" / "evidence.json").read_text(encoding="utf-8"))
     assert rows and all(isinstance(row["captions"], list) for row in rows.values())
     assert any(row["captions"] for row in rows.values())
     assert result.statuses["translate"] == "ran"
+    # The picture's reading joins each scene's emotion, and the evidence says so.
+    emotions = (result.folder / "emotions.csv").read_text(encoding="utf-8")
+    assert "picture: valence" in emotions

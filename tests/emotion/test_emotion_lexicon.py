@@ -86,3 +86,18 @@ def test_missing_optional_package_names_the_install(monkeypatch, backend, module
                              llm=LLMOptions(base_url="http://127.0.0.1:9/v1"))
     with pytest.raises(MissingDependencyError, match=rf"'{package}'.*pip install 'scenescore\["):
         create_backend(options)
+
+
+def test_blend_visual_moves_towards_the_picture_by_confidence() -> None:
+    from scenescore.emotion import SceneEmotion, blend_visual
+
+    base = SceneEmotion(scene_id=1, valence=-0.5, arousal=0.0, emotions=(), confidence=0.8, evidence=(),
+                        characters={}, backend="lexicon")
+    other = SceneEmotion(scene_id=2, valence=0.2, arousal=0.1, emotions=(), confidence=0.8, evidence=(),
+                         characters={}, backend="lexicon")
+    out = blend_visual([base, other], {1: (0.5, 0.5, 1.0)}, weight=0.3)
+    assert out[0].valence == pytest.approx(-0.2) and out[0].arousal == pytest.approx(0.15)
+    assert out[0].evidence[-1].startswith("picture:")
+    assert out[1] == other  # no picture evidence: unchanged
+    half = blend_visual([base], {1: (0.5, 0.5, 0.5)}, weight=0.3)
+    assert half[0].valence == pytest.approx(-0.35)

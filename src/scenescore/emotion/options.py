@@ -66,6 +66,9 @@ class AnalyzeOptions:
     scene_valence_gain: float = 2.0
     #: Pull of a character's own lines towards the scene's valence when they say little.
     character_shrink: float = 1.5
+    #: Weight of the picture's reading (footage evidence, times its confidence) in a scene's
+    #: valence/arousal when the score has footage and a CLIP model.
+    visual_weight: float = 0.3
     transformers: TransformersOptions = field(default_factory=TransformersOptions)
     llm: LLMOptions = field(default_factory=LLMOptions)
 
