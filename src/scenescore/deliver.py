@@ -19,12 +19,11 @@ CUE_SHEET_COLUMNS: tuple[str, ...] = (
 USAGE_BACKGROUND = "BI"
 
 
-def timecode(seconds: float, fps: int = 24, start_hour: int = 1) -> str:
-    """HH:MM:SS:FF, with programme start at 01:00:00:00 by convention."""
-    total_frames = round(seconds * fps) + start_hour * 3600 * fps
-    frames = total_frames % fps
-    secs = total_frames // fps
-    return f"{secs // 3600:02d}:{secs // 60 % 60:02d}:{secs % 60:02d}:{frames:02d}"
+def timecode(seconds: float, fps: int = 24) -> str:
+    """HH:MM:SS:FF with programme start at 01:00:00:00, the convention (the MIDI files' own)."""
+    from scenescore.render.midi import timecode as programme_timecode
+
+    return programme_timecode(seconds, fps=fps)
 
 
 def duration_text(seconds: float) -> str:

@@ -72,7 +72,7 @@ def _norm(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _pairs(pred: Sequence[Element], gold: Sequence[dict], *, skip_blank: bool) -> tuple[list[tuple[int, int]], int]:
+def _pairs(pred: Sequence[Element], gold: Sequence[dict]) -> tuple[list[tuple[int, int]], int]:
     """Index pairs (pred, gold) of the same line; the number of gold lines left unaligned."""
     if [e.text for e in pred] == [g["text"] for g in gold] or (
             len(pred) == len(gold) and all(e.text == str(g["text"]).expandtabs(8) for e, g in zip(pred, gold, strict=True))):
@@ -91,7 +91,7 @@ def _pairs(pred: Sequence[Element], gold: Sequence[dict], *, skip_blank: bool) -
 def score_lines(pred: Sequence[Element], gold: Sequence[dict], *, skip_blank: bool = False) -> LineScore:
     """Compare predicted line types with gold ones (``skip_blank`` scores content lines only)."""
     score = LineScore()
-    pairs, unaligned = _pairs(pred, gold, skip_blank=skip_blank)
+    pairs, unaligned = _pairs(pred, gold)
     score.unaligned = unaligned
     aligned_gold = set()
     for pi, gi in pairs:

@@ -95,14 +95,10 @@ def scenes_to_frame(scenes: Sequence[Scene]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(SCENE_COLUMNS))
 
 
-def write_table(frame: pd.DataFrame, path: str | os.PathLike[str], *, overwrite: bool = True,
-                nested: frozenset[str] = NESTED_SCENE_COLUMNS) -> Path:
-    """Write a table as parquet, CSV (nested columns as JSON) or JSON records, atomically."""
-    target = Path(path)
-    suffix = target.suffix.lower()
-    if suffix not in TABLE_SUFFIXES:
-        raise OutputError(f"{target}: unknown table format {suffix or '(none)'!r}; "
-                          f"use one of {', '.join(TABLE_SUFFIXES)}")
+def table_bytes(frame: pd.DataFrame, suffix: str, *,
+                nested: frozenset[str] = NESTED_SCENE_COLUMNS) -> bytes:
+    """A table serialized as parquet, CSV (nested columns as JSON) or JSON records."""
+    suffix = suffix.lower()
     if suffix == ".parquet":
         import io as _io
 
@@ -111,18 +107,33 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike[str], *, overwrite:
 
         buf = _io.BytesIO()
         pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), buf)
-        return atomic_write_bytes(target, buf.getvalue(), overwrite=overwrite)
+        return buf.getvalue()
     if suffix == ".csv":
         flat = frame.copy()
         for col in nested & set(flat.columns):
             flat[col] = [json.dumps(v, ensure_ascii=False) for v in flat[col]]
-        return atomic_write_text(target, flat.to_csv(index=False), overwrite=overwrite)
+        return flat.to_csv(index=False).encode("utf-8")
+    if suffix not in (".json", ".jsonl"):
+        raise OutputError(f"unknown table format {suffix or '(none)'!r}; use one of {', '.join(TABLE_SUFFIXES)}")
     records: list[dict[str, Any]] = json.loads(frame.to_json(orient="records", force_ascii=False))
     if suffix == ".jsonl":
         text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
     else:
         text = json.dumps(records, ensure_ascii=False, indent=1) + "\n"
-    return atomic_write_text(target, text, overwrite=overwrite)
+    return text.encode("utf-8")
+
+
+def write_table(frame: pd.DataFrame, path: str | os.PathLike[str], *, overwrite: bool = True,
+                nested: frozenset[str] = NESTED_SCENE_COLUMNS) -> Path:
+    """Write a table as parquet, CSV (nested columns as JSON) or JSON records, atomically."""
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in TABLE_SUFFIXES:
+        raise OutputError(f"{target}: unknown table format {suffix or '(none)'!r}; "
+                          f"use one of {', '.join(TABLE_SUFFIXES)}")
+    if target.exists() and not overwrite:
+        raise OutputError(f"{target}: exists (pass overwrite to replace it)")
+    return atomic_write_bytes(target, table_bytes(frame, suffix, nested=nested), overwrite=overwrite)
 
 
 def read_scene_table(path: str | os.PathLike[str]) -> pd.DataFrame:

@@ -309,15 +309,10 @@ def _opt(run: Run, table: str) -> Any:
 
 
 def _frame_bytes(frame: Any, suffix: str, nested: frozenset[str] | None = None) -> bytes:
-    """A table as the bytes ``io.write_table`` would write (written here through ``emit``)."""
-    import tempfile
+    """A table as the bytes ``io.write_table`` writes (written here through ``emit``)."""
+    from scenescore.io import NESTED_SCENE_COLUMNS, table_bytes
 
-    from scenescore.io import NESTED_SCENE_COLUMNS, write_table
-
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"table{suffix}"
-        write_table(frame, path, nested=nested if nested is not None else NESTED_SCENE_COLUMNS)
-        return path.read_bytes()
+    return table_bytes(frame, suffix, nested=nested if nested is not None else NESTED_SCENE_COLUMNS)
 
 
 def _segment(run: Run) -> Any:

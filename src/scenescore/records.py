@@ -56,8 +56,8 @@ class Document:
     """What a reader returns: the normalized text, line for line, and what the format told us.
 
     ``hints`` holds a type per line when the format marks it (Fountain, Final Draft) or
-    ``None`` when only the layout can tell. ``indents`` holds the recovered indentation
-    (columns) per line when the source had one (plain text, HTML, PDF); ``bold`` marks lines
+    ``None`` when only the layout can tell; printed layouts (plain text, HTML, PDF) keep their
+    indentation as leading spaces in ``lines``. ``bold`` marks lines
     an HTML page set in ``<b>``; ``numbers`` maps a line to the scene number a format keeps
     outside the text (Final Draft's ``Number`` attribute).
     """
@@ -66,7 +66,6 @@ class Document:
     format: SourceFormat
     lines: tuple[str, ...]
     hints: tuple[ElementType | None, ...] | None = None
-    indents: tuple[int, ...] | None = None
     bold: tuple[bool, ...] | None = None
     numbers: dict[int, str] | None = None
     title: str | None = None

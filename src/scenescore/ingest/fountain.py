@@ -29,7 +29,6 @@ def _is_title_key(line: str) -> bool:
     return bool(m) and m.group(1).strip().lower() in _KNOWN_TITLE_KEYS
 _HEADING = re.compile(r"^(int|ext|est|int\.?/ext|ext\.?/int|i/e|e/i)[.\s]", re.I)
 _FORCED_HEADING = re.compile(r"^\.(?=[^.\s])")
-_SCENE_NUMBER = re.compile(r"\s*#([\w.\-]+)#\s*$")
 _TRANSITION = re.compile(r"^[^a-z]*TO:$")
 _TRANSITION_WORDS = re.compile(r"^(FADE (IN|OUT)|FADE TO BLACK|CUT TO BLACK|THE END)\b.*[.:]?$")
 _PAGE_BREAK = re.compile(r"^\s*={3,}\s*$")

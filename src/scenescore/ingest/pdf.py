@@ -87,18 +87,15 @@ def _document(source: str, extracted: tuple[list[list[_Row]], float]) -> Documen
     gaps = [b[0] - a[0] for page in pages for a, b in zip(page, page[1:], strict=False) if b[0] - a[0] > 1]
     line_h = _typical_gap(gaps) or 12.0
     out: list[str] = []
-    indents: list[int] = []
     for page_index, page in enumerate(pages):
         if page_index:
             out.append("")
-            indents.append(0)
         prev_top: float | None = None
         for top, words in page:
             if prev_top is not None:
                 blanks = round((top - prev_top) / line_h) - 1
                 for _ in range(max(0, min(blanks, 4))):
                     out.append("")
-                    indents.append(0)
             prev_top = top
             text = ""
             for x0, word in words:
@@ -109,8 +106,7 @@ def _document(source: str, extracted: tuple[list[list[_Row]], float]) -> Documen
                     text += " "
                 text += word
             out.append(text)
-            indents.append(len(text) - len(text.lstrip(" ")))
-    return Document(source=source, format=SourceFormat.PDF, lines=tuple(out), indents=tuple(indents))
+    return Document(source=source, format=SourceFormat.PDF, lines=tuple(out))
 
 
 def _read_pdf_pdfminer(data: bytes, source: str) -> Document:

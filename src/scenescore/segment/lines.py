@@ -27,7 +27,6 @@ from scenescore.records import Document, Element, ElementType, SourceFormat
 from scenescore.segment import patterns as P
 
 T = ElementType
-_WORD = re.compile(r"[A-Za-z]")
 _SENTENCE_END = re.compile(r"[.!?,;]$")
 _NOT_NAMES = frozenset({
     "THE END", "END", "CONTINUED", "MORE", "SUPER", "TITLE", "TITLES", "INSERT", "MONTAGE",
@@ -181,7 +180,7 @@ def type_document(doc: Document) -> list[Element]:
     if doc.hints is not None:
         types = _refine_hinted(doc)
     else:
-        types = type_layout_lines(doc.lines, doc.indents, bold=doc.bold)
+        types = type_layout_lines(doc.lines, bold=doc.bold)
     return [Element(i + 1, t, line) for i, (t, line) in enumerate(zip(types, doc.lines, strict=True))]
 
 
@@ -200,7 +199,7 @@ def _refine_hinted(doc: Document) -> list[ElementType]:
     return types
 
 
-def _prepare(lines: Sequence[str], indents: Sequence[int] | None) -> list[_Line]:
+def _prepare(lines: Sequence[str]) -> list[_Line]:
     out = []
     for raw in lines:
         text, indent = clean_line(raw)
@@ -212,7 +211,7 @@ def _prepare(lines: Sequence[str], indents: Sequence[int] | None) -> list[_Line]
     return out
 
 
-def _furniture(line: _Line, prev_blank: bool, next_blank: bool) -> bool:
+def _furniture(line: _Line, prev_blank: bool) -> bool:
     """Page numbers, CONTINUED, MORE, lone scene numbers, revision headers."""
     s = line.text
     if not s:
@@ -253,13 +252,13 @@ def _layout(lines: list[_Line]) -> tuple[bool, int]:
     return deeper >= max(3, 0.08 * len(body)), margin
 
 
-def type_layout_lines(lines: Sequence[str], indents: Sequence[int] | None = None, *,
+def type_layout_lines(lines: Sequence[str], *,
                       bold: Sequence[bool] | None = None) -> list[ElementType]:
     """Type the lines of a printed screenplay (plain text, HTML ``<pre>``, PDF text).
 
     ``bold`` (IMSDB sets headings and cues in ``<b>``) breaks ties the layout leaves open.
     """
-    info = _prepare(lines, indents)
+    info = _prepare(lines)
     is_bold = (lambda i: bold[i]) if bold is not None else (lambda i: False)
     n = len(info)
     types: list[ElementType | None] = [None] * n
@@ -269,8 +268,7 @@ def type_layout_lines(lines: Sequence[str], indents: Sequence[int] | None = None
     for i, ln in enumerate(info):
         if types[i] is None:
             prev_blank = i == 0 or types[i - 1] is T.BLANK
-            next_blank = i + 1 >= n or not info[i + 1].text
-            if _furniture(ln, prev_blank, next_blank):
+            if _furniture(ln, prev_blank):
                 types[i] = T.OTHER
     indented, margin = _layout(info)
 

@@ -16,9 +16,7 @@ Timeline rules (documented in docs/architecture.md):
 
 from __future__ import annotations
 
-import math
 import re
-import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -158,13 +156,6 @@ def parse_heading(heading: str) -> tuple[str, str | None, str | None, str | None
         location = re.sub(r"\s*\((?:FLASH[\s-]?BACK|FLASH[\s-]?FORWARD|DREAM|NIGHTMARE|MONTAGE|INTERCUT)[^)]*\)\s*",
                           " ", location, flags=re.I).strip(" .-") or None
     return text.strip(), number, int_ext, location, time_of_day
-
-
-def _layout_lines(kind: ElementType, text: str) -> int:
-    width = _WRAP.get(kind)
-    if width is None or not text:
-        return 1
-    return max(1, math.ceil(len(text) / width))
 
 
 def _marker_text(element: Element) -> str:
@@ -460,7 +451,3 @@ def calibrate_seconds(scenes: Sequence[Scene], target_runtime_s: float) -> list[
         return list(scenes)
     factor = target_runtime_s / total
     return [replace(s, est_seconds=round(s.est_seconds * factor, 2)) for s in scenes]
-
-
-def wrap_preview(text: str, width: int = 60) -> str:
-    return textwrap.shorten(text, width=width, placeholder="…")
