@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from scenescore.cli import app
+from scenescore.render.fluidsynth import fluidsynth_available
 
 SCRIPT = """\
                               THE KEEPER
@@ -129,10 +130,9 @@ def test_config_with_unknown_key_is_refused(script: Path, tmp_path: Path,
 
 def test_score_end_to_end_with_audio(tmp_path: Path) -> None:
     """The README's main job: the sample screenplay to a temp score, offline."""
-    import shutil
     import wave
 
-    if shutil.which("fluidsynth") is None:
+    if not fluidsynth_available():
         pytest.skip("fluidsynth is not installed (scripts/setup.sh installs it as root)")
     sample = Path(__file__).resolve().parents[1] / "corpus" / "sample" / "sample.fountain"
     result = CliRunner().invoke(app, ["score", str(sample), "--out", str(tmp_path), "--name", "film"])

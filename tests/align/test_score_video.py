@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -11,13 +10,14 @@ import pytest
 
 from scenescore.options import ScoreOptions
 from scenescore.pipeline import score
+from scenescore.render.fluidsynth import fluidsynth_available
 from scenescore.render.options import RenderOptions
 
 SAMPLE = Path(__file__).resolve().parents[2] / "corpus" / "sample" / "sample.fountain"
 
 
 def test_score_with_footage(footage, tmp_path: Path) -> None:  # noqa: ANN001 - the session fixture
-    if shutil.which("fluidsynth") is None:
+    if not fluidsynth_available():
         pytest.skip("fluidsynth is not installed (scripts/setup.sh installs it as root)")
     options = ScoreOptions(out=str(tmp_path), name="film", video=str(footage.video),
                            subtitles=str(footage.subtitles))

@@ -20,11 +20,11 @@ from scenescore.render.audio import (
     write_bwf,
 )
 from scenescore.render.film import render_film
-from scenescore.render.fluidsynth import FluidSynthError, find_fluidsynth, find_soundfont
+from scenescore.render.fluidsynth import FluidSynthError, fluidsynth_available
 from scenescore.render.options import AudioOptions, FluidSynthOptions, RenderOptions
 
 needs_fluidsynth = pytest.mark.skipif(
-    find_fluidsynth() is None or find_soundfont() is None,
+    not fluidsynth_available(),
     reason="FluidSynth or a General MIDI SoundFont is missing: apt-get install fluidsynth fluid-soundfont-gm "
            "(listed in scripts/apt-packages.txt)")
 
@@ -135,16 +135,55 @@ def test_fluidsynth_is_deterministic(tmp_path):
     assert a.cues[0].midi.read_bytes() == b.cues[0].midi.read_bytes()
 
 
+@needs_fluidsynth
+def test_a_cue_sounds_the_same_whatever_renders_before_it():
+    """Each cue gets its own synthesizer: no reverb tail or voice leaks in from another cue,
+    whichever worker thread renders it."""
+    from scenescore.render.backends import AudioJob
+    from scenescore.render.fluidsynth import render_fluidsynth
+    from scenescore.render.sketch import sketch_cue
+
+    loud = condition("1M01", seconds=4.0, tempo=140, arousal=0.9, valence=-0.7)
+    quiet = condition("1M02", seconds=3.0, mode="major", key="F", valence=0.4)
+    jobs = [AudioJob(condition=c, sketch=sketch_cue(c)) for c in (loud, quiet, quiet)]
+    options = AudioOptions(fluidsynth=FluidSynthOptions(workers=2))
+    together = dict(render_fluidsynth(jobs, options=options))
+    alone = dict(render_fluidsynth(jobs[1:2], options=replace(options, fluidsynth=FluidSynthOptions(workers=1))))
+    assert together[1].shape == (round((3.0 + options.crossfade_s) * 48000), 2)
+    assert np.array_equal(together[1], alone[0]) and np.array_equal(together[1], together[2])
+    assert np.sqrt(np.mean(together[0] ** 2)) > np.sqrt(np.mean(together[1] ** 2)) > 1e-4
+
+
+@needs_fluidsynth
+def test_notes_sound_on_their_frame():
+    """Events are placed on exact frames (FluidSynth works in 64-frame blocks): silence until the
+    first note, and a note's onset lands within one block of its time."""
+    from scenescore.render.fluidsynth import Synth, require_fluidsynth
+    from scenescore.render.midi import NOTE_OFF, NOTE_ON, PROGRAM
+
+    lib, soundfont = require_fluidsynth(FluidSynthOptions())
+    synth = Synth(lib, soundfont, FluidSynthOptions(reverb=False), 48000)
+    try:
+        onset = 12_345
+        audio = synth.render([(0, PROGRAM, 0, 0, 0), (onset, NOTE_ON, 0, 60, 100),
+                              (onset + 24_000, NOTE_OFF, 0, 60, 0)], 72_000)
+    finally:
+        synth.close()
+    loud = np.flatnonzero(np.abs(audio).max(axis=1) > 1e-4)
+    assert audio.shape == (72_000, 2) and np.max(np.abs(audio[:onset])) == 0
+    assert onset <= loud[0] < onset + 2 * 64
+
+
 def test_missing_fluidsynth_names_the_install_command(tmp_path):
     options = RenderOptions(musicxml=False, audio=AudioOptions(
-        fluidsynth=FluidSynthOptions(binary="no-such-fluidsynth-binary")))
+        fluidsynth=FluidSynthOptions(library="no-such-libfluidsynth.so")))
     with pytest.raises(FluidSynthError, match="apt-get install fluidsynth fluid-soundfont-gm"):
         render_film([condition(seconds=2)], [0.0], tmp_path, options=options)
 
 
 def test_missing_soundfont_is_an_error(tmp_path):
     options = RenderOptions(musicxml=False, audio=AudioOptions(
-        fluidsynth=replace(FluidSynthOptions(), soundfont=str(tmp_path / "none.sf2"), binary="sh")))
+        fluidsynth=replace(FluidSynthOptions(), soundfont=str(tmp_path / "none.sf2"))))
     with pytest.raises(FluidSynthError, match="SoundFont"):
         render_film([condition(seconds=2)], [0.0], tmp_path, options=options)
 

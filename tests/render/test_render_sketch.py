@@ -134,3 +134,23 @@ def test_short_and_long_cues():
     for seconds in (1.5, 3.0, 600.0):
         sketch = sketch_cue(condition(seconds=seconds))
         assert sketch.notes() and max(n.end_s for n in sketch.notes()) <= seconds + 1e-6
+
+
+def test_sustained_chords_tie_common_tones():
+    """A pad holds the tones two chords share across the bar line and strikes only the voices
+    that move, as a section does (and as a SoundFont's long string releases need)."""
+    c = condition(seconds=40, instruments=[Instrument(name="Slow Strings", program=49, role="pad"),
+                                            Instrument(name="Contrabass", program=43, role="bass"),
+                                            Instrument(name="Flute", program=73, role="melody")])
+    sketch = sketch_cue(c)
+    pad = next(p for p in sketch.parts if p.role == "pad")
+    bar_s = sketch.meter.bar_quarters * 60.0 / sketch.tempo_bpm
+    ends = {(round(n.end_s, 4), n.pitch) for n in pad.notes}
+    restruck = [n for n in pad.notes if (round(n.start_s, 4), n.pitch) in ends]
+    assert not restruck  # no pitch stops and starts again on the same instant
+    held = [n for n in pad.notes if n.end_s - n.start_s > 1.5 * bar_s]
+    assert held  # some tones were common to neighbouring chords and ran on
+    # Every bar still sounds a full chord: four pitches at each bar's middle.
+    for k in range(int(sketch.duration_s / bar_s) - 1):
+        t = (k + 0.5) * bar_s
+        assert len({n.pitch for n in pad.notes if n.start_s <= t < n.end_s}) == 4

@@ -36,20 +36,32 @@ def _np():  # noqa: ANN202 - the module
     return np
 
 
-def float_to_pcm(samples: np.ndarray, bit_depth: int = 24) -> bytes:
-    """Interleaved little-endian PCM of float samples in [-1, 1] (clipped, rounded)."""
+def pcm_buffer(samples: np.ndarray, bit_depth: int = 24) -> np.ndarray:
+    """Interleaved little-endian PCM of float samples in [-1, 1] (clipped, rounded), as a byte
+    array that a file's ``write`` takes without another copy."""
     np = _np()
     if bit_depth not in (16, 24, 32):
         raise OutputError(f"bit depth {bit_depth} is not one of 16, 24, 32")
     full = float(2 ** (bit_depth - 1))
-    scaled = np.asarray(samples, dtype=np.float64 if bit_depth == 32 else np.float32) * full
+    if bit_depth == 32:  # float32 cannot hold every 32-bit step
+        scaled = np.asarray(samples, dtype=np.float64) * full
+    else:
+        scaled = np.multiply(samples, np.float32(full), dtype=np.float32)
     np.clip(scaled, -full, full - 1, out=scaled)
-    ints = np.rint(scaled).astype("<i4")
+    np.rint(scaled, out=scaled)
     if bit_depth == 16:
-        return ints.astype("<i2").tobytes()
+        return scaled.astype("<i2").reshape(-1).view(np.uint8)
+    ints = scaled.astype("<i4").reshape(-1)
     if bit_depth == 32:
-        return ints.tobytes()
-    return ints.reshape(-1).view(np.uint8).reshape(-1, 4)[:, :3].tobytes()
+        return ints.view(np.uint8)
+    out = np.empty((ints.size, 3), np.uint8)
+    out[...] = ints.view(np.uint8).reshape(-1, 4)[:, :3]  # the three low bytes of each sample
+    return out.reshape(-1)
+
+
+def float_to_pcm(samples: np.ndarray, bit_depth: int = 24) -> bytes:
+    """Interleaved little-endian PCM of float samples in [-1, 1] (clipped, rounded)."""
+    return pcm_buffer(samples, bit_depth).tobytes()
 
 
 def bext_chunk(*, time_reference: int, description: str = "", originator: str = "scenescore",
@@ -100,13 +112,23 @@ class BwfWriter:
     def write(self, samples: np.ndarray) -> None:
         n = min(len(samples), self.frames - self.written)
         if n > 0:
-            self._fh.write(float_to_pcm(samples[:n], self.bit_depth))
+            self._fh.write(pcm_buffer(samples[:n], self.bit_depth))
             self.written += n
 
+    def write_silence(self, frames: int) -> None:
+        """Digital silence (zero PCM) without converting any samples."""
+        n = min(frames, self.frames - self.written)
+        block = self.channels * self.bit_depth // 8
+        zeros = bytes(min(n, 1 << 16) * block)
+        left = n
+        while left > 0:
+            k = min(left, 1 << 16)
+            self._fh.write(zeros[: k * block])
+            left -= k
+        self.written += max(0, n)
+
     def close(self) -> Path:
-        np = _np()
-        while self.written < self.frames:
-            self.write(np.zeros((min(65536, self.frames - self.written), self.channels), np.float32))
+        self.write_silence(self.frames - self.written)
         if (self.frames * self.channels * self.bit_depth // 8) % 2:
             self._fh.write(b"\x00")
         self._fh.flush()
@@ -273,8 +295,10 @@ def mix_stream(path: str | os.PathLike[str], cues: Iterable[tuple[Placement, np.
             if upto <= cursor:
                 return
             n = upto - cursor
-            block = fit_length(pending, n)
-            writer.write(np.clip(block, -ceiling, ceiling))
+            sounding = min(n, len(pending))
+            if sounding:
+                writer.write(np.clip(pending[:sounding], -ceiling, ceiling))
+            writer.write_silence(n - sounding)  # the dry stretch before the next cue
             pending = pending[n:] if len(pending) > n else np.zeros((0, 2), np.float32)
             cursor = upto
 

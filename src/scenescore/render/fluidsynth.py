@@ -1,27 +1,33 @@
-"""Audio from the sketches with FluidSynth and the General MIDI SoundFont from the OS packages.
+"""Audio from the sketches with libfluidsynth and the General MIDI SoundFont from the OS packages.
 
-FluidSynth's start (loading a 140 MB SoundFont) costs more than rendering a short cue, so
-cues are packed one after another into a few long MIDI files, each rendered by one process in
-fast-render mode (``-F``, no audio device), several processes in parallel; every cue is then
-cut out of its batch with the ring-out that follows it. The gap between packed cues is longer
-than the ring-out, so no cue's tail leaks into the next.
+FluidSynth runs inside the process through ``ctypes``: one synthesizer per worker thread, each
+cue played from its own event list, every event placed on its exact sample frame, rendered as
+32-bit float straight into the cue's array. ctypes releases the GIL while FluidSynth renders, so
+the worker threads use every core; the SoundFont's samples are loaded once and shared by the
+synthesizers (FluidSynth's sample cache). No MIDI or audio files pass through disk.
+
+Each cue gets a new synthesizer (about 25 ms once the SoundFont's samples are cached; a reset
+one still carries the last cue's reverb tail), so a cue sounds the same whichever worker renders
+it and whatever came before.
+The binding is small and local because pyfluidsynth renders 16-bit samples only, and the files
+are 24-bit.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
 import os
-import shutil
-import subprocess
-import tempfile
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scenescore.errors import OptionsError, ScenescoreError
-from scenescore.render.midi import film_to_midi
-from scenescore.render.options import AudioOptions, FluidSynthOptions, MidiOptions
+from scenescore.render.midi import CONTROL, NOTE_OFF, NOTE_ON, PROGRAM, performance_events
+from scenescore.render.options import AudioOptions, FluidSynthOptions
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -39,15 +45,79 @@ SOUNDFONT_CANDIDATES = (
     "/usr/local/share/soundfonts/default.sf2",
     "/opt/homebrew/share/soundfonts/default.sf2",
 )
-_GUARD_S = 1.0  # silence between packed cues beyond the ring-out
+#: The shared library's names by platform, tried after ``ctypes.util.find_library``.
+LIBRARY_NAMES = ("libfluidsynth.so.3", "libfluidsynth.so.2", "libfluidsynth.3.dylib", "libfluidsynth.dylib",
+                 "/opt/homebrew/lib/libfluidsynth.dylib", "libfluidsynth-3.dll", "fluidsynth.dll")
+INSTALL_HINT = "apt-get install fluidsynth fluid-soundfont-gm (or run scripts/setup.sh as root)"
+_BLOCK = 64  # FluidSynth renders in blocks of this many frames
+#: FluidSynth's interpolation methods (enum fluid_interp).
+INTERPOLATION = {"none": 0, "linear": 1, "4th": 4, "7th": 7}
 
 
 class FluidSynthError(ScenescoreError):
-    """FluidSynth failed on a batch of cues."""
+    """FluidSynth is missing or failed on a cue."""
 
 
-def find_fluidsynth(binary: str = "fluidsynth") -> str | None:
-    return shutil.which(binary)
+def _bind(lib: ctypes.CDLL) -> ctypes.CDLL:
+    """Declare the signatures this module calls (FluidSynth 2.x API)."""
+    p, i, d, s = ctypes.c_void_p, ctypes.c_int, ctypes.c_double, ctypes.c_char_p
+    table = {
+        "new_fluid_settings": (p, []), "delete_fluid_settings": (None, [p]),
+        "fluid_settings_setint": (i, [p, s, i]), "fluid_settings_setnum": (i, [p, s, d]),
+        "fluid_settings_setstr": (i, [p, s, s]),
+        "new_fluid_synth": (p, [p]), "delete_fluid_synth": (None, [p]),
+        "fluid_synth_sfload": (i, [p, s, i]), "fluid_synth_system_reset": (i, [p]),
+        "fluid_synth_program_change": (i, [p, i, i]), "fluid_synth_cc": (i, [p, i, i, i]),
+        "fluid_synth_noteon": (i, [p, i, i, i]), "fluid_synth_noteoff": (i, [p, i, i]),
+        "fluid_synth_write_float": (i, [p, i, p, i, i, p, i, i]),
+        "fluid_synth_set_interp_method": (i, [p, i, i]),
+        "fluid_version_str": (s, []),
+    }
+    for name, (restype, argtypes) in table.items():
+        fn = getattr(lib, name)
+        fn.restype, fn.argtypes = restype, argtypes
+    return lib
+
+
+_LIBS: dict[str, ctypes.CDLL] = {}
+_LIB_LOCK = threading.Lock()
+
+
+def find_library(name: str | None = None) -> str | None:
+    """The libfluidsynth to load: the given path or name, else the system's."""
+    candidates = [name] if name else [ctypes.util.find_library("fluidsynth"), *LIBRARY_NAMES]
+    for candidate in candidates:
+        if not candidate:
+            continue
+        try:
+            ctypes.CDLL(candidate)
+        except OSError:
+            continue
+        return candidate
+    return None
+
+
+def load_library(name: str | None = None) -> ctypes.CDLL:
+    """libfluidsynth with its signatures declared, or an error naming what to install."""
+    with _LIB_LOCK:
+        key = name or ""
+        if key not in _LIBS:
+            found = find_library(name)
+            if found is None:
+                what = f"library {name!r}" if name else "library (libfluidsynth)"
+                raise FluidSynthError(f"FluidSynth {what} is not installed: {INSTALL_HINT}, "
+                                      "or render with --audio none")
+            try:
+                _LIBS[key] = _bind(ctypes.CDLL(found))
+            except AttributeError as exc:
+                raise FluidSynthError(f"{found} is not FluidSynth 2 or later ({exc})") from None
+        return _LIBS[key]
+
+
+def fluidsynth_available(options: FluidSynthOptions | None = None) -> bool:
+    """Whether audio can be rendered here: the library and a SoundFont are both present."""
+    options = options or FluidSynthOptions()
+    return find_library(options.library) is not None and find_soundfont(options.soundfont) is not None
 
 
 def find_soundfont(explicit: str | os.PathLike[str] | None = None) -> Path | None:
@@ -61,118 +131,136 @@ def find_soundfont(explicit: str | os.PathLike[str] | None = None) -> Path | Non
     return None
 
 
-def require_fluidsynth(options: FluidSynthOptions) -> tuple[str, Path]:
-    """The FluidSynth executable and SoundFont, or an error naming what to install."""
-    binary = find_fluidsynth(options.binary)
-    if binary is None:
-        raise FluidSynthError(
-            f"FluidSynth ({options.binary!r}) is not installed: apt-get install fluidsynth fluid-soundfont-gm "
-            "(or run scripts/setup.sh as root), or render with --audio none")
+def require_fluidsynth(options: FluidSynthOptions) -> tuple[ctypes.CDLL, Path]:
+    """The loaded library and the SoundFont, or an error naming what to install."""
+    lib = load_library(options.library)
     soundfont = find_soundfont(options.soundfont)
     if soundfont is None:
         where = options.soundfont or "the usual places (" + ", ".join(SOUNDFONT_CANDIDATES[:2]) + ", ...)"
         raise FluidSynthError(f"no General MIDI SoundFont found in {where}: apt-get install fluid-soundfont-gm "
                               "or pass a .sf2 file")
-    return binary, soundfont
+    return lib, soundfont
 
 
-def _batches(durations: Sequence[float], ring_s: float, batch_seconds: float, workers: int) -> list[list[int]]:
-    """Consecutive cue indices per FluidSynth process: about equal music, at most batch_seconds."""
-    total = sum(d + ring_s + _GUARD_S for d in durations)
-    # Several batches per worker, so cues are written while later batches still render.
-    target = min(batch_seconds, max(total / (3 * max(1, workers)), 90.0))
-    batches: list[list[int]] = [[]]
-    size = 0.0
-    for i, d in enumerate(durations):
-        span = d + ring_s + _GUARD_S
-        if batches[-1] and size + span > target:
-            batches.append([])
-            size = 0.0
-        batches[-1].append(i)
-        size += span
-    return batches
+class Synth:
+    """One FluidSynth synthesizer with the SoundFont loaded; used by one thread at a time."""
 
+    def __init__(self, lib: ctypes.CDLL, soundfont: Path, options: FluidSynthOptions, sample_rate: int) -> None:
+        self.lib = lib
+        self.settings = lib.new_fluid_settings()
+        if not self.settings:
+            raise FluidSynthError("FluidSynth could not allocate its settings")
+        for key, value in (("synth.reverb.active", int(options.reverb)), ("synth.chorus.active", int(options.chorus)),
+                           ("synth.polyphony", options.polyphony)):
+            lib.fluid_settings_setint(self.settings, key.encode(), value)
+        lib.fluid_settings_setnum(self.settings, b"synth.sample-rate", float(sample_rate))
+        lib.fluid_settings_setnum(self.settings, b"synth.gain", float(options.gain))
+        self.synth = lib.new_fluid_synth(self.settings)
+        if not self.synth:
+            lib.delete_fluid_settings(self.settings)
+            raise FluidSynthError(f"FluidSynth could not start at {sample_rate} Hz")
+        if lib.fluid_synth_sfload(self.synth, os.fsencode(soundfont), 1) < 0:
+            self.close()
+            raise FluidSynthError(f"{soundfont}: FluidSynth could not load this SoundFont")
+        lib.fluid_synth_set_interp_method(self.synth, -1, INTERPOLATION[options.interpolation])
 
-def _render_batch(binary: str, soundfont: Path, midi: bytes, seconds: float, workdir: Path, name: str,
-                  options: FluidSynthOptions, sample_rate: int) -> Path:
-    mid = workdir / f"{name}.mid"
-    raw = workdir / f"{name}.raw"
-    mid.write_bytes(midi)
-    cmd = [binary, "-n", "-i", "-q", "-r", str(sample_rate), "-g", f"{options.gain:g}",
-           "-R", "1" if options.reverb else "0", "-C", "1" if options.chorus else "0",
-           "-o", "synth.polyphony=256", "-O", "float", "-E", "little", "-T", "raw", "-F", str(raw),
-           str(soundfont), str(mid)]
-    timeout = 30.0 + options.timeout_per_minute_s * seconds / 60.0
-    try:
-        result = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False, stdin=subprocess.DEVNULL)
-    except subprocess.TimeoutExpired:
-        raise FluidSynthError(f"FluidSynth took over {timeout:.0f} s for {seconds:.0f} s of music") from None
-    if result.returncode != 0 or not raw.exists():
-        tail = (result.stderr or result.stdout).decode("utf-8", "replace").strip().splitlines()[-3:]
-        raise FluidSynthError(f"FluidSynth failed (exit {result.returncode}): {' | '.join(tail) or 'no output'}")
-    return raw
+    def render(self, events: Sequence[tuple[int, int, int, int, int]], frames: int) -> np.ndarray:
+        """Stereo float32 (frames, 2) of the events; call once per synthesizer."""
+        import numpy as np
+
+        lib, synth = self.lib, self.synth
+        padded = -(-frames // _BLOCK) * _BLOCK
+        out = np.zeros((padded, 2), np.float32)
+        base = out.ctypes.data
+        write = lib.fluid_synth_write_float
+        cursor = 0
+        for frame, kind, channel, a, b in events:
+            if frame >= padded:
+                break  # nothing after the end can sound in it
+            if frame > cursor:
+                ptr = base + cursor * 8
+                write(synth, frame - cursor, ptr, 0, 2, ptr, 1, 2)
+                cursor = frame
+            if kind == NOTE_ON:
+                lib.fluid_synth_noteon(synth, channel, a, b)
+            elif kind == NOTE_OFF:
+                lib.fluid_synth_noteoff(synth, channel, a)
+            elif kind == CONTROL:
+                lib.fluid_synth_cc(synth, channel, a, b)
+            elif kind == PROGRAM:
+                lib.fluid_synth_program_change(synth, channel, a)
+        if padded > cursor:
+            ptr = base + cursor * 8
+            write(synth, padded - cursor, ptr, 0, 2, ptr, 1, 2)
+        return out[:frames]
+
+    def close(self) -> None:
+        if getattr(self, "synth", None):
+            self.lib.delete_fluid_synth(self.synth)
+            self.synth = None
+        if getattr(self, "settings", None):
+            self.lib.delete_fluid_settings(self.settings)
+            self.settings = None
 
 
 def render_fluidsynth(jobs: Sequence[AudioJob], *, options: AudioOptions,
                       progress: Callable[[int, int], None] | None = None) -> Iterator[tuple[int, np.ndarray]]:
     """Start rendering now; iterate for (job index, stereo float32 at the output rate), in order.
 
-    Each cue comes with its ring-out. The FluidSynth processes run while the caller does other
-    work (MusicXML), so the CPUs stay busy.
+    Each cue comes with ``crossfade_s`` of ring-out. Rendering runs in worker threads while the
+    caller does other work (MusicXML, writing finished cues); at most a few finished cues wait
+    in memory.
     """
     fs = options.fluidsynth
-    binary, soundfont = require_fluidsynth(fs)
-    if fs.batch_seconds <= 0:
-        raise OptionsError("fluidsynth batch_seconds must be positive")
+    if fs.interpolation not in INTERPOLATION:
+        raise OptionsError(f"fluidsynth interpolation {fs.interpolation!r} is not one of {', '.join(INTERPOLATION)}")
+    lib, soundfont = require_fluidsynth(fs)
     if not jobs:
         return iter(())
-    ring_s = options.crossfade_s
     sr = options.sample_rate
-    workers = fs.workers or os.cpu_count() or 1
-    durations = [j.sketch.duration_s for j in jobs]
-    batches = _batches(durations, ring_s, fs.batch_seconds, workers)
-    tmp = tempfile.TemporaryDirectory(prefix="scenescore-fs-")
-    pool = ThreadPoolExecutor(max_workers=workers)
-    work = Path(tmp.name)
-    futures: list[tuple[list[int], list[float], Future[Path]]] = []
-    for b, batch in enumerate(batches):
-        starts, t = [], 0.0
-        for i in batch:
-            starts.append(t)
-            t += durations[i] + ring_s + _GUARD_S
-        midi = film_to_midi([jobs[i].sketch for i in batch], starts, title=f"batch {b}",
-                            options=MidiOptions(), align_bars=False)
-        futures.append((batch, starts, pool.submit(_render_batch, binary, soundfont, midi, t, work,
-                                                    f"batch{b:04d}", fs, sr)))
-    return _collect(futures, durations, ring_s, sr, len(jobs), progress, pool, tmp)
+    workers = max(1, min(len(jobs), fs.workers or os.cpu_count() or 1))
+    # Fail here, in the caller, on a bad SoundFont or rate; this synthesizer also keeps the
+    # SoundFont's samples cached for the workers' ones until the last cue is done.
+    keeper = Synth(lib, soundfont, fs, sr)
+
+    def render_one(k: int) -> np.ndarray:
+        sketch = jobs[k].sketch
+        frames = round((sketch.duration_s + options.crossfade_s) * sr)
+        synth = Synth(lib, soundfont, fs, sr)
+        try:
+            return synth.render(performance_events(sketch, sr), frames)
+        finally:
+            synth.close()
+
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fluidsynth")
+    # Cues are handed over in film order; a few render ahead so no worker waits on a long cue.
+    return _collect(pool, render_one, len(jobs), 4 * workers, progress, keeper)
 
 
-def _collect(futures: list[tuple[list[int], list[float], Future[Path]]], durations: list[float], ring_s: float,
-             sr: int, total: int, progress: Callable[[int, int], None] | None, pool: ThreadPoolExecutor,
-             tmp: tempfile.TemporaryDirectory[str]) -> Iterator[tuple[int, np.ndarray]]:
-    import numpy as np
-
+def _collect(pool: ThreadPoolExecutor, render_one: Callable[[int], np.ndarray], total: int, window: int,
+             progress: Callable[[int, int], None] | None, keeper: Synth) -> Iterator[tuple[int, np.ndarray]]:
+    pending: dict[int, Future[np.ndarray]] = {}
+    submitted = 0
     try:
-        done = 0
-        for batch, starts, future in futures:
-            raw = future.result()
-            data = np.memmap(raw, dtype="<f4", mode="r")
-            frames = len(data) // 2
-            stereo = data[: frames * 2].reshape(frames, 2)
-            for i, start in zip(batch, starts, strict=True):
-                first = round(start * sr)
-                last = first + round((durations[i] + ring_s) * sr)
-                audio = np.zeros((last - first, 2), np.float32)
-                piece = stereo[first:min(last, frames)]
-                audio[: len(piece)] = piece
-                done += 1
-                if progress is not None:
-                    progress(done, total)
-                yield i, audio
-            del data, stereo
-            raw.unlink(missing_ok=True)
+        for k in range(total):
+            while submitted < total and submitted < k + window:
+                pending[submitted] = pool.submit(render_one, submitted)
+                submitted += 1
+            audio = pending.pop(k).result()
+            if progress is not None:
+                progress(k + 1, total)
+            yield k, audio
     finally:
-        for _, _, future in futures:
+        for future in pending.values():
             future.cancel()
         pool.shutdown(wait=True)
-        tmp.cleanup()
+        keeper.close()
+
+
+def version() -> str | None:
+    """The loaded FluidSynth's version, or None when it is not installed."""
+    try:
+        return load_library(FluidSynthOptions().library).fluid_version_str().decode()
+    except FluidSynthError:
+        return None
+

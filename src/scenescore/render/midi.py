@@ -19,6 +19,7 @@ from scenescore.render.sketch import ROLE_ORDER, Note, Part, Sketch
 
 # Event order at one tick: meta first, then program changes, controllers, note-offs, note-ons.
 _META, _PROGRAM, _CONTROL, _OFF, _ON = range(5)
+PROGRAM, CONTROL, NOTE_OFF, NOTE_ON = _PROGRAM, _CONTROL, _OFF, _ON
 
 
 def _import_mido():  # noqa: ANN202 - the module
@@ -187,9 +188,13 @@ class _Writer:
         """``placed``: (track, channel, note, offset_s); overlaps resolved per channel."""
         ticked = [(t, ch, n, tempo.ticks(off + n.start_s), tempo.ticks(off + n.end_s)) for t, ch, n, off in placed]
         mido = self.mido
+        # Sketches hold valid pitches (0-127), velocities (1-127) and channels: mido's checks,
+        # a third of the time of a film's MIDI, are skipped for notes.
         for track, ch, note, start, end in _resolve_overlaps(ticked):
-            self.put(track, start, _ON, mido.Message("note_on", channel=ch, note=note.pitch, velocity=note.velocity))
-            self.put(track, end, _OFF, mido.Message("note_off", channel=ch, note=note.pitch, velocity=0))
+            self.put(track, start, _ON, mido.Message("note_on", skip_checks=True, channel=ch, note=note.pitch,
+                                                     velocity=note.velocity))
+            self.put(track, end, _OFF, mido.Message("note_off", skip_checks=True, channel=ch, note=note.pitch,
+                                                    velocity=0))
 
     def to_bytes(self, end_tick: int) -> bytes:
         mido = self.mido
@@ -201,7 +206,10 @@ class _Writer:
             events.sort(key=lambda e: (e[0], e[1], e[2]))
             last = max([end_tick] + [e[0] for e in events])
             for tick, _, _, message in events:
-                track.append(message.copy(time=tick - now))  # type: ignore[attr-defined]
+                if isinstance(message, mido.Message):
+                    track.append(message.copy(skip_checks=True, time=tick - now))
+                else:
+                    track.append(message.copy(time=tick - now))  # type: ignore[attr-defined]
                 now = tick
             track.append(mido.MetaMessage("end_of_track", time=last - now))
             smf.tracks.append(track)
@@ -222,6 +230,26 @@ def _part_header(w: _Writer, track: int, tick: int, part: Part, channel: int, te
 def _safe_text(text: str) -> str:
     """Meta text is latin-1 in mido: keep what a DAW can show."""
     return text.encode("latin-1", "replace").decode("latin-1")
+
+
+def performance_events(sketch: Sketch, sample_rate: int) -> list[tuple[int, int, int, int, int]]:
+    """The cue's channel events for a synthesizer, in order: (frame, kind, channel, data1, data2).
+
+    ``kind`` is one of the event-order constants (program, control, note-off, note-on), so at one
+    frame the order matches the MIDI files; same-pitch overlaps are cut as in the files.
+    """
+    events: list[tuple[int, int, int, int, int]] = []
+    placed = []
+    for part in sketch.parts:
+        ch = part.channel
+        events.append((0, _PROGRAM, ch, part.program, 0))
+        events += [(round(t * sample_rate), _CONTROL, ch, cc, max(0, min(127, v))) for t, cc, v in part.controls]
+        placed += [(0, ch, n, round(n.start_s * sample_rate), round(n.end_s * sample_rate)) for n in part.notes]
+    for _, ch, note, start, end in _resolve_overlaps(placed):
+        events.append((start, _ON, ch, note.pitch, note.velocity))
+        events.append((end, _OFF, ch, note.pitch, 0))
+    events.sort()
+    return events
 
 
 def sketch_to_midi(sketch: Sketch, *, start_s: float = 0.0, options: MidiOptions | None = None,

@@ -373,6 +373,7 @@ class _Sketcher:
         low, high = CHORD_RANGE[self.c.pitch_register]
         previous: tuple[int, ...] | None = None
         offset = -12 if pad else -8
+        held: dict[int, int] = {}  # pitch -> index in voice.notes of a chord tone sounding to this bar
         for bar, chord in enumerate(plan):
             start = self.bar_start(bar)
             if start >= self.total_q:
@@ -385,8 +386,19 @@ class _Sketcher:
                 continue  # the final chord already holds through
             level = self.level(start)
             if pad or final or level < 0.3:
+                # Sustained chords tie their common tones across the bar line, the way a
+                # section holds them; only the voices that move are struck again.
+                ties, held = held, {}
                 for p in voicing:
+                    k = ties.get(p)
+                    if k is not None and abs(voice.notes[k][1] - start) < 1e-9:
+                        s0, _, _, vel = voice.notes[k]
+                        voice.notes[k] = (s0, min(start + bar_len, self.total_q), p, vel)
+                        held[p] = k
+                        continue
                     self.add(voice, start, bar_len, p, self.velocity(start, offset), factor=1.0)
+                    if voice.notes and voice.notes[-1][2] == p and voice.notes[-1][0] == start:
+                        held[p] = len(voice.notes) - 1
                 if pad:
                     voice.controls.append((start, 11, round(70 + 57 * self.intensity(start))))
                 continue
