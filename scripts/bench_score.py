@@ -2,10 +2,12 @@
 
 Builds a ~120-page script by repeating the sample screenplay's scenes (Fountain), scores it into
 a temporary folder from scratch N times and prints the median wall time, the per-stage times,
-the minutes of music rendered and the peak resident memory of the scoring process. A baseline
-in the same process: the same run with ``--audio none`` (MIDI and MusicXML only).
+the minutes of music rendered, the CPU seconds and the peak resident memory of the scoring
+process (FluidSynth runs inside it). Baselines in the same process: the same run with
+``--audio none`` (MIDI and MusicXML only) and with the draft synthesis settings (linear
+interpolation, no reverb).
 
-    python scripts/bench_score.py [--pages 120] [--runs 3]
+    python scripts/bench_score.py [--pages 120] [--runs 3] [--only fluidsynth]
 """
 
 from __future__ import annotations
@@ -29,13 +31,16 @@ import json, sys, time, resource
 from scenescore.pipeline import score
 from scenescore.options import ScoreOptions
 from scenescore.render.options import AudioOptions, RenderOptions
+from scenescore.render.options import FluidSynthOptions
 audio = sys.argv[3]
+fs = FluidSynthOptions(**json.loads(sys.argv[4]))
 t = time.perf_counter()
 r = score(sys.argv[1], options=ScoreOptions(out=sys.argv[2], name="feature"),
-          stage_options={"render": RenderOptions(audio=AudioOptions(backend=audio))})
+          stage_options={"render": RenderOptions(audio=AudioOptions(backend=audio, fluidsynth=fs))})
 wall = time.perf_counter() - t
+use = resource.getrusage(resource.RUSAGE_SELF)
 cues = json.load(open(r.folder / "cues.json"))
-print(json.dumps({"wall": wall, "stages": r.seconds, "cues": len(cues),
+print(json.dumps({"wall": wall, "stages": r.seconds, "cues": len(cues), "cpu": use.ru_utime + use.ru_stime,
                   "music_min": sum(c["end_s"] - c["start_s"] for c in cues) / 60,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "children_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
@@ -51,9 +56,16 @@ def build_feature(pages: int, folder: Path) -> Path:
     return path
 
 
-def run_once(script: Path, audio: str) -> dict:
+VARIANTS = {  # name: (audio backend, FluidSynth options)
+    "none": ("none", {}),
+    "fluidsynth": ("fluidsynth", {}),
+    "fluidsynth-draft": ("fluidsynth", {"interpolation": "linear", "reverb": False}),
+}
+
+
+def run_once(script: Path, audio: str, fs: dict) -> dict:
     with tempfile.TemporaryDirectory() as out:
-        proc = subprocess.run([sys.executable, "-c", CHILD, str(script), out, audio],
+        proc = subprocess.run([sys.executable, "-c", CHILD, str(script), out, audio, json.dumps(fs)],
                               capture_output=True, text=True, check=True)
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -62,18 +74,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pages", type=int, default=120)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", choices=list(VARIANTS), action="append", help="run only these variants")
     args = parser.parse_args()
     print(f"machine: {platform.machine()} python {platform.python_version()}, "
           f"{len(__import__('os').sched_getaffinity(0))} cores")
     with tempfile.TemporaryDirectory() as tmp:
         script = build_feature(args.pages, Path(tmp))
-        for audio in ("none", "fluidsynth"):
-            results = [run_once(script, audio) for _ in range(args.runs)]
+        for name in args.only or list(VARIANTS):
+            audio, fs = VARIANTS[name]
+            results = [run_once(script, audio, fs) for _ in range(args.runs)]
             wall = statistics.median(r["wall"] for r in results)
             first = results[0]
             stages = {k: round(statistics.median(r["stages"][k] for r in results), 2) for k in first["stages"]}
-            print(f"audio={audio:<10} median {wall:6.1f} s over {args.runs} runs; cues {first['cues']}, "
-                  f"music {first['music_min']:.1f} min; peak RSS {max(r['peak_mb'] for r in results):.0f} MB "
+            cpu = statistics.median(r["cpu"] for r in results)
+            walls = ", ".join(f"{r['wall']:.1f}" for r in results)
+            print(f"{name:<17} median {wall:6.1f} s over {args.runs} runs ({walls}); "
+                  f"CPU {cpu:.1f} s; cues {first['cues']}, music {first['music_min']:.1f} min; "
+                  f"peak RSS {max(r['peak_mb'] for r in results):.0f} MB "
                   f"(+ children {max(r['children_peak_mb'] for r in results):.0f} MB)")
             print(f"    stages: {stages}")
     _ = (resource, time)

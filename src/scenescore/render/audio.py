@@ -206,7 +206,7 @@ def fade(n: int, *, kind: str = "in", power: bool = True) -> np.ndarray:
 def limit_peak(samples: np.ndarray, ceiling_dbfs: float = -1.0) -> np.ndarray:
     """Turn a block down so its peak sits at the ceiling (never up: quiet cues stay quiet)."""
     np = _np()
-    peak = float(np.max(np.abs(samples))) if samples.size else 0.0
+    peak = max(float(samples.max()), -float(samples.min())) if samples.size else 0.0  # no |x| copy
     ceiling = 10 ** (ceiling_dbfs / 20)
     return samples * np.float32(ceiling / peak) if peak > ceiling else samples
 
