@@ -1,7 +1,7 @@
 """The ``render`` and ``sketch`` commands (registered on the main app by ``cli.py``).
 
 Thin: each command parses its arguments, builds :class:`RenderOptions` and calls one library
-function. Only typer is imported at module level; the render stage (numpy, mido, music21,
+function. Only typer is imported at module level; the render stage (numpy, mido,
 FluidSynth, torch) loads when a command runs. Library errors propagate to
 ``scenescore.cli.main``, which prints one line and exits 1.
 """

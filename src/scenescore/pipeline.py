@@ -254,11 +254,15 @@ def _versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     out = {"scenescore": __version__}
-    for package in ("pandas", "pyarrow", "mido", "music21", "transformers", "torch", "openai"):
+    for package in ("pandas", "pyarrow", "mido", "numpy", "transformers", "torch", "openai"):
         try:
             out[package] = version(package)
         except PackageNotFoundError:
             continue
+    from scenescore.render.fluidsynth import version as fluidsynth_version
+
+    if (fs := fluidsynth_version()) is not None:  # the synthesizer the audio came from
+        out["fluidsynth"] = fs
     return out
 
 

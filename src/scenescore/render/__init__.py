@@ -1,7 +1,7 @@
 """Render: music conditions become MIDI sketches, MusicXML and audio.
 
 The public names load lazily (PEP 562), so ``import scenescore.render.options`` (what the CLI
-needs for its defaults) pulls in neither numpy, mido, music21 nor torch.
+needs for its defaults) pulls in neither numpy, mido nor torch.
 
 Entry points: :func:`render_film` (a film's cues to files), :func:`sketch_cue` (one cue's
 notes), :func:`write_sketch` (one cue to a file), :func:`condition_from_va` (a plausible

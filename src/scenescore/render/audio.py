@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
 _BEXT_SIZE = 602
+_PCM_BLOCK = 1 << 18  # samples converted at a time
 
 
 def _np():  # noqa: ANN202 - the module
@@ -38,25 +39,34 @@ def _np():  # noqa: ANN202 - the module
 
 def pcm_buffer(samples: np.ndarray, bit_depth: int = 24) -> np.ndarray:
     """Interleaved little-endian PCM of float samples in [-1, 1] (clipped, rounded), as a byte
-    array that a file's ``write`` takes without another copy."""
+    array that a file's ``write`` takes without another copy.
+
+    Worked through in blocks that stay in cache; rounding writes the integers directly, and a
+    3-byte view of each 32-bit integer picks the 24-bit sample's bytes in one copy.
+    """
     np = _np()
     if bit_depth not in (16, 24, 32):
         raise OutputError(f"bit depth {bit_depth} is not one of 16, 24, 32")
-    full = float(2 ** (bit_depth - 1))
+    full = 2.0 ** (bit_depth - 1)
     if bit_depth == 32:  # float32 cannot hold every 32-bit step
         scaled = np.asarray(samples, dtype=np.float64) * full
-    else:
-        scaled = np.multiply(samples, np.float32(full), dtype=np.float32)
-    np.clip(scaled, -full, full - 1, out=scaled)
-    np.rint(scaled, out=scaled)
-    if bit_depth == 16:
-        return scaled.astype("<i2").reshape(-1).view(np.uint8)
-    ints = scaled.astype("<i4").reshape(-1)
-    if bit_depth == 32:
-        return ints.view(np.uint8)
-    out = np.empty((ints.size, 3), np.uint8)
-    out[...] = ints.view(np.uint8).reshape(-1, 4)[:, :3]  # the three low bytes of each sample
-    return out.reshape(-1)
+        np.clip(scaled, -full, full - 1, out=scaled)
+        return np.rint(scaled).astype("<i4").reshape(-1).view(np.uint8)
+    flat = np.ascontiguousarray(samples, dtype=np.float32).reshape(-1)
+    width = bit_depth // 8
+    out = np.empty(flat.size, f"V{width}")
+    block = min(_PCM_BLOCK, flat.size)
+    scratch = np.empty(block, np.float32)
+    ints = np.empty(block, "<i2" if bit_depth == 16 else "<i4")
+    three = np.dtype({"names": ["b"], "formats": ["V3"], "offsets": [0], "itemsize": 4})
+    for k in range(0, flat.size, block):
+        m = min(block, flat.size - k)
+        f, i = scratch[:m], ints[:m]
+        np.multiply(flat[k:k + m], np.float32(full), out=f)
+        np.clip(f, -full, full - 1, out=f)
+        np.rint(f, out=i, casting="unsafe")
+        out[k:k + m] = i.view("V2") if bit_depth == 16 else i.view(three)["b"]
+    return out.view(np.uint8)
 
 
 def float_to_pcm(samples: np.ndarray, bit_depth: int = 24) -> bytes:

@@ -72,11 +72,25 @@ def _bind(lib: ctypes.CDLL) -> ctypes.CDLL:
         "fluid_synth_write_float": (i, [p, i, p, i, i, p, i, i]),
         "fluid_synth_set_interp_method": (i, [p, i, i]),
         "fluid_version_str": (s, []),
+        "fluid_set_log_function": (p, [i, p, p]),
     }
     for name, (restype, argtypes) in table.items():
         fn = getattr(lib, name)
         fn.restype, fn.argtypes = restype, argtypes
+    # FluidSynth prints its messages to stderr; they go to this module's logger instead, so the
+    # console keeps to one line per problem (errors as warnings, warnings as info).
+    for level in range(len(_LOG_LEVELS)):
+        lib.fluid_set_log_function(level, ctypes.cast(_log_callback, ctypes.c_void_p), None)
     return lib
+
+
+_LOG_LEVELS = (logging.WARNING, logging.WARNING, logging.INFO, logging.DEBUG, logging.DEBUG)  # panic..debug
+
+
+@ctypes.CFUNCTYPE(None, ctypes.c_int, ctypes.c_char_p, ctypes.c_void_p)
+def _log_callback(level: int, message: bytes | None, _data: int | None) -> None:
+    text = (message or b"").decode("utf-8", "replace")
+    log.log(_LOG_LEVELS[level] if 0 <= level < len(_LOG_LEVELS) else logging.DEBUG, "FluidSynth: %s", text)
 
 
 _LIBS: dict[str, ctypes.CDLL] = {}

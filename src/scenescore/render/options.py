@@ -104,7 +104,7 @@ class RenderOptions:
     sketch: SketchOptions = field(default_factory=SketchOptions)
     midi: MidiOptions = field(default_factory=MidiOptions)
     audio: AudioOptions = field(default_factory=AudioOptions)
-    #: Write MusicXML per cue (music21).
+    #: Write MusicXML per cue.
     musicxml: bool = True
     #: Replace existing files.
     overwrite: bool = True
