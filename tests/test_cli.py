@@ -150,3 +150,16 @@ def test_score_end_to_end_with_audio(tmp_path: Path) -> None:
     sheet = (folder / "cue_sheet.csv").read_text(encoding="utf-8").splitlines()
     assert len(sheet) == len(cues) + 1 and all("TEMP" in row for row in sheet[1:])
     assert "1M01" in result.stdout
+
+
+def test_shipped_profiles_are_valid() -> None:
+    """Every profile in configs/ parses, names only known options, and says what it means."""
+    from scenescore.config import check_config, options_from_config, read_config
+
+    folder = Path(__file__).resolve().parents[1] / "configs"
+    profiles = sorted(folder.glob("*.toml"))
+    assert {p.name for p in profiles} >= {"default.toml", "draft.toml"}
+    for path in profiles:
+        check_config(read_config(path))
+    draft = options_from_config(read_config(folder / "draft.toml"), "render").audio.fluidsynth
+    assert (draft.interpolation, draft.reverb) == ("linear", False)

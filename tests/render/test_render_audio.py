@@ -193,3 +193,15 @@ def test_no_audio_writes_midi_and_xml_only(tmp_path):
         audio=AudioOptions(backend="none")))
     assert film.temp_track is None and film.cues[0].audio is None and film.cues[0].musicxml.exists()
     assert not (tmp_path / "audio").exists()
+
+
+def test_unknown_interpolation_is_an_options_error():
+    from scenescore.errors import OptionsError
+    from scenescore.render.backends import AudioJob
+    from scenescore.render.fluidsynth import render_fluidsynth
+    from scenescore.render.sketch import sketch_cue
+
+    c = condition(seconds=2)
+    options = AudioOptions(fluidsynth=FluidSynthOptions(interpolation="cubic"))
+    with pytest.raises(OptionsError, match="linear, 4th, 7th"):
+        list(render_fluidsynth([AudioJob(condition=c, sketch=sketch_cue(c))], options=options))
