@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from scenescore.errors import InputError, OutputError
 
@@ -63,11 +65,9 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, overwrite: 
     target = Path(path)
     if target.exists() and not overwrite:
         raise OutputError(f"{target}: exists (pass overwrite to replace it)")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    fh, tmp = open_atomic(target)
     try:
-        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; users expect ordinary permissions
-        with os.fdopen(fd, "wb") as fh:
+        with fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
@@ -77,6 +77,47 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, overwrite: 
             os.unlink(tmp)
         raise
     return target
+
+
+def open_atomic(target: Path) -> tuple[BinaryIO, str]:
+    """A temporary file beside ``target`` (ordinary permissions) and its path, for a writer that
+    renames it into place when done."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; users expect ordinary permissions
+        return os.fdopen(fd, "wb"), tmp
+    except BaseException:
+        os.close(fd)
+        os.unlink(tmp)
+        raise
+
+
+# Digests of files this process wrote and hashed as it wrote them: (size, mtime_ns, sha256) by
+# path. A file whose size or modification time has changed since is hashed again from disk.
+_DIGESTS: dict[str, tuple[int, int, str]] = {}
+_DIGESTS_LOCK = threading.Lock()
+
+
+def remember_sha256(path: str | os.PathLike[str], digest: str) -> None:
+    """Record the sha256 of a file just written, so recording it does not read it back."""
+    st = os.stat(path)
+    with _DIGESTS_LOCK:
+        _DIGESTS[os.path.abspath(path)] = (st.st_size, st.st_mtime_ns, digest)
+
+
+def sha256_file(path: str | os.PathLike[str]) -> str:
+    """The file's sha256 (from what this process wrote, if the file is unchanged since)."""
+    st = os.stat(path)
+    with _DIGESTS_LOCK:
+        known = _DIGESTS.get(os.path.abspath(path))
+    if known is not None and known[:2] == (st.st_size, st.st_mtime_ns):
+        return known[2]
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str, *, overwrite: bool = True) -> Path:

@@ -32,7 +32,7 @@ from typing import Any
 
 from scenescore import __version__
 from scenescore.errors import InputError, OptionsError, ScenescoreError
-from scenescore.io import atomic_write_bytes
+from scenescore.io import atomic_write_bytes, sha256_file
 from scenescore.options import ScoreOptions
 
 log = logging.getLogger(__name__)
@@ -92,14 +92,6 @@ def slugify(text: str) -> str:
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _plain(value: Any) -> Any:

@@ -205,3 +205,25 @@ def test_unknown_interpolation_is_an_options_error():
     options = AudioOptions(fluidsynth=FluidSynthOptions(interpolation="cubic"))
     with pytest.raises(OptionsError, match="linear, 4th, 7th"):
         list(render_fluidsynth([AudioJob(condition=c, sketch=sketch_cue(c))], options=options))
+
+
+def test_wav_digest_is_taken_while_writing_and_checked_against_the_disk(tmp_path):
+    """A WAV's sha256 is computed as it is written (the run records it without reading the file
+    back); it equals the file's real digest, and a file changed since is hashed from disk."""
+    import hashlib
+    import os
+    import stat
+
+    from scenescore.io import _UMASK, sha256_file
+
+    rng = np.random.default_rng(3)
+    path = write_bwf(tmp_path / "cue.wav", rng.uniform(-0.5, 0.5, (48_001, 2)).astype(np.float32),
+                     sample_rate=48000, time_reference=123, description="1M01")
+    real = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert sha256_file(path) == real
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o666 & ~_UMASK  # not mkstemp's 0600
+    with open(path, "r+b") as fh:  # same size, new bytes, a later modification time
+        fh.seek(-6, os.SEEK_END)
+        fh.write(b"\x01\x02\x03\x04\x05\x06")
+    os.utime(path, ns=(os.stat(path).st_atime_ns, os.stat(path).st_mtime_ns + 1_000_000))
+    assert sha256_file(path) == hashlib.sha256(path.read_bytes()).hexdigest() != real

@@ -13,16 +13,17 @@ memory holds about one cue, not the film.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import math
 import os
 import struct
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from scenescore.errors import OutputError
+from scenescore.io import open_atomic, remember_sha256
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -103,9 +104,9 @@ class BwfWriter:
         self.channels = channels
         self.bit_depth = bit_depth
         self.written = 0
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part", dir=self.path.parent)
-        self._fh: BinaryIO = os.fdopen(fd, "wb")
+        self._fh: BinaryIO
+        self._fh, self._tmp = open_atomic(self.path)
+        self._sha = hashlib.sha256()  # hashed as written: recording the file reads nothing back
         bext = bext_chunk(time_reference=time_reference, description=description, coding_history=coding_history)
         block = channels * bit_depth // 8
         data_size = frames * block
@@ -114,15 +115,19 @@ class BwfWriter:
         if riff > 0xFFFFFFFF:
             self.abort()
             raise OutputError(f"{self.path}: {frames / sample_rate / 3600:.1f} h is over the 4 GB a WAV can hold")
-        self._fh.write(b"RIFF" + struct.pack("<I", riff) + b"WAVE")
-        self._fh.write(b"bext" + struct.pack("<I", len(bext)) + bext)
-        self._fh.write(b"fmt " + struct.pack("<I", len(fmt)) + fmt)
-        self._fh.write(b"data" + struct.pack("<I", data_size))
+        self._put(b"RIFF" + struct.pack("<I", riff) + b"WAVE")
+        self._put(b"bext" + struct.pack("<I", len(bext)) + bext)
+        self._put(b"fmt " + struct.pack("<I", len(fmt)) + fmt)
+        self._put(b"data" + struct.pack("<I", data_size))
+
+    def _put(self, data: bytes | np.ndarray) -> None:
+        self._fh.write(data)
+        self._sha.update(data)
 
     def write(self, samples: np.ndarray) -> None:
         n = min(len(samples), self.frames - self.written)
         if n > 0:
-            self._fh.write(pcm_buffer(samples[:n], self.bit_depth))
+            self._put(pcm_buffer(samples[:n], self.bit_depth))
             self.written += n
 
     def write_silence(self, frames: int) -> None:
@@ -133,18 +138,19 @@ class BwfWriter:
         left = n
         while left > 0:
             k = min(left, 1 << 16)
-            self._fh.write(zeros[: k * block])
+            self._put(zeros[: k * block])
             left -= k
         self.written += max(0, n)
 
     def close(self) -> Path:
         self.write_silence(self.frames - self.written)
         if (self.frames * self.channels * self.bit_depth // 8) % 2:
-            self._fh.write(b"\x00")
+            self._put(b"\x00")
         self._fh.flush()
         os.fsync(self._fh.fileno())
         self._fh.close()
         os.replace(self._tmp, self.path)
+        remember_sha256(self.path, self._sha.hexdigest())
         return self.path
 
     def abort(self) -> None:

@@ -131,6 +131,9 @@ def render_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float],
     sketches = sketch_film(conditions, starts_s, options=options.sketch, themes=book, scenes=scenes,
                            progress=progress)
     overwrite = options.overwrite
+    audio = None
+    if options.audio.backend != "none":  # the synthesizer starts now and works while MIDI and MusicXML are written
+        audio = _start_audio(conditions, sketches, order, options, progress)
     midi_paths: dict[int, Path] = {}
     xml_paths: dict[int, Path] = {}
     for i in order:
@@ -142,9 +145,6 @@ def render_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float],
         out / "midi" / "score.mid",
         film_to_midi([sketches[i] for i in order], [float(starts_s[i]) for i in order], title=title,
                      scene_markers=scenes, options=options.midi), overwrite=overwrite)
-    audio = None
-    if options.audio.backend != "none":  # FluidSynth starts now and works while MusicXML is written
-        audio = _start_audio(conditions, sketches, order, options, progress)
     if options.musicxml:
         from scenescore.render.musicxml import write_musicxml
 
