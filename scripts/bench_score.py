@@ -7,7 +7,7 @@ process (FluidSynth runs inside it). Baselines in the same process: the same run
 ``--audio none`` (MIDI and MusicXML only) and with the draft synthesis settings (linear
 interpolation, no reverb).
 
-    python scripts/bench_score.py [--pages 120] [--runs 3] [--only fluidsynth]
+    python scripts/bench_score.py [--pages 120] [--runs 3] [--only fluidsynth] [--synth]
 """
 
 from __future__ import annotations
@@ -63,6 +63,37 @@ VARIANTS = {  # name: (audio backend, FluidSynth options)
 }
 
 
+SYNTH_CHILD = """
+import json, sys, time
+from scenescore.pipeline import score
+from scenescore.options import ScoreOptions
+from scenescore.render.backends import AudioJob
+from scenescore.render.film import sketch_film
+from scenescore.render.fluidsynth import render_fluidsynth
+from scenescore.render.options import AudioOptions, FluidSynthOptions
+r = score(sys.argv[1], options=ScoreOptions(out=sys.argv[2], name="feature", stop="translate"))
+conditions = r.folder.joinpath("conditions.jsonl").read_text().splitlines()
+from scenescore.conditions.schema import MusicCondition
+conds = [MusicCondition.model_validate_json(line) for line in conditions]
+starts = [c["start_s"] for c in json.loads(r.folder.joinpath("cues.json").read_text())]
+jobs = [AudioJob(condition=c, sketch=s) for c, s in zip(conds, sketch_film(conds, starts), strict=True)]
+options = AudioOptions(fluidsynth=FluidSynthOptions(**json.loads(sys.argv[3])))
+t, c = time.perf_counter(), time.process_time()
+for _ in render_fluidsynth(jobs, options=options):
+    pass
+music = sum(j.sketch.duration_s + options.crossfade_s for j in jobs)
+print(json.dumps({"wall": time.perf_counter() - t, "cpu": time.process_time() - c, "music_s": music}))
+"""
+
+
+def synth_only(script: Path, fs: dict) -> dict:
+    """FluidSynth alone on the feature's cues (sketched in the child, rendered, discarded)."""
+    with tempfile.TemporaryDirectory() as out:
+        proc = subprocess.run([sys.executable, "-c", SYNTH_CHILD, str(script), out, json.dumps(fs)],
+                              capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 def run_once(script: Path, audio: str, fs: dict) -> dict:
     with tempfile.TemporaryDirectory() as out:
         proc = subprocess.run([sys.executable, "-c", CHILD, str(script), out, audio, json.dumps(fs)],
@@ -75,6 +106,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=120)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", choices=list(VARIANTS), action="append", help="run only these variants")
+    parser.add_argument("--synth", action="store_true", help="also time FluidSynth alone on the same cues")
     args = parser.parse_args()
     print(f"machine: {platform.machine()} python {platform.python_version()}, "
           f"{len(__import__('os').sched_getaffinity(0))} cores")
@@ -93,6 +125,16 @@ def main() -> None:
                   f"peak RSS {max(r['peak_mb'] for r in results):.0f} MB "
                   f"(+ children {max(r['children_peak_mb'] for r in results):.0f} MB)")
             print(f"    stages: {stages}")
+        if args.synth:  # the floor: synthesis alone, no files
+            for name, (_, fs) in VARIANTS.items():
+                if name == "none":
+                    continue
+                results = [synth_only(script, fs) for _ in range(args.runs)]
+                wall = statistics.median(r["wall"] for r in results)
+                cpu = statistics.median(r["cpu"] for r in results)
+                music = results[0]["music_s"]
+                print(f"synth only, {name:<17} median {wall:6.1f} s, CPU {cpu:.1f} s: "
+                      f"{music / wall:.0f}x real time, {music / cpu:.0f}x a core ({music / 60:.1f} min with ring-outs)")
     _ = (resource, time)
 
 
