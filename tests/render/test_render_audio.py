@@ -227,3 +227,20 @@ def test_wav_digest_is_taken_while_writing_and_checked_against_the_disk(tmp_path
         fh.write(b"\x01\x02\x03\x04\x05\x06")
     os.utime(path, ns=(os.stat(path).st_atime_ns, os.stat(path).st_mtime_ns + 1_000_000))
     assert sha256_file(path) == hashlib.sha256(path.read_bytes()).hexdigest() != real
+
+
+@pytest.mark.parametrize(("content", "problem"), [
+    (b"not a soundfont at all" * 10, "not a SoundFont 2 file"),
+    (b"RIFF" + (5000).to_bytes(4, "little") + b"sfbk" + b"\x00" * 100, "truncated or padded"),
+    (b"RIFF" + (24).to_bytes(4, "little") + b"sfbkLIST" + (999).to_bytes(4, "little") + b"INFO" + b"\x00" * 8,
+     "chunks do not add up"),
+])
+def test_a_broken_soundfont_is_one_clear_error(tmp_path, content, problem):
+    """Checked before FluidSynth parses it: the file and what is wrong, nothing half-written."""
+    bad = tmp_path / "broken.sf2"
+    bad.write_bytes(content)
+    options = RenderOptions(musicxml=False, audio=AudioOptions(fluidsynth=FluidSynthOptions(soundfont=str(bad))))
+    with pytest.raises(FluidSynthError, match=problem) as info:
+        render_film([condition(seconds=2)], [0.0], tmp_path / "out", options=options)
+    assert str(bad) in str(info.value) and "\n" not in str(info.value)
+    assert not (tmp_path / "out" / "audio").exists()

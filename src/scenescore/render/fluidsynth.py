@@ -78,13 +78,15 @@ def _bind(lib: ctypes.CDLL) -> ctypes.CDLL:
         fn = getattr(lib, name)
         fn.restype, fn.argtypes = restype, argtypes
     # FluidSynth prints its messages to stderr; they go to this module's logger instead, so the
-    # console keeps to one line per problem (errors as warnings, warnings as info).
+    # console keeps to one line per problem.
     for level in range(len(_LOG_LEVELS)):
         lib.fluid_set_log_function(level, ctypes.cast(_log_callback, ctypes.c_void_p), None)
     return lib
 
 
-_LOG_LEVELS = (logging.WARNING, logging.WARNING, logging.INFO, logging.DEBUG, logging.DEBUG)  # panic..debug
+# panic, error, warning, info, debug: a failure that matters raises FluidSynthError with one line
+# of its own, so FluidSynth's words are details (shown with --verbose).
+_LOG_LEVELS = (logging.INFO, logging.INFO, logging.DEBUG, logging.DEBUG, logging.DEBUG)
 
 
 @ctypes.CFUNCTYPE(None, ctypes.c_int, ctypes.c_char_p, ctypes.c_void_p)
@@ -153,7 +155,41 @@ def require_fluidsynth(options: FluidSynthOptions) -> tuple[ctypes.CDLL, Path]:
         where = options.soundfont or "the usual places (" + ", ".join(SOUNDFONT_CANDIDATES[:2]) + ", ...)"
         raise FluidSynthError(f"no General MIDI SoundFont found in {where}: apt-get install fluid-soundfont-gm "
                               "or pass a .sf2 file")
+    check_soundfont(soundfont)
     return lib, soundfont
+
+
+def check_soundfont(path: Path) -> None:
+    """Refuse a file that is not a whole SoundFont 2 (RIFF ``sfbk`` with its INFO, sdta and pdta
+    lists, sizes adding up) before FluidSynth and its DLS fallback try to parse it."""
+    problem = None
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            head = fh.read(12)
+            if head[:4] == b"RIFF" and head[8:12] == b"DLS ":
+                return  # a DLS bank: FluidSynth reads it through libinstpatch, when built with it
+            if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"sfbk":
+                problem = "not a SoundFont 2 file (no RIFF sfbk header)"
+            elif int.from_bytes(head[4:8], "little") + 8 != size:
+                problem = f"truncated or padded: the header says {int.from_bytes(head[4:8], 'little') + 8} bytes, " \
+                          f"the file has {size}"
+            else:
+                lists = []
+                while fh.tell() < size and problem is None:
+                    chunk = fh.read(12)
+                    length = int.from_bytes(chunk[4:8], "little") if len(chunk) >= 8 else -1
+                    if len(chunk) < 12 or chunk[:4] != b"LIST" or fh.tell() - 4 + length > size:
+                        problem = "its chunks do not add up"
+                        break
+                    lists.append(chunk[8:12])
+                    fh.seek(length - 4 + length % 2, os.SEEK_CUR)
+                if problem is None and lists != [b"INFO", b"sdta", b"pdta"]:
+                    problem = "it lacks the INFO, sdta and pdta lists a SoundFont has"
+    except OSError as exc:
+        problem = f"cannot be read ({exc.strerror})"
+    if problem is not None:
+        raise FluidSynthError(f"{path}: {problem}")
 
 
 class Synth:
