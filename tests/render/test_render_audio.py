@@ -244,3 +244,30 @@ def test_a_broken_soundfont_is_one_clear_error(tmp_path, content, problem):
         render_film([condition(seconds=2)], [0.0], tmp_path / "out", options=options)
     assert str(bad) in str(info.value) and "\n" not in str(info.value)
     assert not (tmp_path / "out" / "audio").exists()
+
+
+def test_soundfont_check_never_fails_another_way(tmp_path):
+    """Fuzzed headers and chunk trees: the check accepts or refuses, never crashes."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from scenescore.render.fluidsynth import check_soundfont
+
+    path = tmp_path / "fuzz.sf2"
+
+    chunk = st.tuples(st.sampled_from([b"LIST", b"smpl"]), st.integers(0, 64),
+                      st.sampled_from([b"INFO", b"sdta", b"pdta", b"xxxx"]), st.binary(max_size=40))
+
+    @settings(max_examples=300, deadline=None)
+    @given(chunks=st.lists(chunk, max_size=5), consistent=st.booleans(), declared=st.integers(0, 400),
+           form=st.sampled_from([b"sfbk", b"DLS ", b"WAVE"]))
+    def check(chunks: list, consistent: bool, declared: int, form: bytes) -> None:
+        body = b"".join(cid + size.to_bytes(4, "little") + kind + data for cid, size, kind, data in chunks)
+        size = len(body) + 4 if consistent else declared
+        path.write_bytes(b"RIFF" + size.to_bytes(4, "little") + form + body)
+        try:
+            check_soundfont(path)
+        except FluidSynthError as exc:
+            assert str(path) in str(exc)
+
+    check()

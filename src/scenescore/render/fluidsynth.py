@@ -179,7 +179,7 @@ def check_soundfont(path: Path) -> None:
                 while fh.tell() < size and problem is None:
                     chunk = fh.read(12)
                     length = int.from_bytes(chunk[4:8], "little") if len(chunk) >= 8 else -1
-                    if len(chunk) < 12 or chunk[:4] != b"LIST" or fh.tell() - 4 + length > size:
+                    if len(chunk) < 12 or chunk[:4] != b"LIST" or length < 4 or fh.tell() - 4 + length > size:
                         problem = "its chunks do not add up"
                         break
                     lists.append(chunk[8:12])
