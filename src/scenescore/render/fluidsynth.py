@@ -1,14 +1,15 @@
 """Audio from the sketches with libfluidsynth and the General MIDI SoundFont from the OS packages.
 
-FluidSynth runs inside the process through ``ctypes``: one synthesizer per worker thread, each
-cue played from its own event list, every event placed on its exact sample frame, rendered as
-32-bit float straight into the cue's array. ctypes releases the GIL while FluidSynth renders, so
-the worker threads use every core; the SoundFont's samples are loaded once and shared by the
-synthesizers (FluidSynth's sample cache). No MIDI or audio files pass through disk.
+FluidSynth runs inside the process through ``ctypes``. Worker threads take the cues in film
+order; each cue is played from its own event list on a new synthesizer, every event on its
+exact sample frame, rendered as 32-bit float straight into the cue's array. ctypes releases the
+GIL while FluidSynth renders, so the threads use every core. No MIDI or audio file passes
+through disk.
 
-Each cue gets a new synthesizer (about 25 ms once the SoundFont's samples are cached; a reset
-one still carries the last cue's reverb tail), so a cue sounds the same whichever worker renders
-it and whatever came before.
+A new synthesizer costs about 37 ms, mostly re-reading the SoundFont's presets: its samples are
+loaded once and shared through FluidSynth's sample cache (kept alive by one synthesizer for the
+whole film). A reset synthesizer would be cheaper but still carries the last cue's reverb tail;
+a new one makes a cue sound the same whichever thread renders it and whatever came before.
 The binding is small and local because pyfluidsynth renders 16-bit samples only, and the files
 are 24-bit.
 """
