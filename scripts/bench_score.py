@@ -15,12 +15,10 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -135,7 +133,6 @@ def main() -> None:
                 music = results[0]["music_s"]
                 print(f"synth only, {name:<17} median {wall:6.1f} s, CPU {cpu:.1f} s: "
                       f"{music / wall:.0f}x real time, {music / cpu:.0f}x a core ({music / 60:.1f} min with ring-outs)")
-    _ = (resource, time)
 
 
 if __name__ == "__main__":
