@@ -147,6 +147,9 @@ class ThemeBook:
 
     seed: int = 0
     history_limit: int = 512
+    #: Motif id → (scale degrees, quarter-note lengths) fixed by people (a spotting session's
+    #: pinned themes): used instead of a drawn motif.
+    pinned: dict[str, tuple[tuple[int, ...], tuple[float, ...]]] = field(default_factory=dict)
     _themes: dict[str, _ThemeState] = field(default_factory=dict)
     history: list[dict[str, Any]] = field(default_factory=list)
 
@@ -167,7 +170,9 @@ class ThemeBook:
         state = self._themes.get(motif_id)
         phrases: list[ThemePhrase] = []
         if state is None:
-            motif = make_motif(motif_id, character, seed=self.seed)
+            pin = self.pinned.get(motif_id)
+            motif = (Motif(motif_id=motif_id, character=character, degrees=tuple(pin[0]), durations=tuple(pin[1]))
+                     if pin is not None else make_motif(motif_id, character, seed=self.seed))
             original = ThemeForm(motif.degrees, motif.durations, cue_mode)
             state = _ThemeState(motif=motif, stated_in=cue_id, stated_mode=cue_mode, current=original)
             self._themes[motif_id] = state
