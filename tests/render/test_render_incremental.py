@@ -43,26 +43,31 @@ def test_an_edit_re_renders_one_cue_and_matches_a_full_render(tmp_path: Path) ->
 
     kept_mtimes = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "run").rglob("1M0[134]*")}
     edited, starts = film(tempo2=120.0)
-    again = render_film_incremental(edited, starts, tmp_path / "run", options=OPTIONS, previous=first.state)
+    again = render_film_incremental(edited, starts, tmp_path / "run", options=OPTIONS, previous=first.state,
+                                   trusted=first.outputs)
     assert again.rendered == ("1M02",) and again.temp_track == "patched"
     assert set(again.neighbours) <= {"1M01", "1M03"}
     assert {p.name: p.stat().st_mtime_ns for p in (tmp_path / "run").rglob("1M0[134]*")} == kept_mtimes
     render_film(edited, starts, tmp_path / "full2", options=OPTIONS)
     assert files(tmp_path / "run") == files(tmp_path / "full2")
 
-    same = render_film_incremental(edited, starts, tmp_path / "run", options=OPTIONS, previous=again.state)
+    same = render_film_incremental(edited, starts, tmp_path / "run", options=OPTIONS, previous=again.state,
+                                  trusted=again.outputs)
     assert same.rendered == () and same.temp_track == "kept"
     assert files(tmp_path / "run") == files(tmp_path / "full2")
 
 
 @needs_fluidsynth
-def test_a_touched_file_is_not_trusted(tmp_path: Path) -> None:
+def test_only_files_vouched_for_and_of_their_size_are_reused(tmp_path: Path) -> None:
     conds, starts = film()
     first = render_film_incremental(conds, starts, tmp_path, options=OPTIONS)
     midi = tmp_path / "midi" / "1M03.mid"
-    midi.write_bytes(midi.read_bytes())  # same bytes, new time: made again, not trusted
-    again = render_film_incremental(conds, starts, tmp_path, options=OPTIONS, previous=first.state)
-    assert again.rendered == ("1M03",)
+    midi.write_bytes(midi.read_bytes() + b"x")  # another size: made again
+    again = render_film_incremental(conds, starts, tmp_path, options=OPTIONS, previous=first.state,
+                                    trusted=first.outputs)
+    assert again.rendered == ("1M03",) and again.temp_track == "patched"
+    unvouched = render_film_incremental(conds, starts, tmp_path, options=OPTIONS, previous=again.state)
+    assert len(unvouched.rendered) == 4 and unvouched.temp_track == "full"
 
 
 def test_midi_only_and_a_pinned_theme(tmp_path: Path) -> None:

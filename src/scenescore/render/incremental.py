@@ -11,8 +11,11 @@ render of the same film. Without a usable earlier state everything is rendered, 
 :func:`scenescore.render.film.render_film` does.
 
 The state (``render_state.json``) lists per cue its key, its placement in the temp track, the
-audio length with ring-out, and each file's sha256, size and modification time; a file whose
-size or time differs is not trusted and is made again.
+audio length with ring-out, and each file's sha256 and size. A file is reused only when the
+caller vouches for it (``trusted``: the files the last *complete* render recorded, as the run's
+manifest holds them) with the same sha256 and size, and its size on disk is still that: files
+are not read back (a feature's audio is gigabytes), so a render killed midway, which leaves no
+record, is followed by a full one.
 """
 
 from __future__ import annotations
@@ -35,7 +38,6 @@ from scenescore.render.film import (
     _check_inputs,
     audio_file_name,
     programme_start_seconds,
-    sketch_film,
 )
 from scenescore.render.midi import _check_fps, film_to_midi, sketch_to_midi, timecode
 from scenescore.render.options import RenderOptions
@@ -64,21 +66,33 @@ class IncrementalResult:
     temp_track: str
     state: dict[str, Any]
 
+    @property
+    def outputs(self) -> dict[str, list[Any]]:
+        """Every file of the render (relative path → [sha256, size]), as a manifest records them."""
+        out: dict[str, list[Any]] = {}
+        for entry in self.state["cues"].values():
+            out.update(entry["files"])
+        if "temp_track" in self.state:
+            out[self.state["temp_track"]["file"]] = self.state["temp_track"]["entry"]
+        return out
+
 
 def _file_entry(path: Path, digest: str | None = None) -> list[Any]:
-    st = path.stat()
-    return [digest or sha256_file(path), st.st_size, st.st_mtime_ns]
+    return [digest or sha256_file(path), path.stat().st_size]
 
 
-def _intact(folder: Path, files: Mapping[str, Sequence[Any]]) -> bool:
-    """Every file is there with the size and modification time recorded (then its sha256 is
-    taken as recorded, without reading it)."""
-    for rel, (_digest, size, mtime) in files.items():
-        try:
-            st = (folder / rel).stat()
-        except OSError:
+def _intact(folder: Path, files: Mapping[str, Sequence[Any]], trusted: Mapping[str, Sequence[Any]] | None) -> bool:
+    """Every file is vouched for with the digest and size recorded, and still has that size
+    (then its sha256 is taken as recorded, without reading it)."""
+    if trusted is None:
+        return False
+    for rel, (digest, size) in files.items():
+        if list(trusted.get(rel, ())) != [digest, size]:
             return False
-        if st.st_size != size or st.st_mtime_ns != mtime:
+        try:
+            if (folder / rel).stat().st_size != size:
+                return False
+        except OSError:
             return False
     return True
 
@@ -103,25 +117,32 @@ def render_film_incremental(conditions: Sequence[MusicCondition], starts_s: Sequ
                             out_dir: str | os.PathLike[str], *, options: RenderOptions | None = None,
                             scenes: Sequence[tuple[float, str]] = (), title: str = "film",
                             themes: ThemeBook | None = None, previous: Mapping[str, Any] | None = None,
+                            trusted: Mapping[str, Sequence[Any]] | None = None,
+                            frozen: frozenset[str] = frozenset(),
                             progress: Progress | None = None) -> IncrementalResult:
     """Like :func:`~scenescore.render.film.render_film`, reusing what ``previous`` (the state of
-    the last render into ``out_dir``) says is still right; returns the new state too."""
+    the last render into ``out_dir``) says is still right; returns the new state too.
+
+    ``frozen`` cues (locked in a spotting session) meet the themes as they did last time: the
+    theme book is set back to the state recorded before them, so their notes do not change when
+    the cues before them do.
+    """
     options = options or RenderOptions()
     _check_fps(options.midi.fps)
     out = Path(out_dir)
     order = _check_inputs(conditions, starts_s)
     book = themes if themes is not None else ThemeBook(seed=options.sketch.seed)
-    sketches = sketch_film(conditions, starts_s, options=options.sketch, themes=book, scenes=scenes,
-                           progress=progress)
     prev_cues: dict[str, Any] = dict((previous or {}).get("cues", {}))
+    sketches, before_themes = _sketch(conditions, starts_s, order, options, book, scenes, prev_cues, frozen,
+                                      progress)
     midi_bytes = {i: sketch_to_midi(sketches[i], start_s=float(starts_s[i]), options=options.midi) for i in order}
     keys = {i: cue_key(conditions[i], midi_bytes[i], options) for i in order}
     kept: set[int] = set()
     for i in order:
         before = prev_cues.get(conditions[i].cue_id)
-        if before and before.get("key") == keys[i] and _intact(out, before.get("files", {})):
+        if before and before.get("key") == keys[i] and _intact(out, before.get("files", {}), trusted):
             kept.add(i)
-            for rel, (digest, _size, _mtime) in before["files"].items():
+            for rel, (digest, _size) in before["files"].items():
                 remember_sha256(out / rel, digest)
     files: dict[int, dict[str, list[Any]]] = {i: dict(prev_cues[conditions[i].cue_id]["files"]) for i in kept}
     paths: dict[int, dict[str, Path]] = {i: {kind: out / rel for kind, rel in _kinds(prev_cues[conditions[i].cue_id])}
@@ -164,7 +185,7 @@ def render_film_incremental(conditions: Sequence[MusicCondition], starts_s: Sequ
                 files[i][_rel(out, path)] = _file_entry(path)
         else:
             patchable = (prev_temp is not None and bool(kept) and prev_temp.get("frames") == mixer.total_frames
-                         and _intact(out, {prev_temp["file"]: prev_temp["entry"]}))
+                         and _intact(out, {prev_temp["file"]: prev_temp["entry"]}, trusted))
             if patchable:
                 temp_track, neighbours = mixer.patch(sketches, todo, kept, audio_state, prev_cues, prev_temp,
                                                      paths, files, progress)
@@ -186,7 +207,7 @@ def render_film_incremental(conditions: Sequence[MusicCondition], starts_s: Sequ
                         else None, sketches=tuple(sketches[i] for i in order))
     state: dict[str, Any] = {"version": STATE_VERSION, "cues": {}}
     for i in order:
-        entry = {"key": keys[i], "files": dict(sorted(files[i].items())),
+        entry = {"key": keys[i], "files": dict(sorted(files[i].items())), "themes_before": before_themes[i],
                  "kinds": {kind: _rel(out, p) for kind, p in sorted(paths[i].items())}}
         entry.update(audio_state.get(i, {"available": 0}))
         state["cues"][conditions[i].cue_id] = entry
@@ -202,6 +223,30 @@ def render_film_incremental(conditions: Sequence[MusicCondition], starts_s: Sequ
              len(kept), temp_status)
     return IncrementalResult(film=film, rendered=rendered, neighbours=tuple(conditions[i].cue_id for i in neighbours),
                              temp_track=temp_status, state=state)
+
+
+def _sketch(conditions: Sequence[MusicCondition], starts_s: Sequence[float], order: list[int],
+            options: RenderOptions, book: ThemeBook, scenes: Sequence[tuple[float, str]],
+            prev_cues: Mapping[str, Any], frozen: frozenset[str],
+            progress: Progress | None) -> tuple[list[Sketch], dict[int, dict[str, Any]]]:
+    """Every cue sketched in film order through one book (as ``sketch_film``), recording the
+    book's state of each cue's motifs before it, and restoring it for frozen cues."""
+    from scenescore.render.film import _scenes_in
+    from scenescore.render.sketch import sketch_cue
+
+    out: dict[int, Sketch] = {}
+    before: dict[int, dict[str, Any]] = {}
+    for done, i in enumerate(order, 1):
+        c = conditions[i]
+        recorded = (prev_cues.get(c.cue_id) or {}).get("themes_before")
+        if c.cue_id in frozen and isinstance(recorded, dict):
+            book.restore(recorded)
+        before[i] = book.snapshot([t.motif for t in c.themes])
+        out[i] = sketch_cue(c, themes=book, options=options.sketch,
+                            scene_markers=_scenes_in(scenes, float(starts_s[i]), c.duration_s))
+        if progress is not None:
+            progress("sketch", done, len(order))
+    return [out[i] for i in range(len(conditions))], before
 
 
 def state_bytes(state: Mapping[str, Any]) -> bytes:
@@ -416,8 +461,8 @@ class _Mixer:
         header = _data_offset(path)
         block = 2 * ao.bit_depth // 8
         frames = self.total_frames
-        # In place: a crash midway leaves a file whose size and time no longer match the state,
-        # so the next render mixes it whole.
+        # In place: a crash midway leaves no record of a complete render, so the next one mixes
+        # it whole.
         with open(path, "r+b") as fh:
             for a, b in merged:
                 a, b = max(0, a), min(frames, b)

@@ -170,5 +170,10 @@ def pinned_motifs(inputs: SessionInputs) -> dict[str, tuple[tuple[int, ...], tup
     return {motif_id(character_id(pin.character)): pin_motif(pin) for pin in inputs.edits.theme}
 
 
+def locked_cues(cues: Any) -> frozenset[str]:
+    """Ids of the cues a session locked (their notes are frozen in render too)."""
+    return frozenset(cues.session.edited.locks) if isinstance(cues, SessionCues) else frozenset()
+
+
 def stale_notes(cues: Any) -> list[EditNote]:
     return list(cues.session.edited.stale) if isinstance(cues, SessionCues) else []
