@@ -510,7 +510,6 @@ def _render_previous(run: Run) -> Any:
 
 
 def _render_write(run: Run, trusted: Any, emit: Emit) -> None:
-    from scenescore.render.film import render_film
 
     cues = run.value("spot")
     conditions = run.value("translate").conditions

@@ -10,8 +10,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE, revise
 
+from conftest import SAMPLE, revise
 from scenescore.options import ScoreOptions, SegmentOptions
 from scenescore.pipeline import score
 from scenescore.render.fluidsynth import fluidsynth_available
