@@ -1,8 +1,8 @@
 """The analyze stage: per-scene emotion (valence, arousal, discrete emotions, evidence).
 
-    from scenescore.emotion import analyze_screenplay, write_emotions
-    analysis = analyze_screenplay(screenplay.scenes)            # analyze + remember + arc
-    write_emotions(analysis, "emotions.parquet")
+    from scenescore.emotion import analyze_scenes, write_emotions
+    emotions = analyze_scenes(screenplay.scenes)                 # each scene on its own
+    # analyze + remember + arc: scenescore.memory.analyze_screenplay (the next stage)
 
 Backends (``AnalyzeOptions.backend``): ``lexicon`` (default, offline), ``transformers`` (a local
 text-classification model), ``llm`` (an OpenAI-compatible server). See docs/emotion.md.
@@ -86,23 +86,12 @@ def blend_visual(emotions: Sequence[SceneEmotion], visual: Mapping[int, tuple[fl
     return out
 
 
-def analyze_screenplay(scenes: Sequence[Scene], *, options: AnalyzeOptions | None = None,
-                       memory: MemoryOptions | None = None, backend: EmotionBackend | None = None,
-                       progress: ProgressCallback | None = None,
-                       visual: Mapping[int, tuple[float, float, float]] | None = None) -> EmotionAnalysis:
-    """Analyze every scene, then run the context memory and the arc over the film.
+def __getattr__(name: str) -> object:
+    """``analyze_screenplay`` runs the remember stage too, so it lives in :mod:`scenescore.memory`;
+    the old import path keeps working (the one sanctioned backward import, see
+    docs/architecture.md)."""
+    if name == "analyze_screenplay":
+        from scenescore.memory import analyze_screenplay
 
-    ``visual`` (scene id → valence, arousal, confidence from the footage) is blended into each
-    scene's reading before the memory runs (:func:`blend_visual`).
-    """
-    from scenescore.memory import emotional_arc, remember
-
-    opts = options or AnalyzeOptions()
-    mem = memory or MemoryOptions()
-    be = backend or create_backend(opts)
-    emotions = analyze_scenes_with(be, scenes, opts, progress)
-    if visual:
-        emotions = blend_visual(emotions, visual, weight=opts.visual_weight)
-    states = remember(emotions, mem)
-    return EmotionAnalysis(emotions=tuple(emotions), states=tuple(states),
-                           arc=emotional_arc(states, mem), backend=be.name)
+        return analyze_screenplay
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
