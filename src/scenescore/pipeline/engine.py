@@ -41,13 +41,16 @@ MANIFEST_VERSION = 1
 
 class Emit:
     """How a stage writes its files: ``emit(rel, data)`` writes atomically and records the hash;
-    ``emit.record(rel)`` records a file the stage wrote itself (atomically) into the folder."""
+    ``emit.record(rel)`` records a file the stage wrote itself (atomically) into the folder.
+    ``emit.files`` is what the stage says its files are (e.g. render: each cue's MIDI, MusicXML
+    and audio), kept in the manifest so later readers never re-derive the stage's file names."""
 
     def __init__(self, folder: Path, stage: str) -> None:
         self.folder = folder
         self.stage = stage
         self.outputs: dict[str, str] = {}
         self.sizes: dict[str, int] = {}
+        self.files: dict[str, Any] = {}
 
     def __call__(self, rel: str, data: bytes) -> None:
         if rel in self.outputs:
@@ -209,6 +212,8 @@ class Run:
         stages[name] = {"key": self.key(name), "status": "done", "outputs": dict(sorted(outputs.items())),
                         "sizes": dict(sorted(sizes.items())), "options": _plain(stage.options(self)),
                         "version": stage.version}
+        if emit.files:
+            stages[name]["files"] = emit.files
         self._save_manifest()
         return "ran"
 

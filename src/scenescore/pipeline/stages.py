@@ -217,12 +217,21 @@ def _render_write(run: Run, _value: Any, emit: Emit) -> None:
     title = run.value("segment").title or run.folder.name
     rendered = render_film(conditions, starts, run.folder, options=_render_options(run), scenes=markers,
                            title=title)
+    def rel(path: Any) -> str | None:
+        return None if path is None else Path(path).resolve().relative_to(run.folder.resolve()).as_posix()
+
     paths = [rendered.midi, rendered.themes, rendered.temp_track]
     for cue in rendered.cues:
         paths += [cue.midi, cue.musicxml, cue.audio]
     for path in paths:
         if path is not None:
-            emit.record(Path(path).resolve().relative_to(run.folder.resolve()).as_posix())
+            emit.record(rel(path))
+    # What each file is, for deliver and the report: they read names here, never re-derive them.
+    emit.files = {
+        "midi": rel(rendered.midi), "themes": rel(rendered.themes), "temp_track": rel(rendered.temp_track),
+        "cues": {cue.cue_id: {"midi": rel(cue.midi), "musicxml": rel(cue.musicxml), "audio": rel(cue.audio)}
+                 for cue in rendered.cues},
+    }
 
 
 def _deliver_write(run: Run, _value: Any, emit: Emit) -> None:
@@ -238,8 +247,11 @@ def _deliver_write(run: Run, _value: Any, emit: Emit) -> None:
 
     emit("report.html", build_report(run.folder))
     emit("arc.png", arc_png(run.folder))
-    temp = run.folder / "audio" / "temp_score.wav"
-    if run.options.video and temp.is_file():
+    from scenescore.report import render_files
+
+    temp_rel = render_files(run.manifest).get("temp_track")
+    temp = run.folder / temp_rel if temp_rel else None
+    if run.options.video and temp is not None and temp.is_file():
         from scenescore.align import mux_audio
 
         suffix = Path(run.options.video).suffix.lower()
