@@ -10,7 +10,7 @@ text-classification model), ``llm`` (an OpenAI-compatible server). See docs/emot
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from scenescore.emotion.backends import BACKENDS, EmotionBackend, create_backend
 from scenescore.emotion.options import (
@@ -36,6 +36,7 @@ from scenescore.emotion.table import (
     scenes_from_frame,
     write_emotions,
 )
+from scenescore.emotion.visual import blend_visual
 from scenescore.records import Scene
 
 __all__ = [
@@ -60,30 +61,6 @@ def analyze_scenes(scenes: Sequence[Scene], *, options: AnalyzeOptions | None = 
     """Each scene on its own: valence, arousal, emotions, evidence, per-character readings."""
     opts = options or AnalyzeOptions()
     return analyze_scenes_with(backend or create_backend(opts), scenes, opts, progress)
-
-
-def blend_visual(emotions: Sequence[SceneEmotion], visual: Mapping[int, tuple[float, float, float]],
-                 *, weight: float = 0.3) -> list[SceneEmotion]:
-    """Add what the picture shows as one more reading of each scene.
-
-    ``visual`` maps a scene id to (valence, arousal, confidence) from the footage (CLIP zero-shot
-    on key frames). The scene's reading moves towards it by ``weight × confidence``, and the
-    evidence says so; scenes without picture evidence are unchanged.
-    """
-    import dataclasses
-
-    out = []
-    for e in emotions:
-        seen = visual.get(e.scene_id)
-        if not seen or seen[2] <= 0:
-            out.append(e)
-            continue
-        v, a, conf = seen
-        w = max(0.0, min(1.0, weight * conf))
-        out.append(dataclasses.replace(
-            e, valence=round((1 - w) * e.valence + w * v, 4), arousal=round((1 - w) * e.arousal + w * a, 4),
-            evidence=(*e.evidence, f"picture: valence {v:+.2f}, arousal {a:+.2f} (weight {w:.2f})")))
-    return out
 
 
 def __getattr__(name: str) -> object:

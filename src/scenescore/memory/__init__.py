@@ -16,6 +16,7 @@ from scenescore.emotion.backends import EmotionBackend, create_backend
 from scenescore.emotion.options import AnalyzeOptions, MemoryOptions
 from scenescore.emotion.records import EmotionAnalysis
 from scenescore.emotion.scene import ProgressCallback, analyze_scenes_with
+from scenescore.emotion.visual import blend_visual
 from scenescore.memory.affect import CharacterAffect, SceneAffect, scene_affects
 from scenescore.memory.context import (
     LAYER_KINDS,
@@ -47,8 +48,6 @@ def analyze_screenplay(scenes: Sequence[Scene], *, options: AnalyzeOptions | Non
     ``visual`` (scene id → valence, arousal, confidence from the footage) is blended into each
     scene's reading before the memory runs (:func:`scenescore.emotion.blend_visual`).
     """
-    from scenescore.emotion import blend_visual
-
     opts = options or AnalyzeOptions()
     mem = memory or MemoryOptions()
     be = backend or create_backend(opts)
