@@ -40,8 +40,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from pathlib import Path
 
     from scenescore.conditions.schema import MusicCondition
+    from scenescore.memory.affect import SceneAffect
     from scenescore.records import Scene
-    from scenescore.spotting import Cue, SceneAffect, SpotOptions
+    from scenescore.spotting.options import SpotOptions
+    from scenescore.spotting.records import Cue
 
 #: Two cues closer than this overlap (one frame at 48 fps).
 _FRAME = 1 / 48
@@ -392,7 +394,8 @@ def apply_cue_edits(cues: Sequence[Cue], scenes: Sequence[Scene], edits: Spottin
     ``locks`` are the lock snapshots a run folder kept (id → :class:`LockedCue`); ``known`` the
     scene keys and cue ids of an earlier run, so edits about them are reported, not refused.
     """
-    from scenescore.spotting import SpotOptions, scene_affects
+    from scenescore.memory.affect import scene_affects
+    from scenescore.spotting.options import SpotOptions
 
     opts = options or SpotOptions()
     session = _Session(cues, scenes, edits, affects=scene_affects(analysis), spans=spans, known=known,
@@ -471,7 +474,7 @@ def _pin_note(label: str, pin: ThemePin, scenes: Sequence[Scene]) -> EditNote:
 
 
 def _cue_from_dict(data: Mapping[str, Any], *, start: float, end: float, scene_ids: tuple[int, ...]) -> Cue:
-    from scenescore.spotting import Cue, CueFunction
+    from scenescore.spotting.records import Cue, CueFunction
 
     return Cue(cue_id=data["cue_id"], reel=int(data["reel"]), number=int(data["number"]), scene_ids=scene_ids,
                start_s=round(start, 3), end_s=round(end, 3), timeline=data["timeline"], in_point=data["in"],
@@ -484,7 +487,8 @@ def _cue_from_dict(data: Mapping[str, Any], *, start: float, end: float, scene_i
 
 def _rebuild(w: _Work, session: _Session) -> Cue:
     """A cue for edited bounds: its affect, characters and in/out from the scenes it now covers."""
-    from scenescore.spotting import Cue, CueFunction, mentions, principal_characters
+    from scenescore.spotting.grouping import mentions, principal_characters
+    from scenescore.spotting.records import Cue, CueFunction
 
     index = session.index
     by_id = {s.scene_id: s for s in index.scenes}
@@ -632,7 +636,7 @@ def override_condition(condition: MusicCondition, music: Music, *, label: str = 
 
     from scenescore.conditions.schema import MusicCondition
     from scenescore.conditions.themes import motif_id
-    from scenescore.spotting import character_id
+    from scenescore.memory.context import character_id
 
     data = condition.model_dump(mode="json")
     said: list[str] = []
@@ -703,7 +707,7 @@ def apply_condition_edits(conditions: Sequence[MusicCondition], edited: EditedCu
     lock, overrides apply in file order, pinned themes join the cues their character is in."""
     from scenescore.conditions.schema import MusicCondition, ThemeUse
     from scenescore.conditions.themes import motif_id
-    from scenescore.spotting import character_id
+    from scenescore.memory.context import character_id
 
     cue_by_id = {c.cue_id: c for c in edited.cues}
     locks: dict[str, LockedCue] = {}

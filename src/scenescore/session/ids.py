@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from scenescore.spotting import Cue
+    from scenescore.spotting.records import Cue
 
 _ID = re.compile(r"^(\d+)M(\d+)([A-Z]?)$")
 

@@ -42,7 +42,7 @@ from scenescore.session.state import (
 if TYPE_CHECKING:  # pragma: no cover
     from scenescore.conditions.schema import MusicCondition
     from scenescore.records import Scene
-    from scenescore.spotting import Cue
+    from scenescore.spotting.records import Cue
 
 log = logging.getLogger(__name__)
 REPORT_FILE = "session_report.json"
@@ -165,7 +165,7 @@ def with_conditions(translation: Any, conditions: Sequence[MusicCondition]) -> A
 def pinned_motifs(inputs: SessionInputs) -> dict[str, tuple[tuple[int, ...], tuple[float, ...]]]:
     """Motif id → (degrees, quarter lengths) of the themes the edits pin."""
     from scenescore.conditions.themes import motif_id
-    from scenescore.spotting import character_id
+    from scenescore.memory.context import character_id
 
     return {motif_id(character_id(pin.character)): pin_motif(pin) for pin in inputs.edits.theme}
 

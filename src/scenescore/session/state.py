@@ -22,7 +22,8 @@ from scenescore.session.revision import SceneDiff, diff_scenes
 
 if TYPE_CHECKING:  # pragma: no cover
     from scenescore.records import Scene
-    from scenescore.spotting import Cue, SpotOptions
+    from scenescore.spotting.options import SpotOptions
+    from scenescore.spotting.records import Cue
 
 STATE_FILE = "session.json"
 LOCKS_FILE = "locks.json"

@@ -1,290 +1,22 @@
-"""``score``: every stage from screenplay to temp score, into one resumable run folder.
+"""The stages of ``score`` as engine stages: what each computes, writes, and keys on.
 
-A run folder holds ``manifest.json`` (input hashes, options, versions, and per stage its key,
-status and the sha256 of each file it wrote) next to the stage outputs. A stage's key is a
-hash of its own options, its code version and the keys of the stages it reads, so:
-
-* a stage whose key is unchanged and whose files are all present and intact is skipped;
-* changing one option changes that stage's key and the keys of the stages after it, and only
-  those run again;
-* files are written atomically and a stage is recorded only after all its files are written,
-  so a run killed at any point and started again redoes the interrupted stage and ends with the
-  same files as an uninterrupted run.
-
-Stages that are skipped are not loaded unless a later stage needs their results; cheap stages
-(segment, analyze, spot) are then recomputed in memory, which is deterministic and takes a
-fraction of a second, and expensive ones load what they wrote (conditions).
+Each adapter imports its stage lazily, so importing the pipeline stays cheap.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
-import logging
 import os
-import re
-import time
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scenescore import __version__
-from scenescore.errors import InputError, OptionsError, ScenescoreError
-from scenescore.io import atomic_write_bytes, sha256_file
+from scenescore.errors import InputError
+from scenescore.io import sha256_file
 from scenescore.options import ScoreOptions
-
-log = logging.getLogger(__name__)
-
-#: Bumped when the run-folder layout or manifest meaning changes.
-MANIFEST_VERSION = 1
-
-class Emit:
-    """How a stage writes its files: ``emit(rel, data)`` writes atomically and records the hash;
-    ``emit.record(rel)`` records a file the stage wrote itself (atomically) into the folder."""
-
-    def __init__(self, folder: Path, stage: str) -> None:
-        self.folder = folder
-        self.stage = stage
-        self.outputs: dict[str, str] = {}
-        self.sizes: dict[str, int] = {}
-
-    def __call__(self, rel: str, data: bytes) -> None:
-        if rel in self.outputs:
-            raise ScenescoreError(f"stage {self.stage} wrote {rel} twice")
-        atomic_write_bytes(self.folder / rel, data)
-        self.outputs[rel] = sha256_bytes(data)
-        self.sizes[rel] = len(data)
-
-    def record(self, rel: str) -> None:
-        path = self.folder / rel
-        self.outputs[rel] = sha256_file(path)
-        self.sizes[rel] = path.stat().st_size
-ProgressCallback = Callable[[str, str], None]  # (stage, status)
-
-
-@dataclass(slots=True)
-class Stage:
-    """One stage: what it reads, how it computes its result, and how it writes its files."""
-
-    name: str
-    version: str
-    reads: tuple[str, ...]
-    compute: Callable[[Run], Any]
-    write: Callable[[Run, Any, Emit], None]
-    options: Callable[[Run], Any] = lambda run: None
-    load: Callable[[Run], Any] | None = None
-
-
-@dataclass
-class RunResult:
-    folder: Path
-    statuses: dict[str, str]
-    seconds: dict[str, float]
-    manifest: dict[str, Any]
-
-
-def slugify(text: str) -> str:
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
-    return slug[:80] or "film"
-
-
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _plain(value: Any) -> Any:
-    """Options as JSON-able data, for keys and the manifest."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, Path):
-        return str(value)
-    return value
-
-
-class Run:
-    """One film's run: the folder, the manifest, and the stages' results computed on demand."""
-
-    def __init__(self, source: str, data: bytes, folder: Path, stages: Sequence[Stage],
-                 options: ScoreOptions, stage_options: dict[str, Any],
-                 progress: ProgressCallback | None = None) -> None:
-        self.source = source
-        self.data = data
-        self.folder = folder
-        self.stages = {s.name: s for s in stages}
-        self.order = [s.name for s in stages]
-        self.options = options
-        self.stage_options = stage_options
-        self.progress = progress
-        self.input_sha = sha256_bytes(data)
-        self._values: dict[str, Any] = {}
-        self._keys: dict[str, str] = {}
-        self.manifest = self._load_manifest()
-
-    # manifest ---------------------------------------------------------------------------
-    @property
-    def manifest_path(self) -> Path:
-        return self.folder / "manifest.json"
-
-    def _load_manifest(self) -> dict[str, Any]:
-        try:
-            manifest = json.loads(self.manifest_path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError):
-            log.warning("%s: unreadable manifest, starting the run afresh", self.manifest_path)
-            return {}
-        if manifest.get("manifest_version") != MANIFEST_VERSION:
-            return {}
-        return manifest
-
-    def _save_manifest(self) -> None:
-        self.manifest["manifest_version"] = MANIFEST_VERSION
-        self.manifest["input"] = {"source": self.source, "sha256": self.input_sha, "bytes": len(self.data)}
-        # Where the run folder lives is not part of what it holds: a copied folder stays valid.
-        self.manifest["options"] = {k: v for k, v in _plain(self.options).items() if k not in ("out", "name")}
-        self.manifest["versions"] = _versions()
-        text = json.dumps(self.manifest, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-        atomic_write_bytes(self.manifest_path, text.encode("utf-8"))
-
-    # keys and values --------------------------------------------------------------------
-    def key(self, name: str) -> str:
-        if name not in self._keys:
-            stage = self.stages[name]
-            payload = {
-                "stage": name, "version": stage.version, "options": _plain(stage.options(self)),
-                "reads": {r: self.key(r) for r in stage.reads},
-                "input": self.input_sha if not stage.reads else None,
-                "seed": self.options.seed,
-            }
-            self._keys[name] = sha256_bytes(json.dumps(payload, sort_keys=True, default=str).encode())[:32]
-        return self._keys[name]
-
-    def value(self, name: str) -> Any:
-        """A stage's result: computed (or loaded) once per process."""
-        if name not in self._values:
-            stage = self.stages[name]
-            if stage.load is not None and self.is_current(name):
-                self._values[name] = stage.load(self)
-            else:
-                self._values[name] = stage.compute(self)
-        return self._values[name]
-
-    def is_current(self, name: str) -> bool:
-        """The manifest records this stage done with the same key, and its files are intact."""
-        record = self.manifest.get("stages", {}).get(name)
-        if not record or record.get("status") != "done" or record.get("key") != self.key(name):
-            return False
-        for rel, digest in record.get("outputs", {}).items():
-            path = self.folder / rel
-            if not path.is_file() or path.stat().st_size != record.get("sizes", {}).get(rel, -1):
-                return False
-            if sha256_file(path) != digest:
-                return False
-        return True
-
-    # running ----------------------------------------------------------------------------
-    def run_stage(self, name: str) -> str:
-        if not self.options.force and self.is_current(name):
-            return "skipped"
-        stage = self.stages[name]
-        value = self.value(name)
-        emit = Emit(self.folder, name)
-        outputs, sizes = emit.outputs, emit.sizes
-        stages = self.manifest.setdefault("stages", {})
-        previous = stages.pop(name, None)  # recorded again only when every file is written
-        self._save_manifest()
-        stage.write(self, value, emit)
-        if previous:
-            for rel in set(previous.get("outputs", {})) - set(outputs):
-                stale = self.folder / rel
-                if stale.is_file():
-                    stale.unlink()
-        stages[name] = {"key": self.key(name), "status": "done", "outputs": dict(sorted(outputs.items())),
-                        "sizes": dict(sorted(sizes.items())), "options": _plain(stage.options(self)),
-                        "version": stage.version}
-        self._save_manifest()
-        return "ran"
-
-    def run(self) -> RunResult:
-        start = self.options.start or self.order[0]
-        stop = self.options.stop or self.order[-1]
-        for label, value in (("--from", start), ("--to", stop)):
-            if value not in self.stages:
-                raise OptionsError(f"{label}: unknown stage {value!r}; stages: {', '.join(self.order)}")
-        lo, hi = self.order.index(start), self.order.index(stop)
-        if lo > hi:
-            raise OptionsError(f"--from {start} comes after --to {stop}")
-        for name in self.order[:lo]:
-            if not self.is_current(name):
-                raise OptionsError(f"--from {start}: stage {name!r} has not run with these inputs and "
-                                   f"options in {self.folder}; run it first (or drop --from)")
-        self.folder.mkdir(parents=True, exist_ok=True)
-        statuses: dict[str, str] = {}
-        seconds: dict[str, float] = {}
-        for name in self.order:
-            if not lo <= self.order.index(name) <= hi:
-                statuses[name] = "not in slice"
-                continue
-            if self.progress:
-                self.progress(name, "start")
-            t0 = time.perf_counter()
-            statuses[name] = self.run_stage(name)
-            seconds[name] = round(time.perf_counter() - t0, 3)
-            log.info("%s: %s %s in %.2fs", self.folder.name, name, statuses[name], seconds[name])
-            if self.progress:
-                self.progress(name, statuses[name])
-        return RunResult(self.folder, statuses, seconds, self.manifest)
-
-
-def _versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = {"scenescore": __version__}
-    for package in ("pandas", "pyarrow", "mido", "numpy", "transformers", "torch", "openai"):
-        try:
-            out[package] = version(package)
-        except PackageNotFoundError:
-            continue
-    from scenescore.render.fluidsynth import version as fluidsynth_version
-
-    if (fs := fluidsynth_version()) is not None:  # the synthesizer the audio came from
-        out["fluidsynth"] = fs
-    return out
-
-
-def resolve_input(script: str | os.PathLike[str], *, corpus: str | None = None,
-                  max_bytes: int | None = None, crawl: Any = None) -> tuple[str, bytes, str]:
-    """A path, or an IMSDB title fetched into the corpus store: (source, bytes, film name)."""
-    from scenescore.io import read_input_bytes
-    from scenescore.options import IngestOptions
-
-    limit = max_bytes or IngestOptions().max_bytes
-    path = Path(script)
-    if path.exists():
-        return str(path), read_input_bytes(path, max_bytes=limit), slugify(path.stem)
-    text = str(script)
-    if re.search(r"[\\/]|\.(fountain|fdx|html?|txt|pdf)$", text, re.I):
-        raise InputError(text, "no such file")
-    from scenescore.corpus import fetch_film
-    from scenescore.corpus.store import SCRIPT_PAGE, CorpusStore
-
-    record = fetch_film(text, corpus=corpus, options=crawl)
-    if record.status != "ok":
-        raise InputError(text, f"IMSDB has no script for it ({record.status}"
-                               f"{': ' + record.error if record.error else ''})")
-    store = CorpusStore(corpus if corpus is not None else getattr(crawl, "corpus_dir", None))
-    page = store.read_file(record.slug, SCRIPT_PAGE)
-    if page is None:
-        raise InputError(text, "the corpus store lost the script page; fetch it again with --refresh")
-    if len(page) > limit:
-        raise InputError(text, f"script page is {len(page):,} bytes, over the {limit:,}-byte limit")
-    return f"imsdb:{record.title}", page, slugify(record.title)
+from scenescore.pipeline.engine import Emit, ProgressCallback, Run, RunResult, Stage, _plain
+from scenescore.pipeline.inputs import resolve_input
 
 
 @dataclass
@@ -332,7 +64,7 @@ def _segment_write(run: Run, screenplay: Any, emit: Emit) -> None:
 
 
 def _analyze(run: Run) -> Any:
-    from scenescore.emotion import analyze_screenplay
+    from scenescore.memory import analyze_screenplay
 
     visual = None
     if "evidence" in run.stages:
@@ -429,7 +161,7 @@ def _spot_options(run: Run) -> Any:
 
 
 def _spot_write(run: Run, cues: Any, emit: Emit) -> None:
-    from scenescore.spotting import spotting_notes_frame
+    from scenescore.deliver.notes import spotting_notes_frame
 
     rows = [cue.to_dict() for cue in cues]
     emit("cues.json", (json.dumps(rows, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"))
@@ -461,14 +193,13 @@ def _translate(run: Run) -> Any:
     from scenescore.session.stage import translate_session, with_conditions
 
     session = translate_session(run.value("spot"), translation.conditions, run.value("segment").scenes)
-    translation = with_conditions(translation, session.conditions)
     run._values["session_files"] = session.files
-    return translation
+    return with_conditions(translation, session.conditions)
 
 
 def _translate_write(run: Run, translation: Any, emit: Emit) -> None:
     from scenescore.conditions.translate import conditions_to_jsonl
-    from scenescore.spotting import spotting_notes_frame
+    from scenescore.deliver.notes import spotting_notes_frame
 
     emit("conditions.jsonl", conditions_to_jsonl(translation.conditions).encode("utf-8"))
     # The spotting notes again, now with each cue's palette and themes: what a music editor reads.
@@ -509,7 +240,18 @@ def _render_previous(run: Run) -> Any:
     return {rel: [digest, sizes.get(rel)] for rel, digest in record.get("outputs", {}).items()}
 
 
+def _render_stage_options(run: Run) -> Any:
+    """Render's options, with the themes a spotting session pins (when it pins any)."""
+    from scenescore.session.stage import pinned_motifs
+
+    motifs = {k: [list(v[0]), list(v[1])] for k, v in sorted(pinned_motifs(_session(run)).items())}
+    return {"render": _render_options(run), "motifs": motifs} if motifs else _render_options(run)
+
+
 def _render_write(run: Run, trusted: Any, emit: Emit) -> None:
+    from scenescore.render.incremental import read_state, render_film_incremental, state_bytes
+    from scenescore.render.themes import ThemeBook
+    from scenescore.session.stage import locked_cues, pinned_motifs
 
     cues = run.value("spot")
     conditions = run.value("translate").conditions
@@ -521,10 +263,7 @@ def _render_write(run: Run, trusted: Any, emit: Emit) -> None:
         markers.append((t, f"sc. {scene.scene_id} {scene.heading}".strip()))
         t += scene.est_seconds
     title = run.value("segment").title or run.folder.name
-    from scenescore.render.incremental import read_state, render_film_incremental, state_bytes
-    from scenescore.render.themes import ThemeBook
-    from scenescore.session.stage import locked_cues, pinned_motifs
-
+    # Only the cues whose condition or notes changed are rendered again (render/incremental.py).
     options = _render_options(run)
     book = ThemeBook(seed=options.sketch.seed, pinned=pinned_motifs(_session(run)))
     result = render_film_incremental(conditions, starts, run.folder, options=options, scenes=markers, title=title,
@@ -532,20 +271,21 @@ def _render_write(run: Run, trusted: Any, emit: Emit) -> None:
                                      frozen=locked_cues(cues))
     rendered = result.film
     emit("render_state.json", state_bytes(result.state))
+    def rel(path: Any) -> str | None:
+        return None if path is None else Path(path).resolve().relative_to(run.folder.resolve()).as_posix()
+
     paths = [rendered.midi, rendered.themes, rendered.temp_track]
     for cue in rendered.cues:
         paths += [cue.midi, cue.musicxml, cue.audio]
     for path in paths:
         if path is not None:
-            emit.record(Path(path).resolve().relative_to(run.folder.resolve()).as_posix())
-
-
-def _render_stage_options(run: Run) -> Any:
-    """Render's options, with the themes a spotting session pins (when it pins any)."""
-    from scenescore.session.stage import pinned_motifs
-
-    motifs = {k: [list(v[0]), list(v[1])] for k, v in sorted(pinned_motifs(_session(run)).items())}
-    return {"render": _render_options(run), "motifs": motifs} if motifs else _render_options(run)
+            emit.record(rel(path))
+    # What each file is, for deliver and the report: they read names here, never re-derive them.
+    emit.files = {
+        "midi": rel(rendered.midi), "themes": rel(rendered.themes), "temp_track": rel(rendered.temp_track),
+        "cues": {cue.cue_id: {"midi": rel(cue.midi), "musicxml": rel(cue.musicxml), "audio": rel(cue.audio)}
+                 for cue in rendered.cues},
+    }
 
 
 def _deliver_write(run: Run, _value: Any, emit: Emit) -> None:
@@ -561,8 +301,11 @@ def _deliver_write(run: Run, _value: Any, emit: Emit) -> None:
 
     emit("report.html", build_report(run.folder))
     emit("arc.png", arc_png(run.folder))
-    temp = run.folder / "audio" / "temp_score.wav"
-    if run.options.video and temp.is_file():
+    from scenescore.report import render_files
+
+    temp_rel = render_files(run.manifest).get("temp_track")
+    temp = run.folder / temp_rel if temp_rel else None
+    if run.options.video and temp is not None and temp.is_file():
         from scenescore.align import mux_audio
 
         suffix = Path(run.options.video).suffix.lower()
