@@ -51,7 +51,7 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger(__name__)
 STATE_FILE = "render_state.json"
 #: Bumped when what a cue key covers changes.
-STATE_VERSION = 1
+STATE_VERSION = 2
 Progress = Callable[[str, int, int], None]
 
 
@@ -105,11 +105,14 @@ def read_state(folder: str | os.PathLike[str]) -> dict[str, Any] | None:
     return state if isinstance(state, dict) and state.get("version") == STATE_VERSION else None
 
 
-def cue_key(condition: MusicCondition, midi: bytes, options: RenderOptions) -> str:
-    """What a cue's files are made from (its MIDI carries the notes, themes and start)."""
-    payload = {"condition": condition.model_dump(mode="json"), "midi": hashlib.sha256(midi).hexdigest(),
-               "audio": asdict(options.audio), "musicxml": options.musicxml, "seed": options.sketch.seed,
-               "version": STATE_VERSION}
+def cue_key(condition: MusicCondition, sketch: Sketch, start_s: float, options: RenderOptions) -> str:
+    """What a cue's files are made from: its condition, its notes (the sketch, themes as the
+    theme book realized them; by value, through ``repr`` of its frozen records), its start and
+    the options. Cheaper than writing its MIDI to compare."""
+    payload = {"condition": condition.model_dump(mode="json"),
+               "sketch": hashlib.sha256(repr(sketch).encode("utf-8")).hexdigest(), "start_s": float(start_s),
+               "midi": asdict(options.midi), "audio": asdict(options.audio), "musicxml": options.musicxml,
+               "seed": options.sketch.seed, "version": STATE_VERSION}
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
 
@@ -135,8 +138,7 @@ def render_film_incremental(conditions: Sequence[MusicCondition], starts_s: Sequ
     prev_cues: dict[str, Any] = dict((previous or {}).get("cues", {}))
     sketches, before_themes = _sketch(conditions, starts_s, order, options, book, scenes, prev_cues, frozen,
                                       progress)
-    midi_bytes = {i: sketch_to_midi(sketches[i], start_s=float(starts_s[i]), options=options.midi) for i in order}
-    keys = {i: cue_key(conditions[i], midi_bytes[i], options) for i in order}
+    keys = {i: cue_key(conditions[i], sketches[i], starts_s[i], options) for i in order}
     kept: set[int] = set()
     for i in order:
         before = prev_cues.get(conditions[i].cue_id)
@@ -151,9 +153,10 @@ def render_film_incremental(conditions: Sequence[MusicCondition], starts_s: Sequ
         if i in kept:
             continue
         name = _safe(conditions[i].cue_id)
-        midi = atomic_write_bytes(out / "midi" / f"{name}.mid", midi_bytes[i], overwrite=options.overwrite)
+        data = sketch_to_midi(sketches[i], start_s=float(starts_s[i]), options=options.midi)
+        midi = atomic_write_bytes(out / "midi" / f"{name}.mid", data, overwrite=options.overwrite)
         paths[i] = {"midi": midi}
-        files[i] = {_rel(out, midi): _file_entry(midi, hashlib.sha256(midi_bytes[i]).hexdigest())}
+        files[i] = {_rel(out, midi): _file_entry(midi, hashlib.sha256(data).hexdigest())}
         if options.musicxml:
             from scenescore.render.musicxml import write_musicxml
 
