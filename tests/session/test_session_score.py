@@ -100,13 +100,30 @@ def test_a_bad_edit_stops_the_run_before_anything_is_written(script: Path, tmp_p
         "spotting.toml: [[cue]] #1 1M02: music.tempo: tempo 0 bpm: must be between 30 and 240")
 
 
-def test_a_revised_draft_keeps_ids_reports_stale_edits_and_diffs(script: Path, tmp_path: Path) -> None:
+def test_a_revised_draft_keeps_ids_reports_stale_edits_and_diffs(script: Path, tmp_path: Path, capsys) -> None:
     stages = {**STAGES, "render": replace(STAGES["render"], audio=AudioOptions(backend="none"))}
     edits = ('[[scene]]\nscene = "INT. MARSH HOUSE - KITCHEN - NIGHT"\nmusic = "force"\n\n'
              '[[cue]]\nid = "1M08"\nmusic = { ending = "button" }\n')
     run(script, tmp_path / "runs", edits, **stages)
     script.write_text(revise(script.read_text(encoding="utf-8")), encoding="utf-8")
-    result, folder = run(script, tmp_path / "runs", None, **stages)
+    # the revision is scored from the command line: the console lists what changed
+    from scenescore.cli import main
+
+    profile = tmp_path / "profile.toml"
+    profile.write_text("[segment]\ntarget_runtime_s = 120.0\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as done:
+        main(["--config", str(profile), "score", str(script), "--out", str(tmp_path / "runs"), "--name", "lake",
+              "--audio", "none", "-q"])
+    assert done.value.code == 0
+    err = capsys.readouterr().err
+    assert "1 of 2 edits applied" in err
+    assert "scene inserted: EXT. MARSH HOUSE - GARDEN - DAY" in err
+    assert "scene renamed: INT. BOATHOUSE - NIGHT → INT. WORKSHOP - NIGHT" in err
+    assert "edit [[scene]] #1 INT. MARSH HOUSE - KITCHEN - NIGHT no longer applies" in err
+    folder = tmp_path / "runs" / "lake"
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert 'id="session"' in html and "scene deleted: INT. MARSH HOUSE - KITCHEN - NIGHT" in html
+    assert "[[scene]] #1 INT. MARSH HOUSE - KITCHEN - NIGHT: stale" in html
     report = json.loads((folder / "session_report.json").read_text())
     assert report["scenes"]["inserted"] == ["EXT. MARSH HOUSE - GARDEN - DAY"]
     assert report["scenes"]["deleted"] == ["INT. MARSH HOUSE - KITCHEN - NIGHT"]
