@@ -97,7 +97,7 @@ def main() -> None:
             print(f"run {k + 1}: {cues} cues; full {full['wall']:.1f} s (render {full['stages']['render']:.1f} s); "
                   f"edit of {cue_id} ({args.edit}) {again['wall']:.2f} s (render {again['stages']['render']:.2f} s); "
                   f"ratio {ratio:.3f}; changed: {sorted(report['changed_by_edits'])}")
-            print(f"       edit run stages: " + ", ".join(f"{s} {again['statuses'][s]} {t:.2f}s"
+            print("       edit run stages: " + ", ".join(f"{s} {again['statuses'][s]} {t:.2f}s"
                                                         for s, t in again["stages"].items()))
     print(f"median ratio edit/full over {len(ratios)} runs: {statistics.median(ratios):.3f} (bar: < 0.10)")
 

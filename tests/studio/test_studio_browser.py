@@ -8,11 +8,10 @@ import json
 import shutil
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from conftest import score_sample, serve
 
+from conftest import score_sample, serve
 from scenescore.render.fluidsynth import fluidsynth_available
 
 CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser")) if p), None)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import http.client
 import json
 import time
-from pathlib import Path
 
 import pytest
+
 from conftest import score_sample, serve
 
 
