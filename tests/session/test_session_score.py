@@ -10,8 +10,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from session_support import SAMPLE, revise
 
-from conftest import SAMPLE, revise
 from scenescore.options import ScoreOptions, SegmentOptions
 from scenescore.pipeline import score
 from scenescore.render.fluidsynth import fluidsynth_available
@@ -19,8 +19,8 @@ from scenescore.render.options import AudioOptions, FluidSynthOptions, RenderOpt
 from scenescore.session import EditError
 
 needs_fluidsynth = pytest.mark.skipif(not fluidsynth_available(), reason="FluidSynth or a GM SoundFont is missing")
-#: The sample squeezed into two minutes, synthesized quickly: real audio in a few seconds.
-STAGES = {"segment": SegmentOptions(target_runtime_s=120.0),
+#: The sample squeezed into one minute, synthesized quickly: real audio in a few seconds.
+STAGES = {"segment": SegmentOptions(target_runtime_s=60.0),
           "render": RenderOptions(audio=AudioOptions(fluidsynth=FluidSynthOptions(workers=1, reverb=False,
                                                                                   interpolation="linear")))}
 
@@ -110,7 +110,7 @@ def test_a_revised_draft_keeps_ids_reports_stale_edits_and_diffs(script: Path, t
     from scenescore.cli import main
 
     profile = tmp_path / "profile.toml"
-    profile.write_text("[segment]\ntarget_runtime_s = 120.0\n", encoding="utf-8")
+    profile.write_text("[segment]\ntarget_runtime_s = 60.0\n", encoding="utf-8")
     with pytest.raises(SystemExit) as done:
         main(["--config", str(profile), "score", str(script), "--out", str(tmp_path / "runs"), "--name", "lake",
               "--audio", "none", "-q"])

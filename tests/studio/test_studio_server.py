@@ -8,8 +8,7 @@ import json
 import time
 
 import pytest
-
-from conftest import score_sample, serve
+from studio_support import score_sample, serve
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""A scored run of the sample (squeezed to two minutes, FluidSynth with quick settings: real
+"""A scored run of the sample (squeezed to one minute, FluidSynth with quick settings: real
 audio in seconds) and the studio serving it on 127.0.0.1 in a thread."""
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def score_sample(folder: Path, audio: str = "fluidsynth") -> tuple[Path, Path]:
     script = folder / "film" / "sample.fountain"
     script.parent.mkdir(parents=True)
     shutil.copy(SAMPLE, script)
-    stages = {"segment": SegmentOptions(target_runtime_s=120.0),
+    stages = {"segment": SegmentOptions(target_runtime_s=60.0),
               "render": RenderOptions(audio=AudioOptions(backend=audio, fluidsynth=FluidSynthOptions(
                   workers=1, reverb=False, interpolation="linear")))}
     result = score(script, options=ScoreOptions(out=str(folder / "runs"), name="lake"), stage_options=stages)
