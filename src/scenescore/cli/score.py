@@ -23,6 +23,9 @@ from scenescore.cli.common import (
 from scenescore.options import ScoreOptions
 
 _DEFAULT_SCORE = ScoreOptions()
+#: Exit status of a run that finished but degraded (translate fell back to the rules, MusicGen
+#: padded audio): every file is written, and the next run retries the degraded stages.
+EXIT_DEGRADED = 3
 
 
 def score(
@@ -80,11 +83,21 @@ def score(
     took = sum(result.seconds.values())
     if not quiet:
         _print_cue_summary(result.folder, Console())
-    err.print(f"[green]done[/] in {took:.1f}s: {result.folder}")
+    if result.degraded:
+        err.print(f"[bold yellow]degraded[/] in {took:.1f}s: {result.folder}")
+        from rich.markup import escape
+
+        for stage, why in result.degraded.items():
+            err.print(f"  [yellow]{escape(stage)}[/]: {escape(why)}", highlight=False)
+        err.print("  the next run retries these stages; the run exits with status 3")
+    else:
+        err.print(f"[green]done[/] in {took:.1f}s: {result.folder}")
     for name, what in (("report.html", "report"), ("audio/temp_score.wav", "temp score"),
                        ("midi/score.mid", "film MIDI")):
         if (result.folder / name).exists():
             err.print(f"  {what:<11} {result.folder / name}")
+    if result.degraded:
+        raise typer.Exit(EXIT_DEGRADED)
 
 
 def _print_cue_summary(folder: Path, console) -> None:  # noqa: ANN001 - rich imported lazily

@@ -176,12 +176,24 @@ def _translate_write(run: Run, translation: Any, emit: Emit) -> None:
     from scenescore.deliver.notes import spotting_notes_frame
 
     emit("conditions.jsonl", conditions_to_jsonl(translation.conditions).encode("utf-8"))
+    emit.degraded = translation_degraded(translation)
     # The spotting notes again, now with each cue's palette and themes: what a music editor reads.
     frame = spotting_notes_frame(run.value("spot"), translation.conditions, options=_opt(run, "spot"))
     emit("spotting_notes.csv", _frame_bytes(frame, ".csv", frozenset()))
     reports = [r.to_dict() for r in translation.reports]
     emit("translate_report.json", (json.dumps({"cues": reports, "usage": _plain(translation.usage)},
                                               indent=1, sort_keys=True, default=str) + "\n").encode("utf-8"))
+
+
+def translation_degraded(translation: Any) -> str | None:
+    """Why a translation is worse than asked for: cues whose model answer was replaced by the
+    rules (the rules backend itself, asked for, is not a degradation)."""
+    fallbacks = [r for r in translation.reports if r.status == "fallback"]
+    if not fallbacks:
+        return None
+    first = next((r.note for r in fallbacks if r.note), "")
+    return (f"{len(fallbacks)} of {len(translation.reports)} cues fell back to the rules"
+            + (f" ({first[:200]})" if first else ""))
 
 
 def _translate_load(run: Run) -> Any:
@@ -226,6 +238,8 @@ def _render_write(run: Run, _value: Any, emit: Emit) -> None:
     for path in paths:
         if path is not None:
             emit.record(rel(path))
+    if rendered.degraded:
+        emit.degraded = "; ".join(rendered.degraded)[:500]
     # What each file is, for deliver and the report: they read names here, never re-derive them.
     emit.files = {
         "midi": rel(rendered.midi), "themes": rel(rendered.themes), "temp_track": rel(rendered.temp_track),
@@ -267,6 +281,22 @@ class _Loaded:
     conditions: list[Any]
 
 
+#: The shipped data files (globs under ``scenescore/data/``, ``*`` crossing folders) each stage
+#: reads: their sha256 are part of its key, so a new lexicon or model re-runs it. Ship a stage's
+#: files under its package's name (``emotion/…``, ``segment_…``) or add the glob here; a file no
+#: glob claims re-runs every stage when it changes.
+STAGE_DATA: dict[str, tuple[str, ...]] = {
+    "segment": ("ingest*", "segment*"),
+    "align": ("align*",),
+    "evidence": ("evidence*", "clip*"),
+    "analyze": ("affect_lexicon.tsv", "emotion*", "memory*"),
+    "spot": ("spot*",),
+    "translate": ("conditions*", "translate*"),
+    "render": ("render*", "sketch*", "themes*"),
+    "deliver": ("report*", "deliver*"),
+}
+
+
 def default_stages(options: ScoreOptions | None = None, evidence: bool = False) -> list[Stage]:
     """The stages of ``score``, in order (``align`` only with footage, ``evidence`` only when a
     caption or CLIP model is configured too)."""
@@ -293,6 +323,8 @@ def default_stages(options: ScoreOptions | None = None, evidence: bool = False) 
     if evidence:
         stages.insert(2, Stage("evidence", "1", ("align",), _evidence, _evidence_write,
                                options=lambda run: _opt(run, "evidence")))
+    for stage in stages:
+        stage.data = STAGE_DATA.get(stage.name, ())
     return stages
 
 
