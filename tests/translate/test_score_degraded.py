@@ -53,3 +53,25 @@ def test_fallback_run_is_degraded_and_the_next_run_retries(tmp_path: Path, monke
     assert {c["backend"] for c in conditions} == {"openai"}
     assert "Degraded run" not in (folder / "report.html").read_text(encoding="utf-8")
     assert "render" in fixed.output and "ran" in fixed.output.split("render", 1)[1].splitlines()[0]
+
+
+def test_batch_reports_a_degraded_film(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    import csv
+
+    from scenescore.batch import BatchOptions, batch
+    from scenescore.conditions.options import TranslateOptions
+    from scenescore.options import ScoreOptions
+    from scenescore.render.options import AudioOptions, RenderOptions
+
+    monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+    with FakeOpenAI(lambda request: error(503, "overloaded")) as server:
+        translate = TranslateOptions(backend="openai", model="tiny-model", base_url=server.base_url,
+                                     cache=False, max_retries=0)
+        report = batch([str(SAMPLE)], options=BatchOptions(executor="serial"),
+                       score_options=ScoreOptions(out=str(tmp_path)),
+                       stage_options={"translate": translate,
+                                      "render": RenderOptions(audio=AudioOptions(backend="none"), musicxml=False)})
+    (film,) = report.films
+    assert film.status == "ok" and film.degraded and "fell back to the rules" in film.degraded
+    (row,) = list(csv.DictReader((tmp_path / "batch_summary.csv").open(encoding="utf-8")))
+    assert row["status"] == "ok" and row["degraded"].startswith("translate: ")

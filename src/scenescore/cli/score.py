@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from scenescore.cli.common import (
+    EXIT_DEGRADED,
     FormatOption,
     MaxMbOption,
     all_stage_options,
@@ -23,9 +24,6 @@ from scenescore.cli.common import (
 from scenescore.options import ScoreOptions
 
 _DEFAULT_SCORE = ScoreOptions()
-#: Exit status of a run that finished but degraded (translate fell back to the rules, MusicGen
-#: padded audio): every file is written, and the next run retries the degraded stages.
-EXIT_DEGRADED = 3
 
 
 def score(
