@@ -285,6 +285,14 @@ def _render_write(run: Run, _value: Any, emit: Emit) -> None:
     }
 
 
+def _deliver_options(run: Run) -> Any:
+    """The report states which stages degraded: a change there is a change of what deliver writes."""
+    stages = run.manifest.get("stages", {})
+    return {"degraded": {name: stages[name].get("degraded") for name in run.stages["deliver"].reads
+                         if stages.get(name, {}).get("status") == "degraded"},
+            "programme_start": run.options.programme_start}
+
+
 def _deliver_write(run: Run, _value: Any, emit: Emit) -> None:
     import pandas as pd
 
@@ -353,7 +361,7 @@ def default_stages(options: ScoreOptions | None = None, evidence: bool = False) 
         Stage("render", "1", ("segment", "spot", "translate"), lambda run: None, _render_write,
               options=_render_options),
         Stage("deliver", "1", ("segment", "analyze", "spot", "translate", "render", *picture), lambda run: None,
-              _deliver_write),
+              _deliver_write, options=_deliver_options),
     ]
     if video:
         stages.insert(1, Stage("align", "1", ("segment",), _align, _align_write, options=_align_options))
