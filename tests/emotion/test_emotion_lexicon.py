@@ -59,7 +59,7 @@ def test_analyze_texts_keeps_order_and_ranges() -> None:
 
 
 def test_unknown_backend_lists_known_ones() -> None:
-    with pytest.raises(OptionsError, match="known: lexicon, llm, transformers"):
+    with pytest.raises(OptionsError, match="known: fitted, lexicon, llm, transformers"):
         create_backend(AnalyzeOptions(backend="nope"))
 
 

@@ -52,8 +52,9 @@ class LLMOptions:
 
 @dataclass(frozen=True, slots=True)
 class AnalyzeOptions:
-    #: Backend name: ``lexicon`` (default, offline), ``transformers`` or ``llm``.
-    backend: str = "lexicon"
+    #: Backend name: ``fitted`` (default, offline: fitted on EmoBank), ``lexicon`` (offline, no
+    #: fitted weights), ``transformers`` or ``llm``.
+    backend: str = "fitted"
     #: How many discrete emotions to keep per scene.
     top_emotions: int = 3
     #: How many evidence items to keep per scene.
