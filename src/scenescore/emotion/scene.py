@@ -84,8 +84,12 @@ def _combine(scene: Scene, units: list[_Unit], readings: list[TextEmotion], back
     signals = screenplay_signals(scene)
     screen = signals.arousal()
     w = options.screenplay_arousal_weight
-    if screen is None or getattr(backend, "reads_delivery", False):
-        arousal = text_arousal  # a fitted backend read the signals as text, with fitted weights
+    if getattr(backend, "reads_delivery", False):
+        # A fitted backend read the signals as text, with fitted weights; the mean of many lines
+        # is undone as for valence.
+        arousal = math.tanh(options.scene_arousal_gain * text_arousal)
+    elif screen is None:
+        arousal = text_arousal
     else:
         arousal = (1 - w) * text_arousal + w * screen
     valence, arousal = _clip(valence), _clip(arousal)
