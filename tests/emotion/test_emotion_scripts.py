@@ -97,9 +97,14 @@ def test_intercut_shares_one_state(film: Film) -> None:
     assert len({(s.valence, s.arousal) for s in states}) == 1
 
 
-def test_tense_and_sorrowful_scenes(film: Film) -> None:
-    if "tense" not in film.expected:
-        pytest.skip("no tense/sorrowful expectations for this script")
+@pytest.fixture(scope="module")
+def blind() -> Film:
+    return Film("blind")
+
+
+def test_tense_and_sorrowful_scenes(blind: Film) -> None:
+    """Only the blind script's expectations name tense and sorrowful scenes."""
+    film = blind
     sad = [film.state(n) for n in film.expected["sorrowful"]["scenes"]]
     tense = [film.state(n) for n in film.expected["tense"]["scenes"]]
     assert all(s.valence < 0 for s in sad), [(s.scene_id, s.valence) for s in sad]
