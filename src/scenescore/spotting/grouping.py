@@ -153,7 +153,7 @@ def _music_need(scene: Scene, index: int, count: int, a: SceneAffect) -> float:
     if _timeline_key(scene) != "present":
         need += 2.0
     if a.turning_point:
-        need += 1.0
+        need += 10.0  # music at every turning point: chosen before any other need (issue 16)
     words = sum(len(d.text.split()) for d in scene.dialogue)
     total = max(1, scene.word_count)
     need += 0.6 * (1.0 - min(1.0, words / total))  # pictures and action more than talk
