@@ -8,12 +8,13 @@ distort) and the wall time, the CPU time of each stage, the peak resident memory
 MB of input; then the ratio of the largest size's time to the smallest's (linear: equal to the size ratio; the bar is 16x the text in at most 20x the time).
 
     python scripts/bench_scale.py [--sizes 1,4,16] [--runs 1] [--profile 4]
-    python scripts/bench_scale.py --sizes 1 --limit     # also a text at the 50 MB input limit
+    python scripts/bench_scale.py --sizes 1 --limit     # also texts at the input limits
 
 ``--profile N`` runs size N under cProfile and prints the functions with the most cumulative
-time (to find what grows faster than the text). ``--limit`` scores a text just under the
-ingest limit with a deadline (``--limit-timeout``, default 600 s) and reports whether it
-finished, failed cleanly (one error line) or ran out of time.
+time (to find what grows faster than the text). ``--limit`` scores a text just under the file
+limit (``[ingest] max_bytes``, 50 MB) and one just under the text limit (``max_text_chars``),
+each with a deadline (``--limit-timeout``, default 600 s), and reports whether it finished,
+failed cleanly (one error line) or ran out of time.
 """
 
 from __future__ import annotations
@@ -79,10 +80,11 @@ def build(copies: int, folder: Path) -> Path:
     return path
 
 
-def build_to_size(max_bytes: int, folder: Path) -> Path:
-    """A text just under ``max_bytes``."""
-    copy_bytes = len(SAMPLE.read_bytes())
-    return build(max(1, max_bytes // copy_bytes - 1), folder)
+def copies_under(limit: int, *, chars: bool = False) -> int:
+    """Copies of the sample that make a text just under ``limit`` bytes (or characters)."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    size = len(text) if chars else len(text.encode("utf-8"))
+    return max(1, limit // size - 1)
 
 
 def run_child(path: Path, out: Path, *, profile: bool = False,
@@ -144,18 +146,20 @@ def main() -> None:
         if args.limit:
             from scenescore.options import IngestOptions
 
-            limit = IngestOptions().max_bytes
-            path = build_to_size(limit, folder)
-            mb = path.stat().st_size / 2**20
-            try:
-                result = run_child(path, folder / "limit", timeout=args.limit_timeout)
-            except subprocess.TimeoutExpired:
-                print(f"limit  {mb:7.2f} MB  still running after {args.limit_timeout:.0f} s")
-                return
-            if "error" in result:
-                print(f"limit  {mb:7.2f} MB  failed: {result['error']}")
-            else:
-                print(f"limit  {mb:6.2f} MB  {result['cues']:>5} cues  CPU {result['cpu']:8.2f} s  "
+            ingest = IngestOptions()
+            for label, copies in (("file limit", copies_under(ingest.max_bytes)),
+                                  ("text limit", copies_under(ingest.max_text_chars, chars=True))):
+                path = build(copies, folder)
+                mb = path.stat().st_size / 2**20
+                try:
+                    result = run_child(path, folder / label.replace(" ", "-"), timeout=args.limit_timeout)
+                except subprocess.TimeoutExpired:
+                    print(f"{label}: {mb:6.2f} MB  still running after {args.limit_timeout:.0f} s")
+                    continue
+                if "error" in result:
+                    print(f"{label}: {mb:6.2f} MB  failed cleanly: {result['error']}")
+                    continue
+                print(f"{label}: {mb:6.2f} MB  {result['cues']:>5} cues  CPU {result['cpu']:8.2f} s  "
                       f"wall {result['wall']:8.2f} s  peak {result['peak_mb']:6.0f} MB")
                 print("      CPU s by stage: " + "  ".join(f"{n} {s:.2f}" for n, s in result["stage_cpu"].items()))
 
