@@ -16,6 +16,7 @@ Folder layout (inside ``out_dir``)::
 
 from __future__ import annotations
 
+import bisect
 import json
 import logging
 import os
@@ -85,8 +86,12 @@ def _check_inputs(conditions: Sequence[MusicCondition], starts_s: Sequence[float
     return sorted(range(len(conditions)), key=lambda i: (float(starts_s[i]), i))
 
 
-def _scenes_in(scenes: Sequence[tuple[float, str]], start: float, duration: float) -> list[tuple[float, str]]:
-    return [(t - start, text) for t, text in scenes if start <= t < start + duration]
+def _scenes_in(scenes: Sequence[tuple[float, str]], times: Sequence[float], start: float,
+               duration: float) -> list[tuple[float, str]]:
+    """The scene markers in a cue's window; ``scenes`` sorted by time, ``times`` their times
+    (bisection: a scan of every scene per cue grew with scenes x cues)."""
+    first, stop = bisect.bisect_left(times, start), bisect.bisect_left(times, start + duration)
+    return [(t - start, text) for t, text in scenes[first:stop]]
 
 
 def sketch_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float], *,
@@ -96,11 +101,13 @@ def sketch_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float],
     options = options or SketchOptions()
     order = _check_inputs(conditions, starts_s)
     book = themes if themes is not None else ThemeBook(seed=options.seed)
+    timed = sorted(scenes, key=lambda m: m[0])
+    times = [t for t, _ in timed]
     out: dict[int, Sketch] = {}
     for done, i in enumerate(order, 1):
         c = conditions[i]
         out[i] = sketch_cue(c, themes=book, options=options,
-                            scene_markers=_scenes_in(scenes, float(starts_s[i]), c.duration_s))
+                            scene_markers=_scenes_in(timed, times, float(starts_s[i]), c.duration_s))
         if progress is not None:
             progress("sketch", done, len(order))
     return [out[i] for i in range(len(conditions))]
