@@ -142,7 +142,8 @@ def render_film_incremental(conditions: Sequence[MusicCondition], starts_s: Sequ
     kept: set[int] = set()
     for i in order:
         before = prev_cues.get(conditions[i].cue_id)
-        if before and before.get("key") == keys[i] and _intact(out, before.get("files", {}), trusted):
+        if (before and before.get("key") == keys[i] and not before.get("problems")
+                and _intact(out, before.get("files", {}), trusted)):
             kept.add(i)
             for rel, (digest, _size) in before["files"].items():
                 remember_sha256(out / rel, digest)
@@ -181,7 +182,7 @@ def render_film_incremental(conditions: Sequence[MusicCondition], starts_s: Sequ
         for i in kept:
             audio_state[i] = {"available": int(prev_cues[conditions[i].cue_id]["available"])}
         if not options.audio.temp_track:
-            for i, audio in _synthesize(conditions, sketches, todo, options, progress):
+            for i, audio in _synthesize(conditions, sketches, todo, options, progress, mixer.problems):
                 path, available = mixer.finish(i, audio)
                 audio_state[i] = {"available": available}
                 paths[i]["audio"] = path
@@ -196,6 +197,7 @@ def render_film_incremental(conditions: Sequence[MusicCondition], starts_s: Sequ
             else:
                 temp_track = mixer.full(sketches, todo, kept, audio_state, paths, files, progress)
                 temp_status = "full"
+    problems = mixer.problems if options.audio.backend != "none" else {}
     mg = options.midi
     cues = tuple(
         RenderedCue(cue_id=conditions[i].cue_id, start_s=float(starts_s[i]), duration_s=conditions[i].duration_s,
@@ -207,12 +209,15 @@ def render_film_incremental(conditions: Sequence[MusicCondition], starts_s: Sequ
     film = RenderedFilm(cues=cues, midi=film_midi, temp_track=temp_track, themes=themes_path,
                         audio_backend=options.audio.backend,
                         sample_rate=options.audio.sample_rate if temp_track or any("audio" in p for p in paths.values())
-                        else None, sketches=tuple(sketches[i] for i in order))
+                        else None, sketches=tuple(sketches[i] for i in order),
+                        degraded=tuple(f"{conditions[i].cue_id}: {p}" for i in order for p in problems.get(i, ())))
     state: dict[str, Any] = {"version": STATE_VERSION, "cues": {}}
     for i in order:
         entry = {"key": keys[i], "files": dict(sorted(files[i].items())), "themes_before": before_themes[i],
                  "kinds": {kind: _rel(out, p) for kind, p in sorted(paths[i].items())}}
         entry.update(audio_state.get(i, {"available": 0}))
+        if problems.get(i):  # a degraded cue is made again next time, never reused
+            entry["problems"] = problems[i]
         state["cues"][conditions[i].cue_id] = entry
     if temp_track is not None:
         placed = mixer.placement_state({i: audio_state[i]["available"] for i in order})
@@ -234,8 +239,16 @@ def _sketch(conditions: Sequence[MusicCondition], starts_s: Sequence[float], ord
             progress: Progress | None) -> tuple[list[Sketch], dict[int, dict[str, Any]]]:
     """Every cue sketched in film order through one book (as ``sketch_film``), recording the
     book's state of each cue's motifs before it, and restoring it for frozen cues."""
-    from scenescore.render.film import _scenes_in
+    import bisect
+
     from scenescore.render.sketch import sketch_cue
+
+    timed = sorted(scenes, key=lambda m: m[0])
+    times = [t for t, _ in timed]
+
+    def markers(start: float, duration: float) -> list[tuple[float, str]]:
+        first, stop = bisect.bisect_left(times, start), bisect.bisect_left(times, start + duration)
+        return [(t - start, text) for t, text in timed[first:stop]]
 
     out: dict[int, Sketch] = {}
     before: dict[int, dict[str, Any]] = {}
@@ -246,7 +259,7 @@ def _sketch(conditions: Sequence[MusicCondition], starts_s: Sequence[float], ord
             book.restore(recorded)
         before[i] = book.snapshot([t.motif for t in c.themes])
         out[i] = sketch_cue(c, themes=book, options=options.sketch,
-                            scene_markers=_scenes_in(scenes, float(starts_s[i]), c.duration_s))
+                            scene_markers=markers(float(starts_s[i]), c.duration_s))
         if progress is not None:
             progress("sketch", done, len(order))
     return [out[i] for i in range(len(conditions))], before
@@ -271,8 +284,10 @@ def _rel(out: Path, path: Path) -> str:
 
 
 def _synthesize(conditions: Sequence[MusicCondition], sketches: Sequence[Sketch], which: Sequence[int],
-                options: RenderOptions, progress: Progress | None) -> Iterator[tuple[int, np.ndarray]]:
-    """(cue index, audio with ring-out) for the cues ``which``, in the order they finish."""
+                options: RenderOptions, progress: Progress | None,
+                problems: dict[int, list[str]] | None = None) -> Iterator[tuple[int, np.ndarray]]:
+    """(cue index, audio with ring-out) for the cues ``which``, in the order they finish; each
+    job's problems land in ``problems`` as it finishes."""
     if not which:
         return iter(())
     from scenescore.render.backends import AudioJob, get_audio_backend
@@ -285,7 +300,13 @@ def _synthesize(conditions: Sequence[MusicCondition], sketches: Sequence[Sketch]
             progress("audio", done, total)
 
     results = backend.render(jobs, options=options.audio, seed=options.sketch.seed, progress=report)
-    return ((which[k], audio) for k, audio in results)
+
+    def gen() -> Iterator[tuple[int, np.ndarray]]:
+        for k, audio in results:
+            if problems is not None and jobs[k].problems:
+                problems[which[k]] = list(jobs[k].problems)
+            yield which[k], audio
+    return gen()
 
 
 class _Mixer:
@@ -302,6 +323,8 @@ class _Mixer:
         self.lengths = {i: round(conditions[i].duration_s * self.sr) for i in order}
         self.starts_s = starts_s
         self.frames_written = 0
+        #: Cue index → what went wrong synthesizing it (MusicGen stopping early...).
+        self.problems: dict[int, list[str]] = {}
 
     @property
     def total_frames(self) -> int:
@@ -387,7 +410,8 @@ class _Mixer:
                 waiting: dict[int, Path] = {}
                 want = 0
                 fade_end = -1
-                for i, audio in _synthesize(self.conditions, sketches, everything, self.options, progress):
+                for i, audio in _synthesize(self.conditions, sketches, everything, self.options, progress,
+                                            self.problems):
                     if i in kept:
                         from scenescore.render.audio import limit_peak
 
@@ -432,7 +456,7 @@ class _Mixer:
 
         ao = self.options.audio
         fresh: dict[int, np.ndarray] = {}
-        for i, audio in _synthesize(self.conditions, sketches, todo, self.options, progress):
+        for i, audio in _synthesize(self.conditions, sketches, todo, self.options, progress, self.problems):
             fresh[i] = self._write_cue(i, audio, audio_state, paths, files)
         available = {i: audio_state[i]["available"] for i in self.order}
         now = self.placements(available)
@@ -458,7 +482,7 @@ class _Mixer:
             return path, []
         needed = [i for i in self.order if i not in fresh
                   and any(now[i].start < b and a < now[i].start + now[i].length for a, b in merged)]
-        for i, audio in _synthesize(self.conditions, sketches, needed, self.options, None):
+        for i, audio in _synthesize(self.conditions, sketches, needed, self.options, None, self.problems):
             fresh[i] = limit_peak(np.asarray(audio, np.float32).reshape(len(audio), -1), ao.ceiling_dbfs)
         ceiling = np.float32(10 ** (ao.ceiling_dbfs / 20))
         header = _data_offset(path)

@@ -45,6 +45,9 @@ def scene_timings(scenes: Sequence[Scene], spans: Mapping[int, tuple[float, floa
     clock = 0.0
     for scene in scenes:
         span = spans.get(scene.scene_id) if spans else None
+        if span is None and getattr(scene, "time_basis", "estimated") == "picture" \
+                and scene.start_s is not None and scene.end_s is not None:
+            span = (scene.start_s, scene.end_s)  # the scene table holds its picture time
         if span is not None:
             start, end = float(span[0]), float(span[1])
         else:
