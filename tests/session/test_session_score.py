@@ -79,7 +79,10 @@ def test_one_cue_edit_re_renders_that_cue_alone_and_a_locked_cue_stays_byte_iden
     assert third.statuses["spot"] == "ran"
     assert {rel: d for rel, d in outputs(folder, "render").items() if re.search(r"/1M03[._]", rel)} == locked
     assert all(after[n] == before[n] for n in mtimes(folder, "1M03") if re.match(r"1M03[._]", n))
-    assert any(n.startswith("1M03A") for n in mtimes(folder, "1M03"))  # spot wanted more here
+    respotted = json.loads((folder / "cues.json").read_text())
+    assert [c["scene_ids"] for c in respotted] != [c["scene_ids"] for c in cues]  # spot proposed another film
+    locked_now = next(c for c in respotted if c["cue_id"] == "1M03")
+    assert locked_now == next(c for c in cues if c["cue_id"] == "1M03")
 
 
 def test_a_bad_edit_stops_the_run_before_anything_is_written(script: Path, tmp_path: Path, capsys) -> None:

@@ -445,8 +445,9 @@ def apply_cue_edits(cues: Sequence[Cue], scenes: Sequence[Scene], edits: Spottin
         built.append(cue)
         if w.cue_id is not None:
             fixed[i] = w.cue_id
-    retired = set(session.retired) | {c.cue_id for c in cues} | set(known.cue_ids if known else ())
-    numbered = number_new_cues(built, fixed, retired - set(fixed.values()))
+    retired: dict[str, float | None] = dict.fromkeys(known.cue_ids if known else ())
+    retired.update({c.cue_id: c.start_s for c in cues})
+    numbered = number_new_cues(built, fixed, {k: v for k, v in retired.items() if k not in fixed.values()})
     locked_ids = {id(w) for w in session.work if id(w) in new_locks and locks.get(w.cue_id or "")}
     numbered = _fix_outs(numbered, session.work, locked_ids)
 

@@ -60,12 +60,16 @@ def insert_id(reel: int, before: str | None, after: str | None, taken: Iterable[
     raise ValueError(f"no free cue id between {before} and {after}")
 
 
-def number_new_cues(cues: Sequence[Cue], fixed: Mapping[int, str], retired: Iterable[str] = ()) -> list[Cue]:
+def number_new_cues(cues: Sequence[Cue], fixed: Mapping[int, str],
+                    retired: Mapping[str, float | None] | Iterable[str] = ()) -> list[Cue]:
     """Cues in film order, with ids: ``fixed`` (index → id) keep theirs, the others get insert ids.
 
-    ``retired`` ids (cues deleted or gone) are never given again.
+    ``retired`` ids (cues deleted or gone) are never given again; where their start time is
+    known (a mapping id → seconds), one that started at or before a new cue counts as its
+    neighbour (1M01 dropped, a cue added at its place before 1M02 is 1M01A).
     """
-    taken = set(fixed.values()) | set(retired)
+    when = dict(retired) if isinstance(retired, Mapping) else dict.fromkeys(retired)
+    taken = set(fixed.values()) | set(when)
     ids: dict[int, str] = dict(fixed)
     for i, cue in enumerate(cues):
         if i in ids:
@@ -78,7 +82,8 @@ def number_new_cues(cues: Sequence[Cue], fixed: Mapping[int, str], retired: Iter
             after = None
         # A retired id between the neighbours counts as a neighbour: 1M01 dropped, a cue added
         # before 1M02 is 1M01A, not a reused 1M01.
-        gone = [t for t in taken if _ID.match(t) and parse_cue_id(t)[0] == cue.reel
+        gone = [t for t, at in when.items() if at is not None and at <= cue.start_s + 1e-6
+                and _ID.match(t) and parse_cue_id(t)[0] == cue.reel
                 and (before is None or parse_cue_id(t) > parse_cue_id(before))
                 and (after is None or parse_cue_id(t) < parse_cue_id(after))]
         if gone and after is not None:
@@ -121,6 +126,5 @@ def stabilize_ids(cues: Sequence[Cue], previous: Sequence[tuple[str, int, frozen
             continue
         matched[i] = j
     fixed = {i: previous[j][0] for i, j in matched.items()}
-    retired = {p[0] for p in previous}
-    out = number_new_cues(cues, fixed, retired)
+    out = number_new_cues(cues, fixed, [p[0] for p in previous])
     return out, {c.cue_id: o.cue_id for c, o in zip(cues, out, strict=True)}
