@@ -102,3 +102,23 @@ def test_a_re_render_keeps_the_run_s_options_and_redoes_only_what_changed(studio
     cond = next(c["condition"] for c in view["cues"] if c["cue"]["cue_id"] == target)
     assert cond["tempo_bpm"] == 132
     assert view["session"]["changed_by_edits"] == {target: ["[[cue]] #1 " + target]}
+
+
+def test_the_command_refuses_a_folder_that_is_not_a_run(tmp_path, capsys) -> None:
+    from scenescore.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["studio", str(tmp_path)])
+    assert info.value.code == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"error: {tmp_path}: not a run folder (no readable manifest.json)"]
+
+
+def test_the_run_s_options_come_back_from_its_manifest(studio) -> None:
+    from scenescore.studio.server import recorded_stage_options
+
+    manifest = json.loads((studio.run_dir / "manifest.json").read_text())
+    options = recorded_stage_options(manifest)
+    assert options["segment"].target_runtime_s == 60.0
+    assert options["render"].audio.backend == "none"
+    assert options["render"].audio.fluidsynth.interpolation == "linear"
