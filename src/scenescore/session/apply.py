@@ -236,7 +236,8 @@ class _Session:
         lock = locks.get(w.cue_id or "")
         if lock is None:
             cue = w.template
-            assert cue is not None  # locks are taken on spotted cues
+            if cue is None:
+                raise self.fail(label, "only a cue spot proposed can be locked (not one an edit made)")
             keys = tuple(self.index.key(s) for s in w.scene_ids)
             first = self.index.times[w.scene_ids[0]][0] if w.scene_ids else w.start
             return LockedCue(cue=cue.to_dict(), scene_keys=keys, offset_s=w.start - first)
@@ -758,7 +759,8 @@ _PC = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
 
 def _midi(note: str, previous: int | None) -> int:
     m = re.match(r"^([A-Ga-g])([#b♯♭]?)(-?\d)?$", note.strip())
-    assert m is not None  # the schema checked it
+    if m is None:  # the schema checks notes; a ThemePin built without validation lands here
+        raise ValueError(f"not a note name: {note!r}")
     pc = _PC[m.group(1).upper()] + {"#": 1, "♯": 1, "b": -1, "♭": -1}.get(m.group(2), 0)
     if m.group(3) is not None:
         return 12 * (int(m.group(3)) + 1) + pc
