@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 #: Summary table columns, in order (one row per film).
 SUMMARY_COLUMNS: tuple[str, ...] = (
-    "film", "source", "scenes", "cues", "minutes_of_music", "seconds", "status", "error",
+    "film", "source", "scenes", "cues", "minutes_of_music", "seconds", "status", "error", "degraded",
 )
 SUMMARY_NAME = "batch_summary.csv"
 #: A film's states as the progress callback sees them; the summary holds the last two only
@@ -86,7 +86,10 @@ class FilmResult:
     minutes_of_music: float | None = None
     seconds: float | None = None
     error: str | None = None
-    #: Per stage: ``ran``, ``skipped`` or ``not in slice`` (empty until the film is scored).
+    #: A film scored but degraded (``translate: 9 of 9 cues fell back to the rules``); its next
+    #: run retries those stages.
+    degraded: str | None = None
+    #: Per stage: ``ran``, ``degraded``, ``skipped`` or ``not in slice`` (empty until scored).
     stages: dict[str, str] = field(default_factory=dict)
     folder: str | None = None
     #: The traceback of an unexpected exception (logged at DEBUG, not in the summary).
@@ -99,7 +102,7 @@ class FilmResult:
     @property
     def up_to_date(self) -> bool:
         """Scored before with the same inputs and options: every stage was skipped."""
-        return bool(self.stages) and all(s != "ran" for s in self.stages.values())
+        return bool(self.stages) and all(s in ("skipped", "not in slice") for s in self.stages.values())
 
 
 @dataclass
@@ -143,20 +146,14 @@ def _from_path(text: str) -> _Input:
 
 def _from_title(title: str, corpus: str | None) -> _Input:
     """An IMSDB title, fetched into the corpus store here, one at a time: the store has one
-    writer, and the workers then read a plain file."""
-    from scenescore.corpus import CorpusStore, CrawlOptions, fetch_film
-    from scenescore.corpus.store import SCRIPT_TEXT
+    writer, and the workers then read a plain file (the same input ``score TITLE`` reads)."""
+    from scenescore.corpus import CrawlOptions
+    from scenescore.pipeline.inputs import fetch_script
 
     options = CrawlOptions() if corpus is None else dataclasses.replace(CrawlOptions(), corpus_dir=corpus)
     source = f"imsdb:{title}"
     try:
-        record = fetch_film(title, options=options)
-        if record.status != "ok":
-            raise InputError(title, f"IMSDB has no script for it ({record.status}"
-                                    f"{': ' + record.error if record.error else ''})")
-        path = CorpusStore(options.corpus_dir).film_dir(record.slug) / SCRIPT_TEXT
-        if not path.is_file():
-            raise InputError(title, f"the corpus store has no {SCRIPT_TEXT} for it")
+        record, path = fetch_script(title, crawl=options)
     except Exception as exc:  # a title that cannot be fetched is that film's failure
         return _Input(source=source, path=None, base=_slug(title), alternative=_slug(title),
                       error=one_line(exc))
@@ -167,7 +164,7 @@ def _from_title(title: str, corpus: str | None) -> _Input:
 def corpus_inputs(corpus: str | os.PathLike[str], genre: str | None = None) -> list[_Input]:
     """The fetched scripts of a corpus store (``status == ok``), optionally of one genre."""
     from scenescore.corpus import CorpusStore
-    from scenescore.corpus.store import SCRIPT_TEXT
+    from scenescore.pipeline.inputs import corpus_script_path
 
     root = Path(corpus)
     if not root.is_dir():
@@ -188,7 +185,7 @@ def corpus_inputs(corpus: str | os.PathLike[str], genre: str | None = None) -> l
         records = chosen
     out = []
     for record in records:
-        path = (store.film_dir(record.slug) / SCRIPT_TEXT).resolve()
+        path = corpus_script_path(store, record.slug).resolve()
         out.append(_Input(source=f"corpus:{record.title}", path=str(path), base=record.slug,
                           alternative=record.slug))
     return out
@@ -230,6 +227,7 @@ def score_film(job: FilmJob) -> FilmResult:
         result.folder = str(run.folder)
         result.scenes, result.cues, result.minutes_of_music = film_counts(run.folder, run.manifest)
         result.status = "ok"
+        result.degraded = "; ".join(f"{stage}: {why}" for stage, why in run.degraded.items()) or None
     except Exception as exc:
         result.status = "failed"
         result.error = one_line(exc)
@@ -244,8 +242,8 @@ def film_counts(folder: Path, manifest: dict[str, Any]) -> tuple[int | None, int
     (None where that stage has not run: a ``--to`` slice)."""
     import json
 
-    done = {rel for record in manifest.get("stages", {}).values() if record.get("status") == "done"
-            for rel in record.get("outputs", {})}
+    done = {rel for record in manifest.get("stages", {}).values()
+            if record.get("status") in ("done", "degraded") for rel in record.get("outputs", {})}
     scenes = cues = minutes = None
     if "scenes.parquet" in done:
         import pyarrow.parquet as pq

@@ -66,3 +66,7 @@ class ScoreOptions:
     video: str | None = None
     #: Subtitles of the footage (SRT/WebVTT); without them Whisper transcribes the dialogue.
     subtitles: str | None = None
+    #: Timecode of the film's first frame in every deliverable (spotting notes, cue sheet, MIDI
+    #: SMPTE offsets and markers, WAV names and time references, the report): the film and
+    #: television convention is one hour in. ``score`` applies it over the stages' own settings.
+    programme_start: str = "01:00:00:00"

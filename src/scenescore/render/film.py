@@ -25,7 +25,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scenescore.conditions.schema import MusicCondition
 from scenescore.errors import OptionsError
@@ -68,6 +68,9 @@ class RenderedFilm:
     audio_backend: str
     sample_rate: int | None
     sketches: tuple[Sketch, ...] = field(default=(), repr=False)
+    #: What went wrong with the audio, per cue (``1M03: MusicGen stopped early: …``); empty when
+    #: every cue came out as asked.
+    degraded: tuple[str, ...] = ()
 
 
 def _check_inputs(conditions: Sequence[MusicCondition], starts_s: Sequence[float]) -> list[int]:
@@ -138,9 +141,9 @@ def render_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float],
     sketches = sketch_film(conditions, starts_s, options=options.sketch, themes=book, scenes=scenes,
                            progress=progress)
     overwrite = options.overwrite
-    audio = None
+    audio, jobs = None, []
     if options.audio.backend != "none":  # the synthesizer starts now and works while MIDI and MusicXML are written
-        audio = _start_audio(conditions, sketches, order, options, progress)
+        audio, jobs = _start_audio(conditions, sketches, order, options, progress)
     midi_paths: dict[int, Path] = {}
     xml_paths: dict[int, Path] = {}
     for i in order:
@@ -177,11 +180,13 @@ def render_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float],
         for i in order)
     return RenderedFilm(cues=cues, midi=film_midi, temp_track=temp_track, themes=themes_path,
                         audio_backend=backend_name, sample_rate=options.audio.sample_rate if audio_paths else None,
-                        sketches=tuple(sketches[i] for i in order))
+                        sketches=tuple(sketches[i] for i in order),
+                        degraded=tuple(f"{job.condition.cue_id}: {p}" for job in jobs for p in job.problems))
 
 
 def _start_audio(conditions: Sequence[MusicCondition], sketches: Sequence[Sketch], order: list[int],
-                 options: RenderOptions, progress: Progress | None) -> tuple[str, Iterator[tuple[int, np.ndarray]]]:
+                 options: RenderOptions, progress: Progress | None
+                 ) -> tuple[tuple[str, Iterator[tuple[int, np.ndarray]]], list[Any]]:
     from scenescore.render.backends import AudioJob, get_audio_backend
 
     backend = get_audio_backend(options.audio.backend)
@@ -191,7 +196,8 @@ def _start_audio(conditions: Sequence[MusicCondition], sketches: Sequence[Sketch
         if progress is not None:
             progress("audio", done, total)
 
-    return backend.name, backend.render(jobs, options=options.audio, seed=options.sketch.seed, progress=report)
+    results = backend.render(jobs, options=options.audio, seed=options.sketch.seed, progress=report)
+    return (backend.name, results), jobs
 
 
 def _write_audio(audio: tuple[str, Iterator[tuple[int, np.ndarray]]], conditions: Sequence[MusicCondition],

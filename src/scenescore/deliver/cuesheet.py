@@ -1,4 +1,4 @@
-"""Deliverables built from a run: the temp cue sheet (and, with the report module, the report).
+"""The temp cue sheet.
 
 The cue sheet follows the shape of a music cue sheet as performing-rights societies ask for it
 (production, cue number, title, usage, timing in and out, duration, composer, publisher) but is
@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from scenescore.timecode import PROGRAMME_START, duration_text, format_timecode
+
 #: Columns of the temp cue sheet, in order.
 CUE_SHEET_COLUMNS: tuple[str, ...] = (
     "status", "production", "cue", "title", "usage", "timing_in", "timing_out", "duration",
@@ -19,20 +21,13 @@ CUE_SHEET_COLUMNS: tuple[str, ...] = (
 USAGE_BACKGROUND = "BI"
 
 
-def timecode(seconds: float, fps: int = 24) -> str:
-    """HH:MM:SS:FF with programme start at 01:00:00:00, the convention (the MIDI files' own)."""
-    from scenescore.render.midi import timecode as programme_timecode
-
-    return programme_timecode(seconds, fps=fps)
-
-
-def duration_text(seconds: float) -> str:
-    whole = round(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
+def timecode(seconds: float, fps: int = 24, *, start: str | tuple[int, int, int, int] = PROGRAMME_START) -> str:
+    """HH:MM:SS:FF after the programme start (01:00:00:00 by convention, the MIDI files' own)."""
+    return format_timecode(max(0.0, seconds), fps, start=start)
 
 
 def cue_sheet_rows(cues: Sequence[Any], conditions: Sequence[Any], *, production: str,
-                   fps: int = 24) -> list[dict[str, Any]]:
+                   fps: int = 24, start: str | tuple[int, int, int, int] = PROGRAMME_START) -> list[dict[str, Any]]:
     """One row per cue, every row flagged TEMP."""
     by_id = {c.cue_id: c for c in conditions}
     rows = []
@@ -46,8 +41,8 @@ def cue_sheet_rows(cues: Sequence[Any], conditions: Sequence[Any], *, production
             "cue": cue.cue_id,
             "title": title,
             "usage": USAGE_BACKGROUND,
-            "timing_in": timecode(cue.start_s, fps),
-            "timing_out": timecode(cue.end_s, fps),
+            "timing_in": timecode(cue.start_s, fps, start=start),
+            "timing_out": timecode(cue.end_s, fps, start=start),
             "duration": duration_text(cue.end_s - cue.start_s),
             "composer": "TEMP (scenescore draft)",
             "publisher": "",

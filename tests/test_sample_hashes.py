@@ -1,0 +1,99 @@
+"""The sample's outputs do not drift: the same scenes, emotions, cues, conditions and MIDI as the
+hashes recorded from ``main`` before issue 13 restructured the stages (commit 71ca619),
+re-recorded when a later issue changed the outputs on purpose (issue 16: the fitted emotion
+default changes emotions, and so cues, conditions and MIDI; scenes and elements unchanged).
+
+Only the corrections issue 13 names may change the outputs (the spotting notes' timecodes now
+start at the programme start, the scene table gains its time columns), so those are compared
+without the corrected columns. When a later change alters the music on purpose, re-record the
+hashes with ``python tests/test_sample_hashes.py RUN_FOLDER`` and say why in the commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "corpus" / "sample" / "sample.fountain"
+
+#: The scene table's columns before issue 13 (later columns are additions, compared elsewhere).
+SCENE_COLUMNS = ["scene_id", "number", "heading", "int_ext", "location", "time_of_day", "timeline",
+                 "characters", "dialogue", "action", "text", "word_count", "eighths", "est_seconds",
+                 "start_line", "end_line"]
+
+RECORDED = {
+    "elements.jsonl": "7d70c00a64ed34c9150c9f9f2a51da40f18360414a62c5a0a42f1ebcc5c1077c",
+    "emotions.csv": "7094f4809cba17c0c738db96892bb75403db0e5323aabcd761fd5e943df576c6",
+    "cues.json": "87e2e1b465a6bce2f61404ff76c643bde333021abc92d46224cbb13a50579038",
+    "conditions.jsonl": "51d93251aa21ce1104396701c820a2aead01b8773e179d15efffce5a409e0860",
+    "cue_sheet.csv": "5139ebb2c501be6c99fa1421a56fd1d274fe93abd7f0c8a381a6e1e08e2883ae",
+    "scenes": "77b805121fef978ad36cf7bcd9b9f7275fac764b398727fea5dec8a4dc1f4de2",
+    "spotting_notes_untimed": "ad2805e0b1205d4b35102b793bbc0514555c56bea00d77ae27a81c4583c2692a",
+    "midi/1M01.mid": "c1b513f2a24f4b8d2c3b5eeff42300e4205304261c557619ad6ff84abf0b4e5e",
+    "midi/1M02.mid": "1d28807d481cd4cd10afa861b98184c50eef6c2a545e284d977f2e0436f18c03",
+    "midi/1M03.mid": "3926718993e2c3368e1015ae11685b3813680e35eab1e4dfe1333917c1d585c9",
+    "midi/1M04.mid": "97a727f7a7f378e49ff2bf1f5ab2dcfa6a632b4d18bcfe4e31e5a10858ff63f5",
+    "midi/1M05.mid": "d2ca7a1b6d85cacea0baf822616479a8b35c56b12ac0656d684b392674fcc912",
+    "midi/1M06.mid": "83226af7cecc6b33399cf23e49e2e1b806742545d0a35d3b961e5d32af0a90af",
+    "midi/1M07.mid": "c9636a5b45e7792a8704dbc126b21ededbc30618c131cda9bdb8d917029e3410",
+    "midi/1M08.mid": "8014a738073594675bb1958120ac0571a6f15cb67603c32a97d8dfb3d617365e",
+    "midi/1M09.mid": "8862fac8d13ecc4a5905e0c233a58486bd787653d623ec2a823e3290e2e63727",
+    "midi/score.mid": "7c7d9747721ef12367dbfcaca4c9c65d4ab3f511ffa87c7856263af715d84fd2",
+}
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _table(path: Path, *, keep: list[str] | None = None, drop: tuple[str, ...] = ()) -> str:
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if keep is not None:
+        frame = frame[keep]
+    return _sha(frame.drop(columns=list(drop)).to_csv(index=False).encode("utf-8"))
+
+
+def output_hashes(folder: Path) -> dict[str, str]:
+    """What the comparison hashes: whole files, or tables without the corrected columns."""
+    out = {rel: _sha((folder / rel).read_bytes())
+           for rel in ("elements.jsonl", "emotions.csv", "cues.json", "conditions.jsonl", "cue_sheet.csv")}
+    out["scenes"] = _table(folder / "scenes.csv", keep=SCENE_COLUMNS)
+    out["spotting_notes_untimed"] = _table(folder / "spotting_notes.csv", drop=("start", "end"))
+    for path in sorted((folder / "midi").glob("*.mid")):
+        out[f"midi/{path.name}"] = _sha(path.read_bytes())
+    return out
+
+
+def test_sample_outputs_match_the_recorded_hashes(tmp_path: Path) -> None:
+    from scenescore.options import ScoreOptions
+    from scenescore.pipeline import score
+    from scenescore.render.options import AudioOptions, RenderOptions
+
+    score(SAMPLE, options=ScoreOptions(out=str(tmp_path), name="film"),
+          stage_options={"render": RenderOptions(audio=AudioOptions(backend="none"), musicxml=False)})
+    folder = tmp_path / "film"
+    got = output_hashes(folder)
+    assert {k: v for k, v in got.items() if RECORDED.get(k) != v} == {}
+    assert set(got) == set(RECORDED)
+    # The corrections: one programme start (01:00:00:00) in every deliverable, and the scene
+    # table's own times, the clock the cues were spotted on.
+    notes = pd.read_csv(folder / "spotting_notes.csv", dtype=str)
+    sheet = pd.read_csv(folder / "cue_sheet.csv", dtype=str)
+    assert list(notes["start"]) == list(sheet["timing_in"]) and notes["start"].iloc[0] == "01:00:00:00"
+    assert list(notes["end"]) == list(sheet["timing_out"])
+    assert list(pd.read_csv(folder / "cues.csv", dtype=str)["start"]) == list(notes["start"])
+    scenes = pd.read_csv(folder / "scenes.csv")
+    assert set(scenes["time_basis"]) == {"estimated"} and scenes["start_s"].iloc[0] == 0.0
+    assert (scenes["start_s"].iloc[1:].to_numpy() == scenes["end_s"].iloc[:-1].to_numpy()).all()
+    cues = json.loads((folder / "cues.json").read_text(encoding="utf-8"))
+    starts = dict(zip(scenes["scene_id"], scenes["start_s"], strict=True))
+    assert all(abs(c["start_s"] - starts[c["scene_ids"][0]]) < 1e-3 for c in cues)
+
+
+if __name__ == "__main__":  # re-record: python tests/test_sample_hashes.py RUN_FOLDER
+    print(json.dumps(output_hashes(Path(sys.argv[1])), indent=1))
