@@ -39,18 +39,18 @@ CASES = {
 def expected_notes(sketch: Sketch, part: Part) -> list[tuple[float, tuple, float, int, str | None]]:
     """(onset, heads, written length, velocity, mark) in quarters, straight from the sketch:
     onsets on the sixteenth grid, chords per onset, held to the next onset at most."""
-    qps = sketch.tempo_bpm / 60.0
-    end = round(sketch.duration_s * qps * 4)
+    quarters = sketch.quarters  # through the cue's tempo map (fitted to picture)
+    end = round(quarters(sketch.duration_s) * 4)
     groups: dict[int, list[Note]] = defaultdict(list)
     for n in part.notes:
-        groups[round(n.start_s * qps * 4)].append(n)
+        groups[round(quarters(n.start_s) * 4)].append(n)
     onsets = sorted(o for o in groups if o < end)
     factor = ARTICULATION_LENGTH.get(part.articulation, 1.0)
     mark = MARKS.get(part.articulation) if factor < 1 and not part.is_drum else None
     out = []
     for o, after in zip(onsets, [*onsets[1:], end], strict=True):
         group = groups[o]
-        written = round((max(n.end_s for n in group) * qps - o / 4) / factor * 4)
+        written = round((quarters(max(n.end_s for n in group)) - o / 4) / factor * 4)
         heads = tuple(sorted({DRUM_STAFF.get(n.pitch, ("C", 5)) for n in group} if part.is_drum
                              else {n.pitch for n in group}))
         out.append((o / 4, heads, max(1, min(after - o, written)) / 4, max(n.velocity for n in group), mark))
@@ -108,7 +108,7 @@ def test_musicxml_round_trip(case):
     assert score.metadata.composer == "scenescore (TEMP sketch)"
     assert [p.partName for p in score.parts] == [p.name for p in sketch.parts]
     m = Meter.parse(meter)
-    bars = -(-round(c.duration_s * c.tempo_bpm / 60 * 4) // round(m.bar_quarters * 4))
+    bars = -(-round(sketch.quarters(c.duration_s) * 4) // round(m.bar_quarters * 4))
     for part, parsed in zip(sketch.parts, score.parts, strict=True):
         assert read_notes(parsed) == expected_notes(sketch, part), part.name
         measures = list(parsed.getElementsByClass("Measure"))
@@ -128,10 +128,10 @@ def test_musicxml_round_trip(case):
             assert key.sharps == sharps
             assert key.mode == ("minor" if c.mode in ("minor", "dorian") else "major")
     tempo = score.parts[0].recurse().getElementsByClass(music21.tempo.MetronomeMark).first()
-    assert tempo.number == round(c.tempo_bpm, 2) and tempo.referent.quarterLength == 1.0
+    assert tempo.number == round(sketch.tempo_bpm, 2) and tempo.referent.quarterLength == 1.0
     marks = [(float(r.getOffsetInHierarchy(score.parts[0])), r.content)
              for r in score.parts[0].recurse().getElementsByClass(music21.expressions.RehearsalMark)]
-    assert marks == sorted((round(mk.time_s * c.tempo_bpm / 60 * 4) / 4, mk.text[:40])
+    assert marks == sorted((round(sketch.quarters(mk.time_s) * 4) / 4, mk.text[:40])
                            for mk in sketch.markers if mk.time_s > 0)
     assert any(text.startswith("INT. KITCHEN") and len(text) == 40 for _, text in marks)
 
@@ -142,7 +142,7 @@ def test_musicxml_raw_fields(case):
     sketch = sketch_cue(CASES[case][0](), scene_markers=SCENES)
     root = ET.fromstring(sketch_to_musicxml(sketch))
     assert root.tag == "score-partwise" and root.get("version") == "4.0"
-    assert root.find("part/measure/direction/sound").get("tempo") == f"{sketch.tempo_bpm:g}"
+    assert root.find("part/measure/direction/sound").get("tempo") == f"{round(sketch.tempo_bpm, 2):g}"
     for part, score_part in zip(sketch.parts, root.iter("score-part"), strict=True):
         channels = {int(e.text) for e in score_part.iter("midi-channel")}
         programs = {int(e.text) for e in score_part.iter("midi-program")}

@@ -25,6 +25,8 @@ class AccompanimentWriter:
             bar_len = (self.total_q - start) if bar == self.final_bar else self.bar_q
             if bar > self.final_bar:
                 continue  # the final chord already holds through
+            if final and self.ending == "button":
+                bar_len = min(self.meter.beat_quarters, bar_len)  # a short, accented last chord
             level = self.level(start)
             if pad or final or level < 0.3:
                 # Sustained chords tie their common tones across the bar line, the way a
@@ -72,6 +74,8 @@ class AccompanimentWriter:
             root = low + (root_pc - low) % 12
             fifth = root + 7 if root + 7 <= high else root - 5
             bar_len = (self.total_q - start) if bar == self.final_bar else self.bar_q
+            if bar == self.final_bar and self.ending == "button":
+                bar_len = min(self.meter.beat_quarters, bar_len)
             level = self.level(start)
             if bar == self.final_bar or level < 0.35:
                 self.add(voice, start, bar_len, root, self.velocity(start, -2, True), factor=1.0)

@@ -1,18 +1,238 @@
-"""Form: the bar grid of a cue and where its theme passages sit in it.
+"""Form: the cue's sections, its tempo map fitted to the picture, its bar grid and theme places.
 
-Bars are grouped in phrases of ``SketchOptions.phrase_bars``; a short last fragment joins the
-bar before it so the cadence starts a whole bar early.
+A film composer fits the music to picture with a click track: the hit points (scene cuts, a
+character's entrance, a door slam) should fall on downbeats, so the bar count of each section and
+a small tempo change are chosen together (Karlin & Wright, *On the Track*, 2nd ed. 2004, ch. 6-8:
+"catching" hits by adjusting tempo and bar counts, changes of a few percent, gradual). Here:
+
+- hits closer than :data:`MIN_HIT_GAP_BARS` bars to the previous one (or the cue's edges) are
+  not caught (a section needs room);
+- each section between hits gets a whole number of bars; its tempo ramps from the previous
+  section's over its first bar (a ramp, not a jump) and then holds, solved so the section's last
+  bar line lands exactly on the hit (to well under a frame);
+- bar counts are chosen by a small beam search that keeps each change within
+  ``max_tempo_change`` where it can and the tempo near the condition's;
+- the last section (after the last hit) keeps the tempo; an ending that resolves slows over its
+  last bar (ritardando), one that stays open or segues keeps time.
+
+Everything is in quarters and seconds; :class:`TempoMap` converts between them.
 """
 
 from __future__ import annotations
 
+import bisect
 import logging
 import math
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from scenescore.render.themes import ThemePhrase
 
 log = logging.getLogger(__name__)
+
+#: A hit is caught only this many bars (at the condition's tempo) after the previous one.
+MIN_HIT_GAP_BARS = 1.5
+
+
+@dataclass(frozen=True, slots=True)
+class HitPoint:
+    """A moment of picture the music should land on (seconds from the cue's start)."""
+
+    time_s: float
+    kind: str  # "scene cut", "entrance", "sound", ...
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TempoMap:
+    """Tempo as steps: (quarter, bpm) from quarter 0; converts quarters and seconds both ways."""
+
+    steps: tuple[tuple[float, float], ...]
+    _starts_s: tuple[float, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        starts = [0.0]
+        for (q0, bpm), (q1, _) in zip(self.steps, self.steps[1:], strict=False):
+            starts.append(starts[-1] + (q1 - q0) * 60.0 / bpm)
+        object.__setattr__(self, "_starts_s", tuple(starts))
+
+    @classmethod
+    def constant(cls, bpm: float) -> TempoMap:
+        return cls(((0.0, bpm),))
+
+    def seconds(self, q: float) -> float:
+        k = max(0, bisect.bisect_right([s[0] for s in self.steps], q + 1e-9) - 1)
+        q0, bpm = self.steps[k]
+        return self._starts_s[k] + (q - q0) * 60.0 / bpm
+
+    def quarters(self, s: float) -> float:
+        starts = self._starts_s
+        k = max(0, bisect.bisect_right(starts, s + 1e-9) - 1)
+        q0, bpm = self.steps[k]
+        return q0 + (s - starts[k]) * bpm / 60.0
+
+    def bpm_at(self, q: float) -> float:
+        k = max(0, bisect.bisect_right([s[0] for s in self.steps], q + 1e-9) - 1)
+        return self.steps[k][1]
+
+    def in_seconds(self) -> tuple[tuple[float, float], ...]:
+        """(seconds, bpm) of every change, the first at 0 (what a MIDI tempo map holds)."""
+        out: list[tuple[float, float]] = []
+        for k, (_, bpm) in enumerate(self.steps):
+            t = round(self._starts_s[k], 6)
+            if out and abs(out[-1][1] - bpm) < 1e-6:
+                continue
+            out.append((t, round(bpm, 4)))
+        return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A stretch of the cue between hit points: whole bars at one tempo (after its ramp)."""
+
+    start_bar: int
+    bars: int
+    start_s: float
+    end_s: float
+    bpm: float
+    hit: HitPoint | None  # the hit its last bar line lands on (None: the cue's end)
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """The cue's form: sections, tempo map, and which hits were caught."""
+
+    sections: tuple[Section, ...]
+    tempo: TempoMap
+    total_q: float
+    caught: tuple[HitPoint, ...]
+    missed: tuple[HitPoint, ...]
+    ritardando: bool
+
+    def describe(self) -> str:
+        parts = [f"{s.bars} bars at {s.bpm:.1f} bpm to {s.end_s:.2f} s"
+                 + (f" ({s.hit.kind}{': ' + s.hit.label if s.hit.label else ''})" if s.hit else "")
+                 for s in self.sections]
+        return "; ".join(parts) + (" (rit.)" if self.ritardando else "")
+
+
+def _ramped(prev_bpm: float, bpm: float, bars: int, bar_q: float, beat_q: float) -> list[tuple[float, float]]:
+    """(quarters, bpm) steps of a section: a ramp over its first bar (per beat), then ``bpm``."""
+    if bars <= 0:
+        return []
+    beats = max(1, round(bar_q / beat_q))
+    if abs(bpm - prev_bpm) / prev_bpm < 0.005:
+        return [(bars * bar_q, bpm)]
+    steps = [(beat_q, prev_bpm + (bpm - prev_bpm) * (k + 1) / (beats + 1)) for k in range(beats)]
+    rest = bars * bar_q - beats * beat_q
+    if rest > 1e-9:
+        steps.append((rest, bpm))
+    return steps
+
+
+def _length_s(steps: Sequence[tuple[float, float]]) -> float:
+    return sum(q * 60.0 / b for q, b in steps)
+
+
+def _solve(prev_bpm: float | None, bars: int, length_s: float, bar_q: float, beat_q: float) -> float:
+    """The held tempo that makes ``bars`` bars (ramping from ``prev_bpm``) last ``length_s``."""
+    if prev_bpm is None:
+        return bars * bar_q * 60.0 / length_s
+    lo, hi = 10.0, 600.0
+    for _ in range(80):
+        mid = (lo + hi) / 2
+        if _length_s(_ramped(prev_bpm, mid, bars, bar_q, beat_q)) > length_s:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
+def fit_form(duration_s: float, bpm: float, bar_q: float, beat_q: float, hits: Sequence[HitPoint], *,
+             max_change: float = 0.08, ritardando: bool = False, beam: int = 6) -> Form:
+    """Sections and a tempo map that put a downbeat on each hit it can catch (see the module doc)."""
+    bar_s = bar_q * 60.0 / bpm
+    chosen: list[HitPoint] = []
+    missed: list[HitPoint] = []
+    last = 0.0
+    for h in sorted(hits, key=lambda h: h.time_s):
+        if h.time_s - last >= MIN_HIT_GAP_BARS * bar_s * 0.75 and duration_s - h.time_s >= 0.5 * bar_s:
+            chosen.append(h)
+            last = h.time_s
+        elif abs(h.time_s - last) > 1e-6:
+            missed.append(h)
+    # Beam search over bar counts: state = (cost, bars list, bpms list).
+    states: list[tuple[float, list[int], list[float]]] = [(0.0, [], [])]
+    edges = [0.0] + [h.time_s for h in chosen]
+    for k in range(len(chosen)):
+        length = edges[k + 1] - edges[k]
+        nominal = length / bar_s
+        options = range(max(1, math.floor(nominal) - 1), math.ceil(nominal) + 2)
+        nxt: list[tuple[float, list[int], list[float]]] = []
+        for cost, bars_list, bpms in states:
+            prev = bpms[-1] if bpms else None
+            for n in options:
+                new = _solve(prev, n, length, bar_q, beat_q)
+                change = abs(math.log(new / (prev or bpm)))
+                drift = abs(math.log(new / bpm))
+                over = max(0.0, change - math.log1p(max_change))
+                c = cost + 4 * change + drift + 100 * over + (100 * max(0.0, drift - 0.25))
+                nxt.append((c, [*bars_list, n], [*bpms, new]))
+        nxt.sort(key=lambda s: s[0])
+        states = nxt[:beam]
+    _, bars_list, bpms = states[0]
+    steps: list[tuple[float, float]] = []
+    sections: list[Section] = []
+    q = 0.0
+    prev: float | None = None
+    bar_no = 0
+    for k, (n, b) in enumerate(zip(bars_list, bpms, strict=True)):
+        for dq, bb in (_ramped(prev, b, n, bar_q, beat_q) if prev is not None else [(n * bar_q, b)]):
+            steps.append((q, bb))
+            q += dq
+        sections.append(Section(bar_no, n, edges[k], edges[k + 1], b, chosen[k]))
+        bar_no += n
+        prev = b
+    # The last section: the tempo eases back toward the condition's (a ramp), then holds.
+    tail_start = edges[-1]
+    tail_bpm = bpm if prev is None else prev + max(-max_change * prev, min(max_change * prev, bpm - prev))
+    if prev is not None and abs(tail_bpm - prev) > 1e-6:
+        for dq, bb in _ramped(prev, tail_bpm, 1, bar_q, beat_q):
+            steps.append((q, bb))
+            q += dq
+    steps.append((q, tail_bpm))
+    tempo = TempoMap(_merge(steps))
+    rit = False
+    if ritardando:
+        total_q = tempo.quarters(duration_s)
+        rit_q = total_q - bar_q * 1.5
+        if rit_q > tempo.quarters(tail_start) + bar_q:
+            # Slow by about 12% over the last bar and a half, in beat steps; the rest of the cue
+            # is untouched (the end moves by what the slowing costs, so it is re-solved).
+            base = tempo.bpm_at(rit_q)
+            kept = [s for s in tempo.steps if s[0] < rit_q - 1e-9]
+            beats = max(1, round(1.5 * bar_q / beat_q))
+            trial = [*kept]
+            for k in range(beats + 1):
+                trial.append((rit_q + k * beat_q, base * (1 - 0.12 * (k + 1) / (beats + 1))))
+            tempo = TempoMap(_merge(trial))
+            rit = True
+    total_q = tempo.quarters(duration_s)
+    sections.append(Section(bar_no, max(1, math.ceil(total_q / bar_q - bar_no - 1e-9)), tail_start, duration_s,
+                            tail_bpm, None))
+    return Form(tuple(sections), tempo, total_q, tuple(chosen), tuple(missed), rit)
+
+
+def _merge(steps: Sequence[tuple[float, float]]) -> tuple[tuple[float, float], ...]:
+    out: list[tuple[float, float]] = []
+    for q, b in steps:
+        if out and abs(out[-1][0] - q) < 1e-9:
+            out[-1] = (q, b)
+        elif out and abs(out[-1][1] - b) < 1e-9:
+            continue
+        else:
+            out.append((q, b))
+    return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,14 +245,11 @@ class Placed:
     reprise: bool = False
 
 
-
-
 class FormPlanner:
     """Mixin of the sketcher: the bar grid and the placement of themes."""
 
     def bar_start(self, bar: int) -> float:
         return bar * self.bar_q
-
 
     def theme_phrases(self) -> list[ThemePhrase]:
         phrases: list[ThemePhrase] = []

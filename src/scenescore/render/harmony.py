@@ -53,7 +53,8 @@ class HarmonyPlanner:
         progression = self.rng.choice(templates)
         for bar in range(self.n_bars):
             if bar >= self.final_bar:
-                plan[bar] = build_chord(chord_scale, 0, add9=add9 and mode not in MINOR_FAMILY)
+                plan[bar] = self.final_chord(chord_scale, progression[bar % phrase_bars % len(progression)],
+                                             add9=add9 and mode not in MINOR_FAMILY)
                 continue
             if bar in theme_bars:
                 plan[bar] = self.fit_chord(theme_bars[bar], bar, plan[bar - 1] if bar else None)
@@ -61,7 +62,9 @@ class HarmonyPlanner:
             if bar % phrase_bars == 0 and bar:
                 progression = self.rng.choice(templates)
             degree = progression[bar % phrase_bars % len(progression)]
-            cadence = bar == self.final_bar - 1
+            cadence = bar == self.final_bar - 1 and self.ending in ("resolve", "button")
+            if bar == self.final_bar - 1 and self.ending in ("open", "segue"):
+                degree = 3  # IV (or the mode's iv) before the half cadence
             if cadence:
                 degree = _CADENCE.get(mode, 4)
                 if mode in ("minor", "aeolian") and self.n_bars < 8:
@@ -83,6 +86,17 @@ class HarmonyPlanner:
                                     add9=add9 and degree in (0, 3) and not colour_sus,
                                     raised_leading=raised)
         return [c if c is not None else build_chord(chord_scale, 0) for c in plan]
+
+    def final_chord(self, chord_scale: Scale, running_degree: int, *, add9: bool) -> Chord:
+        """The chord the cue ends on, by its ending: the tonic where it resolves (or buttons), the
+        dominant (a half cadence) where it stays open or segues into the next cue, and the
+        progression's own chord where it is cut off (a hard out), never the tonic there."""
+        if self.ending in ("resolve", "button"):
+            return build_chord(chord_scale, 0, add9=add9)
+        if self.ending == "hard_out":
+            return build_chord(chord_scale, running_degree if running_degree else 5)
+        dominant = _CADENCE.get(self.c.mode, 4)
+        return build_chord(chord_scale, dominant, raised_leading=self.c.mode == "harmonic minor" and dominant == 4)
 
     def fit_chord(self, placed: Placed, bar: int, previous: Chord | None) -> Chord:
         """The diatonic chord (in the theme's mode) that holds most of the theme's notes in this bar."""

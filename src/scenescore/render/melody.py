@@ -50,8 +50,12 @@ class MelodyWriter:
             if bar in busy_bars:
                 continue
             if bar == self.final_bar:
-                target = self.nearest_pc(prev, (self.scale.tonic,), low, high)
-                self.add(voice, start, self.total_q - start, target, self.velocity(start, 2), factor=1.0)
+                # Resolving endings close on the tonic; open ones on the final chord's third or fifth.
+                closing = (self.scale.tonic,) if self.ending in ("resolve", "button") else chord.pitch_classes[1:3]
+                target = self.nearest_pc(prev, closing, low, high)
+                length = min(self.meter.beat_quarters, self.total_q - start) if self.ending == "button" \
+                    else self.total_q - start
+                self.add(voice, start, length, target, self.velocity(start, 2), factor=1.0)
                 continue
             pos = bar % phrase_bars
             if pos == 0 or not cell:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import random
 from dataclasses import dataclass, field
+from typing import Any
 
 from scenescore.conditions.schema import Instrument, MusicCondition
 from scenescore.render.themes import ThemePhrase
@@ -69,6 +70,26 @@ class Sketch:
     themes: tuple[ThemePhrase, ...] = ()
     valence: float = 0.0
     arousal: float = 0.0
+    #: (seconds, bpm) of every tempo change, the first at 0; empty: ``tempo_bpm`` throughout.
+    tempo_map: tuple[tuple[float, float], ...] = ()
+    #: How the cue ends (the condition's ending, or what the sketcher read from its harmony).
+    ending: str = "resolve"
+    #: The form fitted to picture (sections, caught and missed hit points), when there is one.
+    form: Any = field(default=None, repr=False, compare=False)
+
+    def tempo_changes(self) -> tuple[tuple[float, float], ...]:
+        return self.tempo_map or ((0.0, self.tempo_bpm),)
+
+    def quarters(self, seconds: float) -> float:
+        """Quarter notes from the cue's start to ``seconds`` through the tempo map."""
+        changes = self.tempo_changes()
+        q = 0.0
+        for (t0, bpm), nxt in zip(changes, [*changes[1:], None], strict=True):
+            t1 = seconds if nxt is None else min(seconds, nxt[0])
+            if t1 <= t0:
+                break
+            q += (t1 - t0) * bpm / 60.0
+        return q
 
     def notes(self, *, drums: bool = True) -> list[Note]:
         return [n for p in self.parts if drums or not p.is_drum for n in p.notes]

@@ -57,9 +57,10 @@ class Orchestrator:
         return voices
 
 
-    def part(self, v: Voice, spq: float) -> Part:
+    def part(self, v: Voice) -> Part:
         inst = v.instrument
-        notes = tuple(Note(round(s * spq, 6), round(min(e, self.total_q) * spq, 6), p, vel)
+        sec = self.tempo.seconds
+        notes = tuple(Note(round(sec(s), 6), round(sec(min(e, self.total_q)), 6), p, vel)
                       for s, e, p, vel in sorted(v.notes, key=lambda n: (n[0], n[2], n[1])))
         if v.role == "theme":
             motif = v.slot.split(" ", 1)[1]
@@ -69,7 +70,7 @@ class Orchestrator:
             name = f"{role} - {inst.name}" if inst.name.lower() != role.lower() else role
         volume, pan = _MIX.get(v.role, (100, 64))
         controls = [(0.0, 7, volume), (0.0, 10, pan), (0.0, 91, 40 if not inst.is_drum else 20)]
-        controls += [(round(t * spq, 6), cc, val) for t, cc, val in v.controls]
+        controls += [(round(sec(t), 6), cc, val) for t, cc, val in v.controls]
         articulation = "theme" if v.role == "theme" else self.c.articulation
         return Part(name=name[:60], role=v.role, slot=v.slot, instrument=inst.name, program=inst.program,
                     channel=v.channel, is_drum=inst.is_drum, articulation=articulation, notes=notes,

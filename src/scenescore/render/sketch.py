@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from scenescore.conditions.schema import MusicCondition
 from scenescore.render.accompaniment import AccompanimentWriter
 from scenescore.render.drums import DRUM_KIT, DrumWriter
-from scenescore.render.form import FormPlanner
+from scenescore.render.form import FormPlanner, HitPoint, TempoMap, fit_form
 from scenescore.render.harmony import HarmonyPlanner
 from scenescore.render.melody import MelodyWriter
 from scenescore.render.notes import (
@@ -49,7 +49,7 @@ class _Sketcher(FormPlanner, HarmonyPlanner, MelodyWriter, AccompanimentWriter, 
     """One cue's planning state; each craft lives in its mixin's module."""
 
     def __init__(self, condition: MusicCondition, themes: ThemeBook, options: SketchOptions,
-                 scene_markers: Sequence[tuple[float, str]]) -> None:
+                 scene_markers: Sequence[tuple[float, str]], hits: Sequence[HitPoint] = ()) -> None:
         self.c = condition
         self.options = options
         self.book = themes
@@ -57,8 +57,14 @@ class _Sketcher(FormPlanner, HarmonyPlanner, MelodyWriter, AccompanimentWriter, 
         self.scale = Scale(tonic_pc(condition.key), condition.mode)
         self.meter = Meter.parse(condition.meter)
         self.bpm = condition.tempo_bpm
-        self.total_q = condition.duration_s * self.bpm / 60.0
         self.bar_q = self.meter.bar_quarters
+        self.ending = cue_ending(condition)
+        picture = [HitPoint(t, "scene cut", text) for t, text in scene_markers if t > 1e-6]
+        self.form = fit_form(condition.duration_s, self.bpm, self.bar_q, self.meter.beat_quarters,
+                             _unique_hits([*picture, *hits]), max_change=options.max_tempo_change,
+                             ritardando=self.ending == "resolve") if options.fit_picture else None
+        self.tempo = self.form.tempo if self.form is not None else TempoMap.constant(self.bpm)
+        self.total_q = self.form.total_q if self.form is not None else condition.duration_s * self.bpm / 60.0
         self.n_bars = max(1, math.ceil(self.total_q / self.bar_q - 1e-9))
         remainder = self.total_q - (self.n_bars - 1) * self.bar_q
         # A short last fragment joins the bar before it: the cadence starts a whole bar early.
@@ -74,7 +80,7 @@ class _Sketcher(FormPlanner, HarmonyPlanner, MelodyWriter, AccompanimentWriter, 
     # -- helpers -----------------------------------------------------------------------------
 
     def intensity(self, q: float) -> float:
-        return intensity_at(self.c, min(1.0, max(0.0, q / self.total_q)))
+        return intensity_at(self.c, min(1.0, max(0.0, self.tempo.seconds(q) / self.c.duration_s)))
 
     def level(self, q: float) -> float:
         """How busy the texture is here: note density shaped by the intensity curve."""
@@ -136,24 +142,44 @@ class _Sketcher(FormPlanner, HarmonyPlanner, MelodyWriter, AccompanimentWriter, 
                 self.write_drums(v, added=v.instrument is DRUM_KIT)
             elif v.role == "percussion":
                 self.write_pitched_percussion(v, plan)
-        spq = 60.0 / self.bpm
+        sec = self.tempo.seconds
         scale_name = f"{self.c.key} {self.c.mode}"
         head = (f"{self.c.cue_id}: {scale_name}, {self.meter}, {self.bpm:g} bpm, {self.c.dynamics}"
                 + (f", {self.c.genre}" if self.c.genre else ""))
         markers = [Marker(0.0, head)]
-        markers += [Marker(round(q * spq, 6), text) for q, text in sorted(self.markers)]
+        markers += [Marker(round(sec(q), 6), text) for q, text in sorted(self.markers)]
         markers += [Marker(t, text) for t, text in self.scene_markers if 0 <= t < self.c.duration_s]
         markers.sort(key=lambda m: (m.time_s, m.text))
         ordered = sorted(list(voices) + list(theme_voices.values()),
                          key=lambda v: (ROLE_ORDER.index(v.role) if v.role in ROLE_ORDER else 99, v.slot))
-        parts = tuple(self.part(v, spq) for v in ordered if v.notes)
-        chords = tuple((round(self.bar_start(b) * spq, 6), ch.label) for b, ch in enumerate(plan)
+        parts = tuple(self.part(v) for v in ordered if v.notes)
+        chords = tuple((round(sec(self.bar_start(b)), 6), ch.label) for b, ch in enumerate(plan)
                        if b <= self.final_bar and self.bar_start(b) < self.total_q)
-        return Sketch(cue_id=self.c.cue_id, duration_s=self.c.duration_s, tempo_bpm=self.bpm, meter=self.meter,
+        tempo_map = tuple(c for c in self.tempo.in_seconds() if c[0] < self.c.duration_s - 1e-6)
+        return Sketch(cue_id=self.c.cue_id, duration_s=self.c.duration_s, tempo_bpm=tempo_map[0][1], meter=self.meter,
                       key=self.c.key, mode=self.c.mode,
                       key_signature=self.scale.key_signature(prefer_flats=_flat_key(self.c.key, self.c.mode)),
                       parts=parts, markers=tuple(markers), chords=chords, themes=tuple(p.phrase for p in placed),
-                      valence=self.c.valence, arousal=self.c.arousal)
+                      valence=self.c.valence, arousal=self.c.arousal,
+                      tempo_map=tempo_map if len(tempo_map) > 1 else (), ending=self.ending, form=self.form)
+
+
+def cue_ending(condition: MusicCondition) -> str:
+    """The condition's ending; without one, what its harmony asks (a harmony that must not
+    resolve stays open), else a resolution."""
+    if condition.ending is not None:
+        return condition.ending
+    words = condition.harmony.lower()
+    return "open" if ("never resolve" in words or "unresolved" in words) else "resolve"
+
+
+def _unique_hits(hits: Sequence[HitPoint]) -> list[HitPoint]:
+    """One hit per moment (a scene cut and an entrance on the same line count once)."""
+    out: list[HitPoint] = []
+    for h in sorted(hits, key=lambda h: (h.time_s, h.kind)):
+        if not out or h.time_s - out[-1].time_s > 0.05:
+            out.append(h)
+    return out
 
 
 def _flat_key(key: str, mode: str) -> bool:
@@ -162,14 +188,15 @@ def _flat_key(key: str, mode: str) -> bool:
 
 def sketch_cue(condition: MusicCondition, *, themes: ThemeBook | None = None,
                options: SketchOptions | None = None,
-               scene_markers: Sequence[tuple[float, str]] = ()) -> Sketch:
+               scene_markers: Sequence[tuple[float, str]] = (), hits: Sequence[HitPoint] = ()) -> Sketch:
     """Write the notes of one cue.
 
     ``themes`` is the film's theme book (the state that crosses cues); pass the same book for
     every cue in film order so themes develop, or nothing for a one-off sketch (each theme is
-    then stated). ``scene_markers`` are (seconds from the cue's start, text) to mark.
+    then stated). ``scene_markers`` are (seconds from the cue's start, text) to mark; the scene
+    cuts among them and ``hits`` (the dramatic map's hit points) are fitted to downbeats.
     """
     options = options or SketchOptions()
     book = themes if themes is not None else ThemeBook(seed=options.seed)
-    sketcher = _Sketcher(condition, book, options, scene_markers)
+    sketcher = _Sketcher(condition, book, options, scene_markers, hits)
     return sketcher.run()
