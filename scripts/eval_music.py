@@ -324,7 +324,7 @@ def melody_below(r: Reading) -> tuple[int, int]:
 
 def meant_open(cue, condition) -> bool:  # noqa: ANN001
     text = f"{condition.harmony} {' '.join(condition.avoid)}".lower()
-    return ("segue" in cue.out_point or str(cue.function) == "build tension" or "never resolve" in text
+    return (getattr(condition, "ending", None) in ("open", "segue", "hard_out") or "hard out" in cue.out_point or "segue" in cue.out_point or str(cue.function) == "build tension" or "never resolve" in text
             or "unresolved" in text or "resolution" in text)
 
 
@@ -455,6 +455,8 @@ def main() -> None:
     per_cue = []
     low_clash = 0
     ncues = 0
+    over8 = nchanges = 0
+    largest = 0.0
     for name, path, group in films():
         if args.only and name not in args.only:
             continue
@@ -466,6 +468,10 @@ def main() -> None:
         tonics: dict[int, int] = {}
         for cue, c, r, midi in zip(fr.cues, fr.conditions, readings, fr.midis, strict=True):
             ncues += 1
+            for (_, t0), (_, t1) in zip(r.tempos, r.tempos[1:], strict=False):
+                nchanges += 1
+                over8 += abs(t1 / t0 - 1) > 0.08 + 1e-6
+                largest = max(largest, abs(t1 / t0 - 1))
             line = melody_line(r)
             reps += repetition([p for _, _, p in line])
             bl, tb = melody_below(r)
@@ -490,7 +496,9 @@ def main() -> None:
             low_clash += low_voicing_clash(r)
             m = read_midi(midi)
             _, mode, _ = detect_key(m)
-            per_cue.append({"a": c.arousal, "v": c.valence, "tempo": m.tempo_bpm, "density": note_density(m),
+            mean_tempo = sum(b * ((r.tempos[k + 1][0] if k + 1 < len(r.tempos) else c.duration_s) - t)
+                             for k, (t, b) in enumerate(r.tempos) if t < c.duration_s) / c.duration_s
+            per_cue.append({"a": c.arousal, "v": c.valence, "tempo": mean_tempo, "density": note_density(m),
                             "velocity": mean_velocity(m), "mode_ok": (mode == "minor") == (c.mode in MINOR_FAMILY),
                             "sc": scale_consistency(m), "pce": pitch_class_entropy(m), "ebr": empty_beat_rate(m)})
         key_share[name] = max(tonics.values()) / sum(tonics.values())
@@ -506,6 +514,8 @@ def main() -> None:
         "hit_within_eighth_beat": sum(d <= 0.125 for d in hits_b) / max(1, len(hits_b)),
         "hit_within_frame": sum(d <= 1 / FPS for d in hits_s) / max(1, len(hits_s)),
         "hit_median_beats": statistics.median(hits_b) if hits_b else None,
+        "tempo_changes_over_8pct": over8 / max(1, nchanges),
+        "tempo_largest_change": largest,
         "repetition_melody": statistics.mean(reps) if reps else None,
         "repetition_random_walk": rw,
         "repetition_corpus": cr,

@@ -20,6 +20,9 @@ class AccompanimentWriter:
             if start >= self.total_q:
                 break
             voicing = voice_chord(chord, low, high, previous, size=4 if pad else 3)
+            if self.avoid_rules.clusters:  # no semitone or major-seventh rubs struck together
+                voicing = tuple(p for k, p in enumerate(voicing)
+                                if not any((p - o) % 12 in (1, 11) for o in voicing[:k]))
             previous = voicing
             final = bar >= self.final_bar
             bar_len = (self.total_q - start) if bar == self.final_bar else self.bar_q
@@ -54,6 +57,8 @@ class AccompanimentWriter:
                     q += beat
                 continue
             step = 0.5 if (level < 0.75 or self.bpm >= 110) else 0.25
+            if self.avoid_rules.fast_ostinati and step * 60.0 / self.bpm < 0.3:
+                step = self.meter.beat_quarters  # no fast ostinato: the chord on each beat
             pattern = list(voicing) + [voicing[1] + 12 if len(voicing) > 1 else voicing[0] + 12] + list(voicing[1:][::-1])
             q, k = 0.0, 0
             while q < bar_len - 1e-9:
@@ -107,7 +112,7 @@ class AccompanimentWriter:
             root = low + (chord.root - low) % 12
             if bar % 2 == 0 or bar == self.final_bar:
                 self.add(voice, start, self.meter.beat_quarters, root, self.velocity(start, 0, True), factor=1.0)
-            if bar == peak_bar - 1 and self.c.arousal > 0:
+            if bar == peak_bar - 1 and self.c.arousal > 0 and not self.avoid_rules.loud_hits:
                 q = self.bar_q - self.meter.beat_quarters
                 while q < self.bar_q - 1e-9:
                     self.add(voice, start + q, 0.25, root, self.velocity(start + q, -10 + int(8 * q)), factor=1.0)

@@ -26,10 +26,11 @@ class DrumWriter:
             if added and self.intensity(start) < 0.3 and bar != self.final_bar:
                 continue
             if bar == self.final_bar:
-                self.add(voice, start, 1.0, CRASH, self.velocity(start, 4, True), factor=1.0)
+                if not self.avoid_rules.loud_hits:
+                    self.add(voice, start, 1.0, CRASH, self.velocity(start, 4, True), factor=1.0)
                 self.add(voice, start, 1.0, KICK, self.velocity(start, 4, True), factor=1.0)
                 break
-            if not entered or bar % self.options.phrase_bars == 0:
+            if (not entered or bar % self.options.phrase_bars == 0) and not self.avoid_rules.loud_hits:
                 self.add(voice, start, 1.0, CRASH, self.velocity(start, 0, True), factor=1.0)
                 entered = True
             for b in range(beats):

@@ -251,6 +251,9 @@ class FormPlanner:
     def bar_start(self, bar: int) -> float:
         return bar * self.bar_q
 
+    def bar_of(self, q: float) -> int:
+        return int((q + 1e-9) // self.bar_q)
+
     def theme_phrases(self) -> list[ThemePhrase]:
         phrases: list[ThemePhrase] = []
         for use in self.c.themes:

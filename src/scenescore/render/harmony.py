@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from scenescore.render.form import Placed
-from scenescore.render.orchestration import MELODY_RANGE
 from scenescore.render.theory import MINOR_FAMILY, Chord, Scale, build_chord
 
 # Chord progressions (scale degrees, one chord a bar) per mode; each mode's colour chord shows.
@@ -41,6 +40,8 @@ class HarmonyPlanner:
         sus = any(w in words for w in ("sus", "suspen"))
         add6 = any(w in words for w in ("sixth", "add6"))
         add9 = any(w in words for w in ("ninth", "add9", "add2", "cluster", "dissonan", "minor second"))
+        if self.avoid_rules.clusters:
+            add9 = seventh = False
         pedal = any(w in words for w in ("pedal", "drone"))
         borrowed = any(w in words for w in ("borrowed", "mixture")) and mode not in MINOR_FAMILY
         mediant = "mediant" in words
@@ -96,7 +97,9 @@ class HarmonyPlanner:
         if self.ending == "hard_out":
             return build_chord(chord_scale, running_degree if running_degree else 5)
         dominant = _CADENCE.get(self.c.mode, 4)
-        return build_chord(chord_scale, dominant, raised_leading=self.c.mode == "harmonic minor" and dominant == 4)
+        # In minor the half cadence is on the major dominant (the raised leading tone keeps the key).
+        return build_chord(chord_scale, dominant,
+                           raised_leading=dominant == 4 and self.c.mode in ("minor", "aeolian", "harmonic minor"))
 
     def fit_chord(self, placed: Placed, bar: int, previous: Chord | None) -> Chord:
         """The diatonic chord (in the theme's mode) that holds most of the theme's notes in this bar."""
@@ -127,7 +130,7 @@ class HarmonyPlanner:
         """(start quarter, duration, pitch) of a placed theme phrase, in the melody's register."""
         phrase = placed.phrase
         scale = Scale(self.scale.tonic, phrase.mode)
-        low, high = MELODY_RANGE[self.c.pitch_register]
+        low, high = self.melody_range()
         centre = (low + high) / 2
         degrees = [d + phrase.shift for d in phrase.degrees]
         best_octave = min(range(2, 7), key=lambda o: abs(sum(scale.pitch(d, o) for d in degrees) / len(degrees) - centre))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
+
 from scenescore.conditions.schema import Instrument
+from scenescore.render.avoid import allowed_program
 from scenescore.render.drums import DRUM_KIT
 from scenescore.render.notes import Note, Part, Voice
 
@@ -32,12 +35,16 @@ class Orchestrator:
                 instruments.append(_ADDED["bass"])
             if not roles & {"melody", "counter"}:
                 instruments.append(_ADDED["melody"])
-        no_drums = any(w in self.avoid for w in ("percussion", "drum"))
+        no_drums = self.avoid_rules.drums
         if (not no_drums and not any(i.is_drum for i in instruments)
                 and self.c.arousal >= self.options.drums_from_arousal):
             instruments.append(DRUM_KIT)
         if no_drums:
-            instruments = [i for i in instruments if not i.is_drum]
+            instruments = [i for i in instruments if not i.is_drum and not (i.role == "percussion" and i.program == 47)]
+        if self.avoid_rules.any:  # a sound the avoid list rules out gets an acoustic stand-in
+            instruments = [i if i.is_drum or allowed_program(i.program, i.role, self.avoid_rules) == i.program
+                           else i.model_copy(update={"program": allowed_program(i.program, i.role, self.avoid_rules)})
+                           for i in instruments]
         channels: dict[int, int] = {}
         free = [ch for ch in range(16) if ch != 9]
         voices: list[Voice] = []
@@ -56,6 +63,87 @@ class Orchestrator:
             voices.append(Voice(instrument=inst, role=role, slot=slot, channel=channel))
         return voices
 
+
+    def texture(self, voices: list[Voice], lead: Voice | None) -> dict[str, str]:
+        """Thin the texture where the cue is quiet, phrase by phrase: parts enter as the
+        intensity rises and leave as it falls, the way a cue builds from one instrument (Adler,
+        *The Study of Orchestration*, 4th ed. 2016, ch. 19 on scoring by dynamic level; Karlin &
+        Wright 2004, ch. 9). Returns each slot's entrances and exits, for the markers.
+
+        Thresholds by role (phrase intensity, 0-1): the sustaining bed (pad, or harmony when
+        there is no pad) and the tune always play; bass from 0.25, struck harmony beside a pad
+        from 0.35, counter-line from 0.45, pitched percussion from 0.5, an added drum kit from 0.45.
+        A cue that starts from silence holds everything but the bed and the tune for its first
+        phrase when it has three or more.
+        """
+        has_pad = any(v.role == "pad" for v in voices)
+        entry = {"bass": 0.25, "counter": 0.45, "percussion": 0.5, "drums": 0.45,
+                 "harmony": 0.35 if has_pad else 0.0, "pad": 0.0, "melody": 0.0}
+        phrase = self.options.phrase_bars
+        phrases = list(range(0, self.final_bar + 1, phrase))
+        report: dict[str, str] = {}
+        for v in voices:
+            if v is lead or v.role == "theme":
+                continue
+            need = entry.get(v.role, 0.0)
+            if need <= 0 and not (v.role == "harmony" and has_pad):
+                continue
+            silent: set[int] = set()
+            for k, p0 in enumerate(phrases):
+                bars = range(p0, min(p0 + phrase, self.final_bar + 1))
+                level = sum(self.intensity(self.bar_start(b) + self.bar_q / 2) for b in bars) / len(bars)
+                opening = k == 0 and len(phrases) >= 3 and v.role not in ("pad", "harmony")
+                last = p0 + phrase > self.final_bar
+                if (level < need or opening) and not (last and v.role == "bass"):
+                    silent.update(bars)
+            if not silent:
+                continue
+            v.notes[:] = [n for n in v.notes if self.bar_of(n[0]) not in silent]
+            heard = sorted(set(range(self.final_bar + 1)) - silent)
+            report[v.slot] = (f"enters bar {heard[0] + 1}" if heard else "tacet") if heard[:1] != [0] else "thins out"
+        return report
+
+    def keep_under_tune(self, voices: list[Voice], tune: list[Voice]) -> None:
+        """Accompaniment stays under the tune: a chord or counter note that would sound at or
+        above the tune's note is taken down an octave (not below C3, where close intervals
+        muddy), or left out when its pitch class is doubled in the chord anyway."""
+        melody = sorted((n for v in tune for n in v.notes), key=lambda n: n[0])
+        if not melody:
+            return
+        starts = [n[0] for n in melody]
+        for v in voices:
+            if v in tune or v.role in ("bass", "drums", "percussion") or v.instrument.is_drum:
+                continue
+            kept = []
+            for n in v.notes:
+                s, e, pitch, vel = n
+                k = bisect.bisect_right(starts, e - 1e-9)
+                over = [m[2] for m in melody[max(0, k - 24):k] if m[0] < e - 1e-9 and m[1] > s + 1e-9]
+                top = min(over) if over else None
+                while top is not None and pitch >= top and pitch - 12 >= 48:
+                    pitch -= 12
+                if top is not None and pitch >= top:
+                    doubled = any(o is not n and o[2] % 12 == n[2] % 12 and o[0] < e and o[1] > s
+                                  for o in v.notes)
+                    if doubled:
+                        continue
+                    pitch = n[2]
+                kept.append((s, e, pitch, vel))
+            v.notes[:] = kept
+
+    def shape_held_notes(self, voices: list[Voice]) -> None:
+        """A note held past a bar takes the level of where it sounds, not where it starts: a
+        final chord under a falling curve is played softer (the diminuendo a held chord gets)."""
+        for v in voices:
+            if v.instrument.is_drum:
+                continue
+            shaped = []
+            for s, e, pitch, vel in v.notes:
+                if e - s > self.bar_q + 1e-9:
+                    mid = self.intensity((s + e) / 2)
+                    vel = max(1, min(127, round(vel * (0.5 + mid) / (0.5 + self.intensity(s)))))
+                shaped.append((s, e, pitch, vel))
+            v.notes[:] = shaped
 
     def part(self, v: Voice) -> Part:
         inst = v.instrument

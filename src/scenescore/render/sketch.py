@@ -19,6 +19,7 @@ from collections.abc import Sequence
 
 from scenescore.conditions.schema import MusicCondition
 from scenescore.render.accompaniment import AccompanimentWriter
+from scenescore.render.avoid import read_avoid
 from scenescore.render.drums import DRUM_KIT, DrumWriter
 from scenescore.render.form import FormPlanner, HitPoint, TempoMap, fit_form
 from scenescore.render.harmony import HarmonyPlanner
@@ -73,6 +74,9 @@ class _Sketcher(FormPlanner, HarmonyPlanner, MelodyWriter, AccompanimentWriter, 
         self.length_factor = ARTICULATION_LENGTH[condition.articulation]
         self.harmony_words = condition.harmony.lower()
         self.avoid = " ".join(condition.avoid).lower()
+        self.avoid_rules = read_avoid(condition.avoid)
+        #: No sudden loud hits: every accent stays under forte.
+        self.velocity_cap = 92 if self.avoid_rules.loud_hits else 127
         self.scene_markers = list(scene_markers)
         self.markers: list[tuple[float, str]] = []
         self.theme_labels: dict[str, list[str]] = {}
@@ -87,11 +91,13 @@ class _Sketcher(FormPlanner, HarmonyPlanner, MelodyWriter, AccompanimentWriter, 
         return min(1.0, max(0.0, 0.65 * self.c.note_density + 0.35 * self.intensity(q)))
 
     def velocity(self, q: float, offset: int = 0, accent: bool = False) -> int:
-        v = self.base_velocity * (0.72 + 0.42 * self.intensity(q)) + offset
+        # The dynamic marking is the level at the curve's middle; intensity swings it about
+        # two dynamic steps either way (loudness is the strongest cue to intensity).
+        v = self.base_velocity * (0.5 + 1.0 * self.intensity(q)) + offset
         if accent:
             v += 10 if self.c.articulation == "marcato" else 5
         v += self.rng.randint(-3, 3)
-        return max(1, min(127, round(v)))
+        return max(1, min(self.velocity_cap, round(v)))
 
     def add(self, voice: Voice, start: float, dur: float, pitch: int, vel: int, *, factor: float | None = None) -> None:
         end_cap = self.total_q
@@ -132,16 +138,21 @@ class _Sketcher(FormPlanner, HarmonyPlanner, MelodyWriter, AccompanimentWriter, 
             elif v.role == "bass":
                 self.write_bass(v, plan)
             elif v.role == "melody":
-                self.write_melody(v, plan, busy_bars if v is lead else set())
+                self.write_melody(v, plan, busy_bars if v is lead else set(), placed)
             elif v.role == "counter":
                 if v is lead:
-                    self.write_melody(v, plan, busy_bars)
+                    self.write_melody(v, plan, busy_bars, placed)
                 else:
                     self.write_counter(v, plan)
             elif v.role == "drums":
                 self.write_drums(v, added=v.instrument is DRUM_KIT)
             elif v.role == "percussion":
                 self.write_pitched_percussion(v, plan)
+        tune = [lead, *theme_voices.values()] if lead.role in ("melody", "counter") else list(theme_voices.values())
+        self.keep_under_tune(voices, tune)
+        self.shape_held_notes([*voices, *theme_voices.values()])
+        for slot, what in self.texture(voices, lead).items():
+            log.debug("%s: %s %s", self.c.cue_id, slot, what)
         sec = self.tempo.seconds
         scale_name = f"{self.c.key} {self.c.mode}"
         head = (f"{self.c.cue_id}: {scale_name}, {self.meter}, {self.bpm:g} bpm, {self.c.dynamics}"
