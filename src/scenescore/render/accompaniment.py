@@ -19,7 +19,9 @@ class AccompanimentWriter:
             start = self.bar_start(bar)
             if start >= self.total_q:
                 break
-            voicing = voice_chord(chord, low, high, previous, size=4 if pad else 3)
+            # More voices as the cue grows: a fuller chord is a louder, denser one.
+            grow = (self.intensity(start) > 0.55) + (self.intensity(start) > 0.75)
+            voicing = voice_chord(chord, low, high, previous, size=(4 if pad else 3) + grow)
             if self.avoid_rules.clusters:  # no semitone or major-seventh rubs struck together
                 voicing = tuple(p for k, p in enumerate(voicing)
                                 if not any((p - o) % 12 in (1, 11) for o in voicing[:k]))

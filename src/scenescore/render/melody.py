@@ -120,8 +120,6 @@ class MelodyWriter:
             pos = bar % phrase_bars
             intensity = self.intensity(start)
             quiet = intensity < 0.3 or self.avoid_rules.speech_band
-            if quiet and pos % 2 == 1:
-                continue  # a real rest: the quiet tune answers itself every other bar
             # Where the phrase sits: higher where the cue is more intense (the arch follows the drama).
             anchor = centre + round(8 * (intensity - 0.5))
             if pos == 0:
@@ -148,6 +146,13 @@ class MelodyWriter:
                 frag = rhythm[:half]
                 if abs(sum(frag) * 2 - self.bar_q) < 1e-9:
                     rhythm, steps = frag * 2, steps[:half] * 2
+            if quiet and not cadence:
+                # A quiet tune sings the motif's head and breathes for the rest of the bar.
+                head, used = 0, 0.0
+                while head < len(rhythm) and used < self.bar_q / 2 - 1e-9:
+                    used += rhythm[head]
+                    head += 1
+                rhythm, steps = rhythm[:max(1, head)], steps[:max(1, head)]
             pitches = self.realise(first, steps, chord, low, high)
             q = start
             for dur, pitch in zip(rhythm, pitches, strict=True):

@@ -132,16 +132,22 @@ class Orchestrator:
             v.notes[:] = kept
 
     def shape_held_notes(self, voices: list[Voice]) -> None:
-        """A note held past a bar takes the level of where it sounds, not where it starts: a
-        final chord under a falling curve is played softer (the diminuendo a held chord gets)."""
+        """A held note takes the level of where it sounds, not where it starts: a chord held
+        under a falling curve is played softer (the diminuendo a held chord gets), and the
+        final chord of a detached cue is no louder than the bars before it (a held sound
+        carries more energy than the same velocity played short)."""
+        last_bar = self.bar_start(self.final_bar)
+        held_share = max(0.35, self.length_factor) ** 0.5
         for v in voices:
             if v.instrument.is_drum:
                 continue
             shaped = []
             for s, e, pitch, vel in v.notes:
-                if e - s > self.bar_q + 1e-9:
+                final = s >= last_bar - 1e-9 and e - s > self.meter.beat_quarters
+                if e - s > self.bar_q + 1e-9 or final:
                     mid = self.intensity((s + e) / 2)
-                    vel = max(1, min(127, round(vel * (0.5 + mid) / (0.5 + self.intensity(s)))))
+                    scale = (0.5 + mid) / (0.5 + self.intensity(s)) * (held_share if final else 1.0)
+                    vel = max(1, min(127, round(vel * scale)))
                 shaped.append((s, e, pitch, vel))
             v.notes[:] = shaped
 
