@@ -49,6 +49,7 @@ FPS = 24.0
 SPEECH_BAND = (60, 84)
 MELODIC = ("Melody", "Theme", "Counter")
 CACHE = Path("/tmp/scenescore-eval-music-corpus.json")
+BASELINE = False  # --no-map: render without the dramatic map (what the render stage did before it)
 
 
 def films() -> list[tuple[str, Path, str]]:
@@ -93,13 +94,14 @@ def run_film(name: str, path: Path, group: str) -> FilmRun:
         t += scene.est_seconds
     kwargs = {}
     maps = []
-    try:  # the dramatic map, where the render stage has one
-        from scenescore.render.drama import cue_maps
+    if not BASELINE:
+        try:  # the dramatic map, where the render stage has one
+            from scenescore.render.drama import cue_maps
 
-        maps = cue_maps(cues, screenplay.scenes, analysis, conditions=conditions)
-        kwargs["maps"] = maps
-    except ImportError:
-        pass
+            maps = cue_maps(cues, screenplay.scenes, analysis, elements=screenplay.elements)
+            kwargs["maps"] = maps
+        except ImportError:
+            pass
     sketches = sketch_film(conditions, starts, scenes=markers, **kwargs)
     midis = [sketch_to_midi(s, start_s=st) for s, st in zip(sketches, starts, strict=True)]
     return FilmRun(name, group, list(screenplay.scenes), [by_id[c.cue_id] for c in conditions], conditions,
@@ -433,7 +435,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--json", type=Path)
     parser.add_argument("--only", nargs="*", help="film names to run")
+    parser.add_argument("--no-map", action="store_true", help="render without the dramatic map")
     args = parser.parse_args()
+    global BASELINE
+    BASELINE = args.no_map
     logging.basicConfig(level=logging.WARNING)
     sys.path.insert(0, str(ROOT / "scripts"))
     from scenescore.render.metrics import (

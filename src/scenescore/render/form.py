@@ -32,6 +32,11 @@ log = logging.getLogger(__name__)
 
 #: A hit is caught only this many bars (at the condition's tempo) after the previous one.
 MIN_HIT_GAP_BARS = 1.5
+#: Which hits win when two are too close to catch both (lower first).
+HIT_PRIORITY = {"scene cut": 0, "sound": 1, "entrance": 2}
+#: How much room (in units of the minimum gap) each kind needs: an entrance is caught only with
+#: room to spare, so catching it never pushes the tempo far.
+HIT_ROOM = {"scene cut": 1.0, "sound": 1.5, "entrance": 2.0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,15 +157,18 @@ def fit_form(duration_s: float, bpm: float, bar_q: float, beat_q: float, hits: S
              max_change: float = 0.08, ritardando: bool = False, beam: int = 6) -> Form:
     """Sections and a tempo map that put a downbeat on each hit it can catch (see the module doc)."""
     bar_s = bar_q * 60.0 / bpm
+    gap = MIN_HIT_GAP_BARS * bar_s * 0.75
     chosen: list[HitPoint] = []
     missed: list[HitPoint] = []
-    last = 0.0
-    for h in sorted(hits, key=lambda h: h.time_s):
-        if h.time_s - last >= MIN_HIT_GAP_BARS * bar_s * 0.75 and duration_s - h.time_s >= 0.5 * bar_s:
+    # Scene cuts first, then hard sounds, then entrances: each is caught where it leaves room.
+    for h in sorted(hits, key=lambda h: (HIT_PRIORITY.get(h.kind, 9), h.time_s)):
+        room = gap * HIT_ROOM.get(h.kind, 2.0)
+        edges_ok = h.time_s >= room and duration_s - h.time_s >= 0.5 * bar_s
+        if edges_ok and all(abs(h.time_s - c.time_s) >= room for c in chosen):
             chosen.append(h)
-            last = h.time_s
-        elif abs(h.time_s - last) > 1e-6:
+        else:
             missed.append(h)
+    chosen.sort(key=lambda h: h.time_s)
     # Beam search over bar counts: state = (cost, bars list, bpms list).
     states: list[tuple[float, list[int], list[float]]] = [(0.0, [], [])]
     edges = [0.0] + [h.time_s for h in chosen]
@@ -176,7 +184,7 @@ def fit_form(duration_s: float, bpm: float, bar_q: float, beat_q: float, hits: S
                 change = abs(math.log(new / (prev or bpm)))
                 drift = abs(math.log(new / bpm))
                 over = max(0.0, change - math.log1p(max_change))
-                c = cost + 4 * change + drift + 100 * over + (100 * max(0.0, drift - 0.25))
+                c = cost + 4 * change + 3 * drift + 100 * over + 100 * max(0.0, drift - 0.12)
                 nxt.append((c, [*bars_list, n], [*bpms, new]))
         nxt.sort(key=lambda s: s[0])
         states = nxt[:beam]
@@ -263,19 +271,25 @@ class FormPlanner:
         return phrases
 
     def place_themes(self, phrases: list[ThemePhrase]) -> list[Placed]:
+        """Bars for the theme phrases: at the character's entrance where the dramatic map has
+        one (the theme enters with the character), else one after another from bar 2; a long
+        cue brings its last theme back where the intensity peaks."""
         placed: list[Placed] = []
         bar = 1 if self.n_bars >= 8 else 0
         for phrase in phrases:
             bars = max(1, math.ceil(phrase.quarters / self.bar_q - 1e-9))
+            entrance = self.cue_map.entrance_of(phrase.character) if self.cue_map is not None else None
+            if entrance is not None:
+                at = round(self.tempo.quarters(entrance) / self.bar_q)
+                if bar <= at <= self.final_bar - bars:
+                    bar = at
             if bar > self.final_bar and placed:
                 log.info("%s: no room for theme %s (%s)", self.c.cue_id, phrase.motif_id, phrase.transformation)
                 continue
             placed.append(Placed(phrase, bar, bars))
             bar += bars + (1 if bars < 4 else 0)
-        # A long cue brings its last theme back where the intensity peaks.
         if placed and self.final_bar - bar >= 2 * placed[-1].bars + 2:
             peak_bar = max(range(bar, self.final_bar - placed[-1].bars),
                            key=lambda b: (self.intensity(self.bar_start(b)), -b))
             placed.append(Placed(placed[-1].phrase, peak_bar, placed[-1].bars, reprise=True))
         return placed
-

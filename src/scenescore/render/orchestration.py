@@ -73,32 +73,59 @@ class Orchestrator:
         Thresholds by role (phrase intensity, 0-1): the sustaining bed (pad, or harmony when
         there is no pad) and the tune always play; bass from 0.25, struck harmony beside a pad
         from 0.35, counter-line from 0.45, pitched percussion from 0.5, an added drum kit from 0.45.
-        A cue that starts from silence holds everything but the bed and the tune for its first
-        phrase when it has three or more.
+        A cue that starts from silence (not a segue out of the previous cue) holds everything
+        but the bed and the tune for its first phrase, or its first bar when it is one phrase long.
         """
         has_pad = any(v.role == "pad" for v in voices)
         entry = {"bass": 0.25, "counter": 0.45, "percussion": 0.5, "drums": 0.45,
                  "harmony": 0.35 if has_pad else 0.0, "pad": 0.0, "melody": 0.0}
         phrase = self.options.phrase_bars
+        if self.final_bar + 1 < 3 * phrase:  # a short cue changes its texture by half phrases
+            phrase = max(1, phrase // 2)
         phrases = list(range(0, self.final_bar + 1, phrase))
+        from_silence = self.cue_map is None or self.cue_map.begins == "from silence"
+        # Where each phrase sits in the cue's own range of intensity (0 its quietest, 1 its peak):
+        # colours enter at the cue's climaxes even when the whole cue is loud or soft.
+        levels = [sum(self.intensity(self.bar_start(b) + self.bar_q / 2)
+                      for b in range(p0, min(p0 + phrase, self.final_bar + 1))) / len(range(p0, min(p0 + phrase, self.final_bar + 1)))
+                  for p0 in phrases]
+        spread = max(levels) - min(levels)
+        relative = [(x - min(levels)) / spread if spread > 0.04 else 1.0 for x in levels]
+        relative_entry = {"counter": 0.5, "percussion": 0.6, "drums": 0.5, "harmony": 0.25 if has_pad else 0.0,
+                          "bass": 0.15}
         report: dict[str, str] = {}
         for v in voices:
             if v is lead or v.role == "theme":
                 continue
             need = entry.get(v.role, 0.0)
-            if need <= 0 and not (v.role == "harmony" and has_pad):
+            if need <= 0 and relative_entry.get(v.role, 0.0) <= 0 and not from_silence:
                 continue
             silent: set[int] = set()
             for k, p0 in enumerate(phrases):
                 bars = range(p0, min(p0 + phrase, self.final_bar + 1))
-                level = sum(self.intensity(self.bar_start(b) + self.bar_q / 2) for b in bars) / len(bars)
-                opening = k == 0 and len(phrases) >= 3 and v.role not in ("pad", "harmony")
+                level = levels[k]
+                opening = k == 0 and from_silence and len(phrases) >= 2 and v.role not in ("pad", "harmony")
                 last = p0 + phrase > self.final_bar
-                if (level < need or opening) and not (last and v.role == "bass"):
+                quiet = level < need or relative[k] < relative_entry.get(v.role, 0.0)
+                # The bass stays for a closing cadence (a resolution needs its root).
+                keep_root = last and v.role == "bass" and self.ending in ("resolve", "button")
+                if (quiet or opening) and not keep_root:
                     silent.update(bars)
+            if not silent and from_silence and len(phrases) == 1 and self.final_bar >= 2 \
+                    and v.role in ("bass", "counter", "percussion", "drums"):
+                silent = {0}  # a short cue from silence: the bed and tune first, the rest from bar 2
             if not silent:
                 continue
-            v.notes[:] = [n for n in v.notes if self.bar_of(n[0]) not in silent]
+            kept = []
+            for s, e, pitch, vel in v.notes:
+                first = self.bar_of(s)
+                if first in silent:
+                    continue
+                stop = next((b for b in range(first + 1, self.bar_of(e - 1e-6) + 1) if b in silent), None)
+                if stop is not None:  # a held note stops where the part falls silent
+                    e = self.bar_start(stop)
+                kept.append((s, e, pitch, vel))
+            v.notes[:] = kept
             heard = sorted(set(range(self.final_bar + 1)) - silent)
             report[v.slot] = (f"enters bar {heard[0] + 1}" if heard else "tacet") if heard[:1] != [0] else "thins out"
         return report

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from scenescore.conditions.schema import MusicCondition
 from scenescore.render.accompaniment import AccompanimentWriter
 from scenescore.render.avoid import read_avoid
+from scenescore.render.drama import CueMap
 from scenescore.render.drums import DRUM_KIT, DrumWriter
 from scenescore.render.form import FormPlanner, HitPoint, TempoMap, fit_form
 from scenescore.render.harmony import HarmonyPlanner
@@ -50,7 +51,9 @@ class _Sketcher(FormPlanner, HarmonyPlanner, MelodyWriter, AccompanimentWriter, 
     """One cue's planning state; each craft lives in its mixin's module."""
 
     def __init__(self, condition: MusicCondition, themes: ThemeBook, options: SketchOptions,
-                 scene_markers: Sequence[tuple[float, str]], hits: Sequence[HitPoint] = ()) -> None:
+                 scene_markers: Sequence[tuple[float, str]], hits: Sequence[HitPoint] = (),
+                 cue_map: CueMap | None = None) -> None:
+        self.cue_map = cue_map
         self.c = condition
         self.options = options
         self.book = themes
@@ -199,15 +202,19 @@ def _flat_key(key: str, mode: str) -> bool:
 
 def sketch_cue(condition: MusicCondition, *, themes: ThemeBook | None = None,
                options: SketchOptions | None = None,
-               scene_markers: Sequence[tuple[float, str]] = (), hits: Sequence[HitPoint] = ()) -> Sketch:
+               scene_markers: Sequence[tuple[float, str]] = (), hits: Sequence[HitPoint] = (),
+               cue_map: CueMap | None = None) -> Sketch:
     """Write the notes of one cue.
 
     ``themes`` is the film's theme book (the state that crosses cues); pass the same book for
     every cue in film order so themes develop, or nothing for a one-off sketch (each theme is
     then stated). ``scene_markers`` are (seconds from the cue's start, text) to mark; the scene
-    cuts among them and ``hits`` (the dramatic map's hit points) are fitted to downbeats.
+    cuts among them, ``hits`` and the hit points of ``cue_map`` (the cue's dramatic map) are
+    fitted to downbeats; the map's entrances place themes and its beginning shapes the texture.
     """
     options = options or SketchOptions()
     book = themes if themes is not None else ThemeBook(seed=options.seed)
-    sketcher = _Sketcher(condition, book, options, scene_markers, hits)
+    if cue_map is not None:
+        hits = [*hits, *cue_map.hits()]
+    sketcher = _Sketcher(condition, book, options, scene_markers, hits, cue_map)
     return sketcher.run()
