@@ -120,7 +120,7 @@ def _scene_blocks(scene: Any, elements: Sequence[Any]) -> list[tuple[str, str | 
             elif e.text.strip():
                 blocks.append(("action", None, [e.text.strip()]))
         elif kind == "character":
-            speaker = re.sub(r"\(.*?\)", "", e.text).strip()
+            speaker = re.sub(r"\(.*?\)|\^", "", e.text).strip()  # no (V.O.), (CONT'D), dual-dialogue ^
             blocks.append(("dialogue", speaker, []))
         elif kind == "dialogue" and blocks and blocks[-1][0] == "dialogue":
             blocks[-1][2].append(e.text.strip())
