@@ -35,9 +35,10 @@ def _clamp(x: float, lo: float, hi: float) -> float:
     return max(lo, min(hi, x))
 
 
-def cue_key(palette: Palette, timeline: str, mode: str) -> str:
-    """The tonic of a cue: the home tonic moved by the timeline layer, spelled for the mode."""
-    pc = (PITCH_CLASS.get(palette.tonic, 2) + LAYER_OFFSET.get(timeline, 0)) % 12
+def cue_key(palette: Palette, timeline: str, mode: str, area: int = 0) -> str:
+    """The tonic of a cue: the home tonic moved by the key plan's area and the timeline layer,
+    spelled for the mode."""
+    pc = (PITCH_CLASS.get(palette.tonic, 2) + area + LAYER_OFFSET.get(timeline, 0)) % 12
     return (MINOR_NAMES if mode in _MINOR_LIKE else MAJOR_NAMES)[pc]
 
 
@@ -349,7 +350,10 @@ def rules_condition(ctx: CueContext) -> MusicCondition:
     v, a = float(cue.valence), float(cue.arousal)
     function = str(cue.function)
     mode, mode_why = choose_mode(v, a, cue.mood, cue.timeline)
-    key = cue_key(p, cue.timeline, mode)
+    area = ctx.key_area.offset if ctx.key_area is not None else 0
+    key = cue_key(p, cue.timeline, mode, area)
+    key_reason = (ctx.key_area.reason if ctx.key_area is not None else "home") + (
+        f"; {cue.timeline} layer" if cue.timeline in LAYER_OFFSET else "")
     tempo = choose_tempo(v, a, p, function, cue.timeline)
     dynamics = choose_dynamics(a, function)
     articulation = choose_articulation(v, a, cue.timeline)
@@ -385,5 +389,6 @@ def rules_condition(ctx: CueContext) -> MusicCondition:
         pitch_register=choose_register(v, a),  # type: ignore[arg-type]
         harmony=harmony[:120], note_density=density, ending=ending,  # type: ignore[arg-type]
         themes=list(ctx.themes), avoid=avoid_list(ctx, v, a, function), rationale=rationale[:2000],
+        key_reason=key_reason[:200],
         valence=max(-1.0, min(1.0, v)), arousal=max(-1.0, min(1.0, a)), backend="rules",
     )

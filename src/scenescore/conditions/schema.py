@@ -85,6 +85,7 @@ class MusicCondition(BaseModel):
     note_density: float = Field(default=0.5, ge=0.0, le=1.0, description="0 sparse … 1 busy")
     themes: list[ThemeUse] = Field(default_factory=list)
     avoid: list[str] = Field(default_factory=list, max_length=12)
+    key_reason: str = Field(default="", max_length=200, description="where the film's key plan puts this cue")
     ending: Ending | None = Field(default=None, description="how the cue ends: resolve, button, open (no tonic "
                                   "resolution), segue (into the next cue), hard_out (stops on the cut)")
     rationale: str = Field(default="", max_length=2000)
