@@ -65,7 +65,8 @@ class HarmonyPlanner:
             degree = progression[bar % phrase_bars % len(progression)]
             cadence = bar == self.final_bar - 1 and self.ending in ("resolve", "button")
             if bar == self.final_bar - 1 and self.ending in ("open", "segue"):
-                degree = 3  # IV (or the mode's iv) before the half cadence
+                # IV (or iv) before the half cadence; VI before a minor cue's hanging iv.
+                degree = 5 if self.ending == "segue" and mode in MINOR_FAMILY else 3
             if cadence:
                 degree = _CADENCE.get(mode, 4)
                 if mode in ("minor", "aeolian") and self.n_bars < 8:
@@ -96,6 +97,10 @@ class HarmonyPlanner:
             return build_chord(chord_scale, 0, add9=add9)
         if self.ending == "hard_out":
             return build_chord(chord_scale, running_degree if running_degree else 5)
+        if self.ending == "segue" and self.c.mode in MINOR_FAMILY:
+            # Into the next cue from a minor one: hang on the minor subdominant (a plagal half close
+            # that keeps the minor colour; a major dominant would sound like a new key).
+            return build_chord(chord_scale, 3)
         dominant = _CADENCE.get(self.c.mode, 4)
         # In minor the half cadence is on the major dominant (the raised leading tone keeps the key).
         return build_chord(chord_scale, dominant,
