@@ -24,9 +24,12 @@ SCENES = [(3.3, "INT. KITCHEN - NIGHT: Ella finds the letter under the bread bin
 
 #: (condition, meter, sharps of the key signature): the mapping's meters plus hand-built ones.
 CASES = {
-    "3/4 D major": (lambda: condition_from_va(0.5, -0.4, seconds=20, themes=[theme("statement")]), "3/4", 2),
-    "4/4 C minor drums": (lambda: condition_from_va(-0.6, 0.8, seconds=33, themes=[theme("statement")]), "4/4", -3),
-    "6/8 Eb major": (lambda: condition_from_va(0.6, 0.3, seconds=25), "6/8", -3),
+    "3/4 D major": (lambda: condition(meter="3/4", key="D", mode="major", tempo=66, valence=0.5, arousal=-0.4,
+                                      seconds=20, themes=[theme("statement")]), "3/4", 2),
+    "4/4 C minor drums": (lambda: condition(key="C", mode="minor", tempo=128, valence=-0.6, arousal=0.8, seconds=33,
+                                            articulation="marcato", themes=[theme("statement")]), "4/4", -3),
+    "6/8 Eb major": (lambda: condition(meter="6/8", key="Eb", mode="major", tempo=112, valence=0.6, arousal=0.3,
+                                       articulation="staccato", seconds=25), "6/8", -3),
     "12/8 D dorian": (lambda: condition(meter="12/8", mode="dorian", arousal=0.8, articulation="staccato",
                                         seconds=19), "12/8", -1),  # written as D minor, as before
     "5/4 Bb major": (lambda: condition(meter="5/4", key="Bb", mode="major", tempo=73, articulation="marcato",
@@ -84,11 +87,11 @@ def test_musicxml_reads_back(tmp_path, valence, arousal):
     score = music21.converter.parse(path)
     assert [p.partName for p in score.parts] == [p.name for p in sketch.parts]
     key = score.parts[0].recurse().getElementsByClass(music21.key.Key).first()
-    assert key.tonic.name.replace("-", "b") == c.key and key.mode == c.mode
+    assert key.tonic.name.replace("-", "b") == c.key and key.mode == c.mode.replace("harmonic ", "")
     ts = score.parts[0].recurse().getElementsByClass(music21.meter.TimeSignature).first()
     assert ts.ratioString == c.meter
     bar = ts.barDuration.quarterLength
-    whole_bars = -(-round(20 * c.tempo_bpm / 60 * 4) / 4 // bar) * bar
+    whole_bars = -(-round(sketch.quarters(20) * 4) / 4 // bar) * bar
     for part in score.parts:  # every part runs to the same whole bar; every bar is full
         assert part.highestTime == pytest.approx(whole_bars)
         assert all(m.duration.quarterLength == pytest.approx(bar) for m in part.getElementsByClass("Measure"))

@@ -51,8 +51,10 @@ def test_closed_loop_measures_rise_with_arousal(sweep, measure):
 
 
 def test_closed_loop_mode_follows_valence(sweep):
-    agree = [(r["detected_mode"] == "major") == (r["valence"] > 0) for r in sweep]
-    assert sum(agree) / len(agree) >= 0.95
+    # Near-neutral valence (|v| < 0.12) is modal on purpose (dorian or mixolydian by arousal).
+    rows = [r for r in sweep if abs(r["valence"]) >= 0.12]
+    agree = [(r["detected_mode"] == "major") == (r["valence"] > 0) for r in rows]
+    assert len(rows) >= 30 and sum(agree) / len(agree) >= 0.95
 
 
 def test_plausibility_like_muspy(sweep):
@@ -70,8 +72,11 @@ def test_mapping_is_monotonic_and_grounded():
 
 
 def test_parts_chords_bass_melody_and_drums_only_when_aroused():
-    calm = sketch_cue(condition_from_va(0.4, -0.6, seconds=20))
-    driving = sketch_cue(condition_from_va(0.4, 0.8, seconds=20))
+    calm = sketch_cue(condition(valence=0.4, arousal=-0.6, seconds=20))
+    driving = sketch_cue(condition(valence=0.4, arousal=0.8, seconds=20))
+    # The rules keep the drum kit out of a film whose palette has none (their avoid list).
+    product = condition_from_va(0.4, 0.8, seconds=20)
+    assert "drum kit" in product.avoid and not any(p.is_drum for p in sketch_cue(product).parts)
     assert {"melody", "bass"} <= {p.role for p in calm.parts}
     assert {"harmony", "pad"} & {p.role for p in calm.parts}
     assert not any(p.is_drum for p in calm.parts)

@@ -216,6 +216,8 @@ class MelodyWriter:
                 break
             bar_len = (self.total_q - start) if bar == self.final_bar else self.bar_q
             half = bar_len / 2 if self.meter.beats_per_bar % 2 == 0 and bar != self.final_bar else bar_len
+            if self.avoid_rules.speech_band:
+                half = bar_len  # under dialogue the counter-line only holds: nothing busy in the voices' range
             q = 0.0
             while q < bar_len - 1e-9:
                 target = self.nearest_pc(prev, chord.pitch_classes[1:], low, high)
