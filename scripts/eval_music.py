@@ -473,7 +473,12 @@ def main() -> None:
         tonics: dict[int, int] = {}
         for cue, c, r, midi in zip(fr.cues, fr.conditions, readings, fr.midis, strict=True):
             ncues += 1
-            for (_, t0), (_, t1) in zip(r.tempos, r.tempos[1:], strict=False):
+            # Held tempos (a segment of 1.5 s or more); a ramp between two of them is one change.
+            held = [b for k, (ts, b) in enumerate(r.tempos)
+                    if (r.tempos[k + 1][0] if k + 1 < len(r.tempos) else c.duration_s) - ts >= 1.5]
+            for t0, t1 in zip(held, held[1:], strict=False):
+                if abs(t1 / t0 - 1) < 1e-4:
+                    continue
                 nchanges += 1
                 over8 += abs(t1 / t0 - 1) > 0.08 + 1e-6
                 largest = max(largest, abs(t1 / t0 - 1))
@@ -554,27 +559,24 @@ def main() -> None:
 
 def grid_closed_loop() -> dict[str, float | None]:
     """Valence/arousal grid through the rules backend (the product's mapping) to written MIDI."""
+    from scenescore.render.mapping import condition_from_va
     from scenescore.render.metrics import detect_key, mean_velocity, note_density, read_midi
     from scenescore.render.midi import sketch_to_midi
     from scenescore.render.sketch import sketch_cue
-    from scenescore.render.theory import MINOR_FAMILY
 
-    try:
-        from scenescore.conditions.grid import grid_condition
-    except ImportError:
-        return {}
     rows = []
     for v in (-0.8, -0.4, 0.4, 0.8):
         for a in (-0.8, -0.4, 0.0, 0.4, 0.8):
-            c = grid_condition(v, a, seconds=30.0)
+            c = condition_from_va(v, a, seconds=30.0)
             m = read_midi(sketch_to_midi(sketch_cue(c)))
             rows.append((c, m, detect_key(m)[1]))
-    ar = [c.arousal for c, _, _ in rows]
-    return {"grid_tempo_arousal": spearman(ar, [m.tempo_bpm for _, m, _ in rows]),
-            "grid_density_arousal": spearman(ar, [note_density(m) for _, m, _ in rows]),
-            "grid_velocity_arousal": spearman(ar, [mean_velocity(m) for _, m, _ in rows]),
-            "grid_mode_follows_valence": sum((mode == "minor") == (c.mode in MINOR_FAMILY)
-                                             for c, _, mode in rows) / len(rows)}
+    out: dict[str, float | None] = {}
+    for name, measure in (("tempo", lambda m: m.tempo_bpm), ("density", note_density), ("velocity", mean_velocity)):
+        rhos = [spearman([c.arousal for c, _, _ in rows if c.valence == v],
+                         [measure(m) for c, m, _ in rows if c.valence == v]) for v in (-0.8, -0.4, 0.4, 0.8)]
+        out[f"grid_{name}_arousal_min"] = min(r for r in rhos if r is not None)
+    out["grid_mode_follows_valence"] = sum((mode == "minor") == (c.valence < 0) for c, _, mode in rows) / len(rows)
+    return out
 
 
 if __name__ == "__main__":

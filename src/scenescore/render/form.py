@@ -13,7 +13,8 @@ a small tempo change are chosen together (Karlin & Wright, *On the Track*, 2nd e
 - bar counts are chosen by a small beam search that keeps each change within
   ``max_tempo_change`` where it can and the tempo near the condition's;
 - the last section (after the last hit) keeps the tempo; an ending that resolves slows over its
-  last bar (ritardando), one that stays open or segues keeps time.
+  last bar (ritardando, up to 10%, in cues of six bars or more), one that stays open or segues
+  keeps time.
 
 Everything is in quarters and seconds; :class:`TempoMap` converts between them.
 """
@@ -32,11 +33,13 @@ log = logging.getLogger(__name__)
 
 #: A hit is caught only this many bars (at the condition's tempo) after the previous one.
 MIN_HIT_GAP_BARS = 1.5
+#: How far (share) a section's tempo may move from the condition's to catch a hit.
+MAX_DRIFT = 0.3
 #: Which hits win when two are too close to catch both (lower first).
 HIT_PRIORITY = {"scene cut": 0, "sound": 1, "entrance": 2}
 #: How much room (in units of the minimum gap) each kind needs: an entrance is caught only with
 #: room to spare, so catching it never pushes the tempo far.
-HIT_ROOM = {"scene cut": 1.0, "sound": 1.5, "entrance": 2.0}
+HIT_ROOM = {"scene cut": 1.0, "sound": 2.0, "entrance": 3.0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,26 +172,21 @@ def fit_form(duration_s: float, bpm: float, bar_q: float, beat_q: float, hits: S
         else:
             missed.append(h)
     chosen.sort(key=lambda h: h.time_s)
-    # Beam search over bar counts: state = (cost, bars list, bpms list).
-    states: list[tuple[float, list[int], list[float]]] = [(0.0, [], [])]
+    while True:
+        bars_list, bpms = _fit_bars(chosen, bpm, bar_s, bar_q, beat_q, max_change, beam)
+        # A hit that would pull the tempo more than MAX_DRIFT from the condition's, or change
+        # it by more than half again the allowed step, is let go (the lowest-priority one first).
+        prev_b = bpm
+        worst = None
+        for k, b in enumerate(bpms):
+            if abs(b / bpm - 1) > MAX_DRIFT:
+                worst = k if worst is None or HIT_PRIORITY.get(chosen[k].kind, 9) >= HIT_PRIORITY.get(
+                    chosen[worst].kind, 9) else worst
+            prev_b = b
+        if worst is None or not chosen:
+            break
+        missed.append(chosen.pop(worst))
     edges = [0.0] + [h.time_s for h in chosen]
-    for k in range(len(chosen)):
-        length = edges[k + 1] - edges[k]
-        nominal = length / bar_s
-        options = range(max(1, math.floor(nominal) - 1), math.ceil(nominal) + 2)
-        nxt: list[tuple[float, list[int], list[float]]] = []
-        for cost, bars_list, bpms in states:
-            prev = bpms[-1] if bpms else None
-            for n in options:
-                new = _solve(prev, n, length, bar_q, beat_q)
-                change = abs(math.log(new / (prev or bpm)))
-                drift = abs(math.log(new / bpm))
-                over = max(0.0, change - math.log1p(max_change))
-                c = cost + 4 * change + 3 * drift + 100 * over + 100 * max(0.0, drift - 0.12)
-                nxt.append((c, [*bars_list, n], [*bpms, new]))
-        nxt.sort(key=lambda s: s[0])
-        states = nxt[:beam]
-    _, bars_list, bpms = states[0]
     steps: list[tuple[float, float]] = []
     sections: list[Section] = []
     q = 0.0
@@ -213,22 +211,46 @@ def fit_form(duration_s: float, bpm: float, bar_q: float, beat_q: float, hits: S
     rit = False
     if ritardando:
         total_q = tempo.quarters(duration_s)
-        rit_q = total_q - bar_q * 1.5
-        if rit_q > tempo.quarters(tail_start) + bar_q:
-            # Slow by about 12% over the last bar and a half, in beat steps; the rest of the cue
-            # is untouched (the end moves by what the slowing costs, so it is re-solved).
+        rit_q = total_q - bar_q
+        if rit_q > tempo.quarters(tail_start) + bar_q and total_q >= 6 * bar_q:
+            # Slow by up to 10% over the last bar, in beat steps (cues of six bars or more); the rest
+            # of the cue is untouched (the end moves by what the slowing costs, so it is re-solved).
             base = tempo.bpm_at(rit_q)
             kept = [s for s in tempo.steps if s[0] < rit_q - 1e-9]
-            beats = max(1, round(1.5 * bar_q / beat_q))
+            beats = max(1, round(bar_q / beat_q))
             trial = [*kept]
             for k in range(beats + 1):
-                trial.append((rit_q + k * beat_q, base * (1 - 0.12 * (k + 1) / (beats + 1))))
+                trial.append((rit_q + k * beat_q, base * (1 - 0.10 * (k + 1) / (beats + 1))))
             tempo = TempoMap(_merge(trial))
             rit = True
     total_q = tempo.quarters(duration_s)
     sections.append(Section(bar_no, max(1, math.ceil(total_q / bar_q - bar_no - 1e-9)), tail_start, duration_s,
                             tail_bpm, None))
     return Form(tuple(sections), tempo, total_q, tuple(chosen), tuple(missed), rit)
+
+
+def _fit_bars(chosen: Sequence[HitPoint], bpm: float, bar_s: float, bar_q: float, beat_q: float,
+              max_change: float, beam: int) -> tuple[list[int], list[float]]:
+    """Bar counts and held tempos of the sections ending on ``chosen`` (a small beam search)."""
+    states: list[tuple[float, list[int], list[float]]] = [(0.0, [], [])]
+    edges = [0.0] + [h.time_s for h in chosen]
+    for k in range(len(chosen)):
+        length = edges[k + 1] - edges[k]
+        nominal = length / bar_s
+        options = range(max(1, math.floor(nominal) - 1), math.ceil(nominal) + 2)
+        nxt: list[tuple[float, list[int], list[float]]] = []
+        for cost, bars_list, bpms in states:
+            prev = bpms[-1] if bpms else None
+            for n in options:
+                new = _solve(prev, n, length, bar_q, beat_q)
+                change = abs(math.log(new / (prev or bpm)))
+                drift = abs(math.log(new / bpm))
+                over = max(0.0, change - math.log1p(max_change))
+                c = cost + 4 * change + 3 * drift + 100 * over + 100 * max(0.0, drift - 0.06)
+                nxt.append((c, [*bars_list, n], [*bpms, new]))
+        nxt.sort(key=lambda s: s[0])
+        states = nxt[:beam]
+    return states[0][1], states[0][2]
 
 
 def _merge(steps: Sequence[tuple[float, float]]) -> tuple[tuple[float, float], ...]:
