@@ -370,56 +370,11 @@ def texture_changes(r: Reading) -> bool:
     return len(set(sets)) > 1
 
 
-ELECTRONIC = set(range(80, 104)) | {38, 39, 50, 51, 62, 63}
-BRASS = set(range(56, 64))
-
-
 def avoid_violations(r: Reading, condition) -> list[str]:  # noqa: ANN001
-    """An independent check of each avoid phrase that MIDI can break."""
-    from scenescore.render.theory import MINOR_FAMILY
+    from scenescore.render.metrics import avoid_violations as check
 
-    out = []
-    mel = [n for tr in r.tracks if tr.name.startswith(MELODIC) and not tr.drum for n in tr.notes]
     beat_s = 60.0 / r.tempos[0][1]
-    for item in condition.avoid:
-        low = item.lower()
-        bad = False
-        if "vocal range" in low or "speech" in low or ("melody" in low and "dialogue" in low):
-            busy = [n for n in mel if SPEECH_BAND[0] <= n[2] <= SPEECH_BAND[1] and n[1] - n[0] < 2 * beat_s]
-            bad = len(busy) > 0.05 * max(1, len(mel))
-        elif "drum" in low or "percussion" in low:
-            bad = any(tr.drum for tr in r.tracks)
-        elif "loud hit" in low or "sudden" in low or "stinger" in low:
-            bad = any(n[3] >= 100 for tr in r.tracks for n in tr.notes) or any(
-                n[2] in (49, 55, 57) for tr in r.tracks if tr.drum for n in tr.notes)
-        elif "fanfare" in low or "brass" in low:
-            bad = condition.mode not in MINOR_FAMILY and any(tr.program in BRASS for tr in r.tracks) if "fanfare" in low \
-                else any(tr.program in BRASS for tr in r.tracks)
-        elif "cluster" in low or "dissonan" in low:
-            for tr in r.tracks:
-                if tr.drum:
-                    continue
-                onsets: dict[float, list[int]] = {}
-                for n in tr.notes:
-                    onsets.setdefault(round(n[0], 3), []).append(n[2])
-                if any(any((b - a) % 12 in (1, 11) for i, a in enumerate(ps) for b in ps[i + 1:]) for ps in onsets.values()):
-                    bad = True
-                    break
-        elif "ostinat" in low or "fast" in low:
-            for tr in r.tracks:
-                if tr.drum:
-                    continue
-                run = 0
-                for a, b in zip(tr.notes, tr.notes[1:], strict=False):
-                    run = run + 1 if 0 < b[0] - a[0] <= 0.26 else 0
-                    if run >= 8:
-                        bad = True
-                        break
-        elif "electronic" in low or "synth" in low:
-            bad = any(tr.program in ELECTRONIC for tr in r.tracks if not tr.drum)
-        if bad:
-            out.append(item)
-    return out
+    return check([(tr.name, tr.program, tr.drum, tr.notes) for tr in r.tracks], condition, beat_s=beat_s)
 
 
 def low_voicing_clash(r: Reading) -> bool:

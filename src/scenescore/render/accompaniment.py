@@ -88,7 +88,7 @@ class AccompanimentWriter:
                 self.add(voice, start, bar_len, root, self.velocity(start, -2, True), factor=1.0)
                 continue
             beat = self.meter.beat_quarters
-            if level < 0.68:
+            if level < 0.68 or (self.avoid_rules.fast_ostinati and 0.5 * 60.0 / self.bpm < 0.3):
                 q, k = 0.0, 0
                 while q < bar_len - 1e-9:
                     p = root if k % 2 == 0 else fifth
@@ -114,7 +114,8 @@ class AccompanimentWriter:
             root = low + (chord.root - low) % 12
             if bar % 2 == 0 or bar == self.final_bar:
                 self.add(voice, start, self.meter.beat_quarters, root, self.velocity(start, 0, True), factor=1.0)
-            if bar == peak_bar - 1 and self.c.arousal > 0 and not self.avoid_rules.loud_hits:
+            if bar == peak_bar - 1 and self.c.arousal > 0 and not (self.avoid_rules.loud_hits
+                                                                  or self.avoid_rules.fast_ostinati):
                 q = self.bar_q - self.meter.beat_quarters
                 while q < self.bar_q - 1e-9:
                     self.add(voice, start + q, 0.25, root, self.velocity(start + q, -10 + int(8 * q)), factor=1.0)

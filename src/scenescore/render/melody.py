@@ -32,6 +32,10 @@ class MelodyWriter:
             choices, weights = (0.5, 1.0, 1.5, 2.0), (3, 5, 2, 1)
         else:
             choices, weights = (0.25, 0.5, 1.0), (2, 5, 3)
+        if self.avoid_rules.fast_ostinati:  # nothing quicker than about three notes a second
+            shortest = 0.3 * self.bpm / 60.0
+            kept = [(c, w) for c, w in zip(choices, weights, strict=True) if c >= shortest]
+            choices, weights = tuple(zip(*kept, strict=True)) if kept else ((1.0,), (1,))  # type: ignore[assignment]
         cell: list[float] = []
         q = 0.0
         while q < self.bar_q - 1e-9:

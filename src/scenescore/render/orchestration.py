@@ -174,7 +174,7 @@ class Orchestrator:
                 if e - s > self.bar_q + 1e-9 or final:
                     mid = self.intensity((s + e) / 2)
                     scale = (0.5 + mid) / (0.5 + self.intensity(s)) * (held_share if final else 1.0)
-                    vel = max(1, min(127, round(vel * scale)))
+                    vel = max(1, min(self.velocity_cap, round(vel * scale)))
                 shaped.append((s, e, pitch, vel))
             v.notes[:] = shaped
 
