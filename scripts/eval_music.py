@@ -21,7 +21,8 @@ Figures (definitions in docs/render.md, "Evaluating the music"):
   that do not end on a root-position tonic; cues meant to close that do;
 - loudness: per-cue Spearman correlation of bar energy (sum of velocity^2 x seconds) with the
   condition's intensity at the bar's middle; median over cues with a moving curve;
-- texture: share of cues where the set of sounding instruments (programs) changes between bars (last bar aside);
+- texture: share of cues where the set of sounding parts (tracks; the melody and the theme
+  tracks, one player, count as one part) changes between bars (last bar aside);
 - avoid-list violations: an independent check per avoid phrase the rules or an LLM produce;
 - keys: per film, the share of cues on its most common tonic;
 - closed loop (held-out of any tuning: a valence/arousal grid through the rules backend):
@@ -366,7 +367,8 @@ def texture_changes(r: Reading) -> bool:
         return False
     sets = []
     for a, b in zip(bars[:-2], bars[1:-1], strict=False):  # every bar but the last
-        sets.append(frozenset((tr.program, tr.drum) for tr in r.tracks if any(n[0] < b and n[1] > a for n in tr.notes)))
+        sets.append(frozenset("tune" if tr.name.startswith(("Melody", "Theme")) else tr.name
+                              for tr in r.tracks if any(n[0] < b and n[1] > a for n in tr.notes)))
     return len(set(sets)) > 1
 
 

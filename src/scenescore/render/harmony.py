@@ -74,7 +74,8 @@ class HarmonyPlanner:
             if pedal and bar % 2 == 0:
                 degree = 0
             raised = degree in (4, 6) and (mode == "harmonic minor" or (cadence and degree == 4 and self.n_bars >= 8))
-            colour_sus = sus and degree in (0, 3, 4) and self.rng.random() < 0.5
+            # A minor tonic keeps its third (the mode lives in it); iv and v may be suspended.
+            colour_sus = sus and degree in ((3, 4) if mode in MINOR_FAMILY else (0, 3, 4)) and self.rng.random() < 0.5
             scale = chord_scale
             if borrowed and degree in (3, 5) and self.rng.random() < 0.4:
                 scale = Scale(self.scale.tonic, "minor")  # iv and bVI from the parallel minor
@@ -139,6 +140,9 @@ class HarmonyPlanner:
         centre = (low + high) / 2
         degrees = [d + phrase.shift for d in phrase.degrees]
         best_octave = min(range(2, 7), key=lambda o: abs(sum(scale.pitch(d, o) for d in degrees) / len(degrees) - centre))
+        if self.avoid_rules.speech_band:  # the whole theme above the voices' range
+            while min(scale.pitch(d, best_octave) for d in degrees) < low and best_octave < 7:
+                best_octave += 1
         notes, q = [], self.bar_start(placed.bar)
         for d, dur in zip(degrees, phrase.durations, strict=True):
             notes.append((q, dur, scale.pitch(d, best_octave)))

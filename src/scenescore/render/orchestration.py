@@ -22,6 +22,15 @@ _ADDED = {
 }
 
 
+#: General MIDI programs with long release tails: organs, strings and ensembles, choirs, pads.
+LONG_RELEASE = frozenset(range(16, 24)) | frozenset(range(40, 45)) | frozenset(range(48, 55)) | frozenset(range(88, 96))
+#: A restrike this close (quarters) after the previous note of the same pitch ends is tied (a
+#: detached note further away keeps its attack: staccato is meant).
+RESTRIKE_GAP_Q = 0.1
+#: Articulations that have their own General MIDI program on string patches.
+STRINGS = frozenset(range(40, 45)) | {48, 49}
+
+
 class Orchestrator:
     """Mixin of the sketcher: voices from the instrumentation, and each voice as a :class:`Part`."""
 
@@ -44,6 +53,10 @@ class Orchestrator:
         if self.avoid_rules.any:  # a sound the avoid list rules out gets an acoustic stand-in
             instruments = [i if i.is_drum or allowed_program(i.program, i.role, self.avoid_rules) == i.program
                            else i.model_copy(update={"program": allowed_program(i.program, i.role, self.avoid_rules)})
+                           for i in instruments]
+        if self.c.articulation == "pizzicato":  # plucked strings have their own patch (GM 46)
+            instruments = [i.model_copy(update={"program": 45, "name": f"{i.name} (pizz.)"[:60]})
+                           if i.program in STRINGS and i.role in ("harmony", "bass", "counter", "pad") else i
                            for i in instruments]
         channels: dict[int, int] = {}
         free = [ch for ch in range(16) if ch != 9]
@@ -73,8 +86,9 @@ class Orchestrator:
         Thresholds by role (phrase intensity, 0-1): the sustaining bed (pad, or harmony when
         there is no pad) and the tune always play; bass from 0.25, struck harmony beside a pad
         from 0.35, counter-line from 0.45, pitched percussion from 0.5, an added drum kit from 0.45.
-        A cue that starts from silence (not a segue out of the previous cue) holds everything
-        but the bed and the tune for its first phrase, or its first bar when it is one phrase long.
+        A cue that starts from silence holds everything but the bed and the tune for its first
+        phrase (its first bar when it is one phrase long); one that comes out of the previous cue
+        keeps its bass and holds back only the colours.
         """
         has_pad = any(v.role == "pad" for v in voices)
         entry = {"bass": 0.25, "counter": 0.45, "percussion": 0.5, "drums": 0.45,
@@ -94,6 +108,12 @@ class Orchestrator:
         relative_entry = {"counter": 0.5, "percussion": 0.6, "drums": 0.5, "harmony": 0.25 if has_pad else 0.0,
                           "bass": 0.15}
         report: dict[str, str] = {}
+        if lead is not None and len(phrases) >= 3:
+            # The tune is not wall to wall: it rests for the quietest inner phrase, the bed alone.
+            k = min(range(1, len(phrases) - 1), key=lambda i: (levels[i], i))
+            rest = set(range(phrases[k], min(phrases[k] + phrase, self.final_bar)))
+            lead.notes[:] = [n for n in lead.notes if self.bar_of(n[0]) not in rest]
+            report[lead.slot] = f"rests bars {phrases[k] + 1}-{max(rest) + 1}" if rest else ""
         for v in voices:
             if v is lead or v.role == "theme":
                 continue
@@ -104,7 +124,10 @@ class Orchestrator:
             for k, p0 in enumerate(phrases):
                 bars = range(p0, min(p0 + phrase, self.final_bar + 1))
                 level = levels[k]
-                opening = k == 0 and from_silence and len(phrases) >= 2 and v.role not in ("pad", "harmony")
+                # The first phrase is thinner: from silence only the bed and the tune; out of the
+                # previous cue the bass carries on and the colours (counter, percussion) wait.
+                opening = k == 0 and len(phrases) >= 2 and v.role not in ("pad", "harmony") and (
+                    from_silence or v.role in ("counter", "percussion", "drums"))
                 last = p0 + phrase > self.final_bar
                 quiet = level < need or relative[k] < relative_entry.get(v.role, 0.0)
                 # The bass stays for a closing cadence (a resolution needs its root).
@@ -177,6 +200,32 @@ class Orchestrator:
                     vel = max(1, min(self.velocity_cap, round(vel * scale)))
                 shaped.append((s, e, pitch, vel))
             v.notes[:] = shaped
+
+    def tie_restrikes(self, voices: list[Voice]) -> int:
+        """On a long-release patch (strings, choir, pads, organ) a pitch struck again while its
+        previous note is ending is tied into it instead: the restrike would only smear under the
+        release tail (and costs the synthesizer a second voice). Returns the notes tied."""
+        tied = 0
+        for v in voices:
+            if v.instrument.is_drum or v.instrument.program not in LONG_RELEASE:
+                continue
+            by_pitch: dict[int, list[tuple[float, float, int, int]]] = {}
+            for n in v.notes:
+                by_pitch.setdefault(n[2], []).append(n)
+            merged: list[tuple[float, float, int, int]] = []
+            for pitch, notes in by_pitch.items():
+                notes.sort()
+                current = notes[0]
+                for n in notes[1:]:
+                    if n[0] - current[1] <= RESTRIKE_GAP_Q and n[0] > current[0]:
+                        current = (current[0], max(current[1], n[1]), pitch, current[3])
+                        tied += 1
+                    else:
+                        merged.append(current)
+                        current = n
+                merged.append(current)
+            v.notes[:] = sorted(merged, key=lambda n: (n[0], n[2], n[1]))
+        return tied
 
     def part(self, v: Voice) -> Part:
         inst = v.instrument

@@ -154,6 +154,7 @@ class _Sketcher(FormPlanner, HarmonyPlanner, MelodyWriter, AccompanimentWriter, 
         tune = [lead, *theme_voices.values()] if lead.role in ("melody", "counter") else list(theme_voices.values())
         self.keep_under_tune(voices, tune)
         self.shape_held_notes([*voices, *theme_voices.values()])
+        self.tie_restrikes(voices)
         for slot, what in self.texture(voices, lead).items():
             log.debug("%s: %s %s", self.c.cue_id, slot, what)
         sec = self.tempo.seconds
