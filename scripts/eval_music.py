@@ -346,7 +346,10 @@ def ends_on_root_tonic(r: Reading, condition) -> bool:  # noqa: ANN001
 
 
 def loudness_correlation(r: Reading, condition) -> float | None:  # noqa: ANN001
-    from scenescore.render.notes import intensity_at
+    try:
+        from scenescore.render.notes import intensity_at
+    except ImportError:  # before the sketcher was split (a baseline run)
+        from scenescore.render.sketch import intensity_at
 
     d = condition.duration_s
     bars = [b for b in r.downbeats if b < d - 1e-6] + [d]
