@@ -74,9 +74,23 @@ def test_sample_outputs_match_the_recorded_hashes(tmp_path: Path) -> None:
 
     score(SAMPLE, options=ScoreOptions(out=str(tmp_path), name="film"),
           stage_options={"render": RenderOptions(audio=AudioOptions(backend="none"), musicxml=False)})
-    got = output_hashes(tmp_path / "film")
+    folder = tmp_path / "film"
+    got = output_hashes(folder)
     assert {k: v for k, v in got.items() if RECORDED.get(k) != v} == {}
     assert set(got) == set(RECORDED)
+    # The corrections: one programme start (01:00:00:00) in every deliverable, and the scene
+    # table's own times, the clock the cues were spotted on.
+    notes = pd.read_csv(folder / "spotting_notes.csv", dtype=str)
+    sheet = pd.read_csv(folder / "cue_sheet.csv", dtype=str)
+    assert list(notes["start"]) == list(sheet["timing_in"]) and notes["start"].iloc[0] == "01:00:00:00"
+    assert list(notes["end"]) == list(sheet["timing_out"])
+    assert list(pd.read_csv(folder / "cues.csv", dtype=str)["start"]) == list(notes["start"])
+    scenes = pd.read_csv(folder / "scenes.csv")
+    assert set(scenes["time_basis"]) == {"estimated"} and scenes["start_s"].iloc[0] == 0.0
+    assert (scenes["start_s"].iloc[1:].to_numpy() == scenes["end_s"].iloc[:-1].to_numpy()).all()
+    cues = json.loads((folder / "cues.json").read_text(encoding="utf-8"))
+    starts = dict(zip(scenes["scene_id"], scenes["start_s"], strict=True))
+    assert all(abs(c["start_s"] - starts[c["scene_ids"][0]]) < 1e-3 for c in cues)
 
 
 if __name__ == "__main__":  # re-record: python tests/test_sample_hashes.py RUN_FOLDER

@@ -42,18 +42,34 @@ __all__ = [
 def analyze_screenplay(scenes: Sequence[Scene], *, options: AnalyzeOptions | None = None,
                        memory: MemoryOptions | None = None, backend: EmotionBackend | None = None,
                        progress: ProgressCallback | None = None,
-                       visual: Mapping[int, tuple[float, float, float]] | None = None) -> EmotionAnalysis:
+                       visual: Mapping[int, tuple[float, float, float]] | None = None,
+                       style: str | None = None, tags: Sequence[str] = ()) -> EmotionAnalysis:
     """Analyze every scene, then run the context memory and the arc over the film.
 
     ``visual`` (scene id → valence, arousal, confidence from the footage) is blended into each
-    scene's reading before the memory runs (:func:`scenescore.emotion.blend_visual`).
+    scene's reading before the memory runs (:func:`scenescore.emotion.blend_visual`). ``style``
+    (the user's brief) and ``tags`` (the source's genre tags) inform the film's tone
+    (``emotion/tone.py``), blended into every contextual state with ``MemoryOptions.tone_weight``;
+    with five scenes or more the arc reports the narrative turning points TP1-TP5
+    (``emotion/turning.py``).
     """
+    import dataclasses
+
+    from scenescore.emotion.tone import apply_tone, estimate_tone
+    from scenescore.emotion.turning import find_turning_points
+
     opts = options or AnalyzeOptions()
     mem = memory or MemoryOptions()
     be = backend or create_backend(opts)
     emotions = analyze_scenes_with(be, scenes, opts, progress)
     if visual:
         emotions = blend_visual(emotions, visual, weight=opts.visual_weight)
+    tone = estimate_tone(scenes, emotions, style=style, tags=tags)
     states = remember(emotions, mem)
-    return EmotionAnalysis(emotions=tuple(emotions), states=tuple(states),
-                           arc=emotional_arc(states, mem), backend=be.name)
+    if mem.enabled:
+        states = apply_tone(states, tone, mem.tone_weight)
+    arc = emotional_arc(states, mem)
+    if mem.narrative_turning_points and len(scenes) >= 5:  # shorter: the raw shifts
+        arc = dataclasses.replace(arc, turning_points=find_turning_points(scenes, emotions, states))
+    return EmotionAnalysis(emotions=tuple(emotions), states=tuple(states), arc=arc, backend=be.name,
+                           tone=tone)

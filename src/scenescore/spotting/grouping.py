@@ -94,6 +94,8 @@ def spot_cues(scenes: Sequence[Scene], analysis: Any = None, *, options: SpotOpt
     clock = 0.0
     for scene in scenes:
         span = spans.get(scene.scene_id) if spans else None
+        if span is None and scene.time_basis == "picture" and scene.start_s is not None and scene.end_s is not None:
+            span = (scene.start_s, scene.end_s)  # the scene table already holds its picture time
         if span is not None:
             start, end = float(span[0]), float(span[1])
             basis[scene.scene_id] = "footage"
@@ -151,7 +153,7 @@ def _music_need(scene: Scene, index: int, count: int, a: SceneAffect) -> float:
     if _timeline_key(scene) != "present":
         need += 2.0
     if a.turning_point:
-        need += 1.0
+        need += 10.0  # music at every turning point: chosen before any other need (issue 16)
     words = sum(len(d.text.split()) for d in scene.dialogue)
     total = max(1, scene.word_count)
     need += 0.6 * (1.0 - min(1.0, words / total))  # pictures and action more than talk
