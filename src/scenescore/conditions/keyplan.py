@@ -9,8 +9,9 @@ keep their keys). The rules here:
 - acts by share of the running time, the three-act proportions of a feature (Field,
   *Screenplay*, 1979: set-up a quarter, confrontation a half, resolution a quarter), the
   confrontation split at its midpoint: act I at home, the first half of act II a fifth up (the
-  dominant side: the story opens out), the second half a fourth up (the subdominant side: it
-  darkens), act III a tone up (the lift into the climax), the last tenth of the film home again;
+  dominant side: the story opens out), the second half a minor third up (a mediant shift, the
+  film score's favourite remote move), act III a tone up (the lift into the climax), the last
+  tenth of the film home again;
 - a turning point inside an act moves the centre one step round the circle of fifths, sharp-ward
   where the arc brightens, flat-ward where it darkens, until the next act resets it;
 - a character's theme has a home key (the principal's is the film's home, the next ones a fifth,
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 #: Semitones above home by act (I, IIa, IIb, III) and for the finale.
-ACT_OFFSETS = (0, 7, 5, 2)
+ACT_OFFSETS = (0, 7, 3, 2)
 FINALE_SHARE = 0.9
 #: Theme home keys: semitones above the film's home by the theme's rank.
 THEME_HOMES = (0, 7, 5, 9)
