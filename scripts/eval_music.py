@@ -436,12 +436,12 @@ def main() -> None:
             # Held tempos (a segment of 1.5 s or more); a ramp between two of them is one change.
             held = [b for k, (ts, b) in enumerate(r.tempos)
                     if (r.tempos[k + 1][0] if k + 1 < len(r.tempos) else c.duration_s) - ts >= 1.5]
-            for t0, t1 in zip(held, held[1:], strict=False):
-                if abs(t1 / t0 - 1) < 1e-4:
+            for b0, b1 in zip(held, held[1:], strict=False):
+                if abs(b1 / b0 - 1) < 1e-4:
                     continue
                 nchanges += 1
-                over8 += abs(t1 / t0 - 1) > 0.08 + 1e-6
-                largest = max(largest, abs(t1 / t0 - 1))
+                over8 += abs(b1 / b0 - 1) > 0.08 + 1e-6
+                largest = max(largest, abs(b1 / b0 - 1))
             line = melody_line(r)
             reps += repetition([p for _, _, p in line])
             bl, tb = melody_below(r)

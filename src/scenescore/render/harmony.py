@@ -97,6 +97,8 @@ class HarmonyPlanner:
         if self.ending in ("resolve", "button"):
             return build_chord(chord_scale, 0, add9=add9)
         if self.ending == "hard_out":
+            if self.c.mode in MINOR_FAMILY:  # cut off on a minor chord (iv or v): the key stays minor
+                return build_chord(chord_scale, running_degree if running_degree in (3, 4) else 3)
             return build_chord(chord_scale, running_degree if running_degree else 5)
         if self.ending == "segue" and self.c.mode in MINOR_FAMILY:
             # Into the next cue from a minor one: hang on the minor subdominant (a plagal half close

@@ -155,6 +155,10 @@ class _Sketcher(FormPlanner, HarmonyPlanner, MelodyWriter, AccompanimentWriter, 
         self.keep_under_tune(voices, tune)
         self.shape_held_notes([*voices, *theme_voices.values()])
         self.tie_restrikes(voices)
+        if self.ending == "button":  # the button is the cue's last sound: nothing rings past it
+            stop = self.bar_start(self.final_bar) + self.meter.beat_quarters
+            for v in [*voices, *theme_voices.values()]:
+                v.notes[:] = [(s, min(e, stop), p, vel) for s, e, p, vel in v.notes if s < stop - 1e-9]
         for slot, what in self.texture(voices, lead).items():
             log.debug("%s: %s %s", self.c.cue_id, slot, what)
         sec = self.tempo.seconds
