@@ -186,3 +186,19 @@ def test_cue_maps_place_entrances_inside_their_scenes():
         times = [e.time_s for e in m.entrances]
         assert times == sorted(times)
         assert all(0 <= t <= m.duration_s for t, _, _ in m.emotion)
+
+
+def test_phrase_cadences_follow_the_drama_and_builds_climb():
+    rising = condition(seconds=60, mode="major", key="C", valence=0.3, tempo=96,
+                       curve=[(0, 0.2), (0.5, 0.5), (1, 0.95)]).model_copy(update={"ending": "open"})
+    sketch = sketch_cue(rising)
+    kinds = {k for _, k in sketch.cadences}
+    assert kinds and kinds <= {"authentic", "half", "deceptive", "plagal"} and "half" in kinds
+    labels = [label for _, label in sketch.chords]
+    assert labels[-5:] == ["I", "ii", "iii", "IV", "V"]  # the bass climbs into the open end
+    quiet = condition(seconds=60, mode="major", key="C", curve=[(0, 0.2), (1, 0.2)])
+    assert {k for _, k in sketch_cue(quiet).cadences} == {"plagal"}
+    cut = condition(seconds=60, mode="major", key="C", tempo=96, curve=[(0, 0.5), (1, 0.5)])
+    bar_s = 4 * 60 / 96
+    sk = sketch_cue(cut, scene_markers=[(0.0, "a"), (8 * bar_s, "b")])
+    assert any(k == "deceptive" for _, k in sk.cadences)

@@ -135,6 +135,7 @@ def cue_record(sketch: Sketch, cue_map: CueMap | None) -> dict:
         "hits_missed": [{"time_s": round(h.time_s, 3), "kind": h.kind, "label": h.label}
                         for h in (form.missed if form is not None else ())],
         "chords": [[round(t, 3), label] for t, label in sketch.chords],
+        "cadences": [[round(t, 3), kind] for t, kind in sketch.cadences],
         "themes": [t.label for t in sketch.themes],
     }
     return record

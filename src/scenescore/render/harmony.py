@@ -52,6 +52,11 @@ class HarmonyPlanner:
                 theme_bars[b] = p
         phrase_bars = self.options.phrase_bars
         progression = self.rng.choice(templates)
+        self.cadences: list[tuple[int, str]] = []
+        cadence_at = self.phrase_cadences(theme_bars)
+        rising = self.rising_bass_bars()
+        opening = {bar + 1: {"half": 3, "deceptive": 5}[kind] for bar, kind in cadence_at.items()
+                   if kind in ("half", "deceptive")}
         for bar in range(self.n_bars):
             if bar >= self.final_bar:
                 plan[bar] = self.final_chord(chord_scale, progression[bar % phrase_bars % len(progression)],
@@ -63,10 +68,18 @@ class HarmonyPlanner:
             if bar % phrase_bars == 0 and bar:
                 progression = self.rng.choice(templates)
             degree = progression[bar % phrase_bars % len(progression)]
+            if bar in opening:  # after a half or deceptive cadence the phrase does not start at home
+                degree = opening[bar]
+            kind = cadence_at.get(bar)
+            if kind is not None:
+                degree = 3 if kind == "plagal" else _CADENCE.get(mode, 4)
+                self.cadences.append((bar, kind))
             cadence = bar == self.final_bar - 1 and self.ending in ("resolve", "button")
             if bar == self.final_bar - 1 and self.ending in ("open", "segue"):
                 # IV (or iv) before the half cadence; VI before a minor cue's hanging iv.
                 degree = 5 if self.ending == "segue" and mode in MINOR_FAMILY else 3
+            if bar in rising:  # a build: the bass climbs by step under the chords (I ii iii IV ...)
+                degree = rising[bar]
             if cadence:
                 degree = _CADENCE.get(mode, 4)
                 if mode in ("minor", "aeolian") and self.n_bars < 8:
@@ -89,6 +102,47 @@ class HarmonyPlanner:
                                     add9=add9 and degree in (0, 3) and not colour_sus,
                                     raised_leading=raised)
         return [c if c is not None else build_chord(chord_scale, 0) for c in plan]
+
+    def phrase_cadences(self, theme_bars: dict[int, Placed]) -> dict[int, str]:
+        """The cadence that closes each inner phrase, chosen by what the drama does next (Caplin,
+        *Classical Form*, 1998, ch. 3 on cadence types; the film-score use of the half and the
+        deceptive cadence to keep a scene open: Karlin & Wright 2004, ch. 10): a deceptive
+        cadence (V, then vi) where a scene cut falls on the next phrase, a half cadence (V, then
+        IV) where the intensity rises, a plagal one (IV, then I) where it is quiet, an authentic
+        one (V, then I) where it settles."""
+        phrase = self.options.phrase_bars
+        cuts = set()
+        if self.form is not None:
+            for h in self.form.caught:
+                cuts.add(round(self.tempo.quarters(h.time_s) / self.bar_q))
+        out: dict[int, str] = {}
+        for bar in range(phrase - 1, self.final_bar - 1, phrase):
+            if bar in theme_bars or bar + 1 in theme_bars:
+                continue
+            now = self.intensity(self.bar_start(bar))
+            nxt = self.intensity(self.bar_start(bar + 1) + self.bar_q / 2)
+            if bar + 1 in cuts:
+                out[bar] = "deceptive"
+            elif nxt > now + 0.05:
+                out[bar] = "half"
+            elif now < 0.3:
+                out[bar] = "plagal"
+            else:
+                out[bar] = "authentic"
+        return out
+
+    def rising_bass_bars(self) -> dict[int, int]:
+        """A build that stays open climbs: its last bars before the end step up the scale from
+        the tonic (I ii iii IV ...), the bass rising under them."""
+        pts = self.c.intensity_curve
+        if self.ending not in ("open", "segue") or pts[-1].intensity - pts[0].intensity < 0.2:
+            return {}
+        # In minor the climb skips III (the relative major would pull the key away): i ii° iv, then
+        # the open end's v; in major I ii iii IV, then V.
+        steps = (0, 1, 3) if self.c.mode in MINOR_FAMILY else (0, 1, 2, 3)
+        span = min(len(steps), self.final_bar)
+        first = self.final_bar - span
+        return {first + k: steps[len(steps) - span + k] for k in range(span)} if span >= 3 else {}
 
     def final_chord(self, chord_scale: Scale, running_degree: int, *, add9: bool) -> Chord:
         """The chord the cue ends on, by its ending: the tonic where it resolves (or buttons), the

@@ -74,6 +74,8 @@ class Sketch:
     tempo_map: tuple[tuple[float, float], ...] = ()
     #: How the cue ends (the condition's ending, or what the sketcher read from its harmony).
     ending: str = "resolve"
+    #: (seconds, kind) of every phrase cadence: authentic, half, deceptive, plagal.
+    cadences: tuple[tuple[float, str], ...] = ()
     #: The form fitted to picture (sections, caught and missed hit points), when there is one.
     form: Any = field(default=None, repr=False, compare=False)
 

@@ -180,7 +180,8 @@ class _Sketcher(FormPlanner, HarmonyPlanner, MelodyWriter, AccompanimentWriter, 
                       key_signature=self.scale.key_signature(prefer_flats=_flat_key(self.c.key, self.c.mode)),
                       parts=parts, markers=tuple(markers), chords=chords, themes=tuple(p.phrase for p in placed),
                       valence=self.c.valence, arousal=self.c.arousal,
-                      tempo_map=tempo_map if len(tempo_map) > 1 else (), ending=self.ending, form=self.form)
+                      tempo_map=tempo_map if len(tempo_map) > 1 else (), ending=self.ending, form=self.form,
+                      cadences=tuple((round(sec(self.bar_start(b)), 6), kind) for b, kind in self.cadences))
 
 
 def cue_ending(condition: MusicCondition) -> str:
