@@ -30,6 +30,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
 SAMPLE = ROOT / "corpus" / "sample" / "sample.fountain"
 #: Copies of the sample (about 15 pages) in one feature (about 120 pages).
 FEATURE_COPIES = 8

@@ -1,7 +1,8 @@
 """The sample's outputs do not drift: the same scenes, emotions, cues, conditions and MIDI as the
-hashes recorded from ``main`` before issue 13 restructured the stages (commit 71ca619),
-re-recorded when a later issue changed the outputs on purpose (issue 16: the fitted emotion
-default changes emotions, and so cues, conditions and MIDI; scenes and elements unchanged).
+hashes recorded from ``main`` before issue 13 restructured the stages (commit 71ca619; phase one of
+the restructuring reproduced them exactly, commit fc0f6da), re-recorded from ``main`` at 375885b
+after issue 16 made the fitted emotion model the default (a change of the music on purpose), and
+reproduced by issue 13's second part (keys, degraded runs, one time base) on top of it.
 
 Only the corrections issue 13 names may change the outputs (the spotting notes' timecodes now
 start at the programme start, the scene table gains its time columns), so those are compared

@@ -336,7 +336,7 @@ class _Loaded:
 #: files under its package's name (``emotion/…``, ``segment_…``) or add the glob here; a file no
 #: glob claims re-runs every stage when it changes.
 STAGE_DATA: dict[str, tuple[str, ...]] = {
-    "segment": ("ingest*", "segment*"),
+    "segment": ("ingest*", "segment*", "line*"),  # line*: the line-typing model (issue 17's line_crf)
     "align": ("align*",),
     "evidence": ("evidence*", "clip*"),
     "analyze": ("affect_lexicon.tsv", "emotion*", "memory*"),
