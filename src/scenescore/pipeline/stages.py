@@ -264,12 +264,16 @@ def _render_write(run: Run, _value: Any, emit: Emit) -> None:
     markers = [(float(scene.start_s), f"sc. {scene.scene_id} {scene.heading}".strip())
                for scene in timed_scenes(run)]
     title = run.value("segment").title or run.folder.name
+    from scenescore.render.drama import cue_maps  # what each cue plays against (cue_maps.json)
+
+    maps = cue_maps([by_id[c.cue_id] for c in conditions], run.value("segment").scenes, run.value("analyze"),
+                    elements=run.value("segment").elements)
     rendered = render_film(conditions, starts, run.folder, options=_render_options(run), scenes=markers,
-                           title=title)
+                           title=title, maps=maps)
     def rel(path: Any) -> str | None:
         return None if path is None else Path(path).resolve().relative_to(run.folder.resolve()).as_posix()
 
-    paths = [rendered.midi, rendered.themes, rendered.temp_track]
+    paths = [rendered.midi, rendered.themes, rendered.temp_track, rendered.cue_maps]
     for cue in rendered.cues:
         paths += [cue.midi, cue.musicxml, cue.audio]
     for path in paths:
@@ -280,6 +284,7 @@ def _render_write(run: Run, _value: Any, emit: Emit) -> None:
     # What each file is, for deliver and the report: they read names here, never re-derive them.
     emit.files = {
         "midi": rel(rendered.midi), "themes": rel(rendered.themes), "temp_track": rel(rendered.temp_track),
+        "cue_maps": rel(rendered.cue_maps),
         "cues": {cue.cue_id: {"midi": rel(cue.midi), "musicxml": rel(cue.musicxml), "audio": rel(cue.audio)}
                  for cue in rendered.cues},
     }
@@ -374,7 +379,7 @@ def default_stages(options: ScoreOptions | None = None, evidence: bool = False) 
         Stage("translate", "1", ("segment", "analyze", "spot", *(("evidence",) if evidence else ())),
               _translate, _translate_write,
               options=_translate_options, load=_translate_load),
-        Stage("render", "1", ("segment", "spot", "translate"), lambda run: None, _render_write,
+        Stage("render", "2", ("segment", "analyze", "spot", "translate"), lambda run: None, _render_write,
               options=_render_options),
         Stage("deliver", "1", ("segment", "analyze", "spot", "translate", "render", *picture), lambda run: None,
               _deliver_write, options=_deliver_options),
