@@ -266,7 +266,7 @@ def _render_write(run: Run, _value: Any, emit: Emit) -> None:
     title = run.value("segment").title or run.folder.name
     from scenescore.render.drama import cue_maps  # what each cue plays against (cue_maps.json)
 
-    maps = cue_maps([by_id[c.cue_id] for c in conditions], run.value("segment").scenes, run.value("analyze"),
+    maps = cue_maps([by_id[c.cue_id] for c in conditions], timed_scenes(run), run.value("analyze"),
                     elements=run.value("segment").elements)
     rendered = render_film(conditions, starts, run.folder, options=_render_options(run), scenes=markers,
                            title=title, maps=maps)
