@@ -18,6 +18,7 @@ margin); when all indentation was lost the same rules run on text alone.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -27,6 +28,7 @@ from scenescore.records import Document, Element, ElementType, SourceFormat
 from scenescore.segment import patterns as P
 
 T = ElementType
+log = logging.getLogger(__name__)
 _SENTENCE_END = re.compile(r"[.!?,;]$")
 _NOT_NAMES = frozenset({
     "THE END", "END", "CONTINUED", "MORE", "SUPER", "TITLE", "TITLES", "INSERT", "MONTAGE",
@@ -175,13 +177,32 @@ def is_cue_text(text: str) -> bool:
     return not name.replace(" ", "").isdigit()
 
 
-def type_document(doc: Document) -> list[Element]:
-    """Type every line of a document."""
-    if doc.hints is not None:
-        types = _refine_hinted(doc)
-    else:
-        types = type_layout_lines(doc.lines, bold=doc.bold)
+def type_document(doc: Document, typer: str = "learned") -> list[Element]:
+    """Type every line of a document.
+
+    Printed layouts go to ``typer``: ``learned`` (the shipped line CRF, see
+    :mod:`scenescore.segment.learned`) or ``rules``; the learned typer falls back to the rules,
+    with a warning, when the package has no model.
+    """
+    types = _refine_hinted(doc) if doc.hints is not None else _type_printed(doc, typer)
     return [Element(i + 1, t, line) for i, (t, line) in enumerate(zip(types, doc.lines, strict=True))]
+
+
+def _type_printed(doc: Document, typer: str) -> list[ElementType]:
+    if typer not in LINE_TYPERS:
+        raise ValueError(f"unknown line typer {typer!r}; known: {', '.join(LINE_TYPERS)}")
+    if typer == "learned":
+        from scenescore.segment.learned import type_lines_learned
+
+        types = type_lines_learned(doc.lines, bold=doc.bold)
+        if types is not None:
+            return types
+        log.warning("%s: no line model in the package; typed by rules", doc.source)
+    return type_layout_lines(doc.lines, bold=doc.bold)
+
+
+#: Line typers for printed layouts, by name.
+LINE_TYPERS = ("learned", "rules")
 
 
 def _refine_hinted(doc: Document) -> list[ElementType]:
