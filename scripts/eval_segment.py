@@ -24,7 +24,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from scenescore.evaluate import LineScore, format_score, read_gold, score_lines  # noqa: E402
 from scenescore.ingest import read_screenplay  # noqa: E402
-from scenescore.records import ElementType  # noqa: E402
+from scenescore.records import Element, ElementType  # noqa: E402
+from scenescore.segment import build_scenes  # noqa: E402
 from scenescore.segment.lines import type_document, type_layout_lines  # noqa: E402
 
 SUFFIX = {"fountain": ".fountain", "fdx": ".fdx", "html": ".html", "txt": ".txt", "pdf": ".pdf"}
@@ -85,18 +86,27 @@ def heldout(renderings: int) -> None:
     sys.path.insert(0, str(ROOT / "scripts"))
     from scenescore.segment.learned import type_lines_learned
     from scenescore.segment.render_layouts import LAYOUT_CLASSES, load_script, rendering
-    from train_segment import HELD_OUT_OWN, HELD_OUT_SHARED, SHARED
+    from train_segment import HELD_OUT_FDX, HELD_OUT_OWN, HELD_OUT_SHARED, SHARED
 
-    sources = [ROOT / p for p in HELD_OUT_OWN] + [SHARED / n for n in HELD_OUT_SHARED if (SHARED / n).exists()]
+    sources = [ROOT / p for p in HELD_OUT_OWN] + [SHARED / n for n in HELD_OUT_SHARED + HELD_OUT_FDX
+                                                   if (SHARED / n).exists()]
     # key -> [lines, rules correct, learned correct]; headings: key -> [tp, fp, fn] per typer
     acc: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     heads: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    within: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # renderings whose scene count is within 30%
     for s_index, path in enumerate(sources):
         script = load_script(path)
         for c_index, klass in enumerate(LAYOUT_CLASSES):
             for k in range(renderings):
                 lines, gold, bold, _layout = rendering(script, 900_000 + s_index * 1000 + c_index * 10 + k, klass)
                 typed = {"rules": type_layout_lines(lines, bold=bold), "learned": type_lines_learned(lines, bold=bold)}
+                gold_scenes = sum(g is ElementType.SCENE_HEADING for g in gold)
+                if gold_scenes >= 10:
+                    for name, types in typed.items():
+                        elements = [Element(i + 1, t, line) for i, (t, line) in enumerate(zip(types, lines, strict=True))]
+                        found = len(build_scenes(elements)[0])
+                        within[name][0] += abs(found - gold_scenes) <= 0.3 * gold_scenes
+                        within[name][1] += 1
                 for i, g in enumerate(gold):
                     if g is ElementType.BLANK:
                         continue
@@ -117,6 +127,8 @@ def heldout(renderings: int) -> None:
     print()
     print(f"HELD-OUT sources ({', '.join(p.name for p in sources)}), {renderings} renderings per layout class; "
           "content lines (blank lines excluded)")
+    print("renderings (>= 10 headings) whose scene count is within 30% of the gold headings: "
+          + ", ".join(f"{name} {ok}/{n}" for name, (ok, n) in within.items()))
     print(f"{'':34} {'lines':>7} {'rules':>8} {'learned':>8}   {'heading F1 rules':>16} {'learned':>8}")
     order = sorted(acc, key=lambda key: (key != "ALL", key.split()[0], key))
     for key in order:

@@ -48,6 +48,9 @@ TRAIN_SHARED = ("The-Last-Birthday-Card.fountain", "Silent_as_Murderers.fountain
 #: Whole scripts kept out of training, for scripts/eval_segment.py.
 HELD_OUT_OWN = ("eval/layouts/src/winter_line.tagged", "eval/layouts/src/harbor_precinct.tagged")
 HELD_OUT_SHARED = ("Big-Fish.fountain", "Brick-and-Steel.fountain")
+#: The same held-out scripts with Final Draft's own paragraph types (a second annotation: the
+#: two files disagree on a few secondary slug lines).
+HELD_OUT_FDX = ("Big-Fish.fdx", "Brick-and-Steel.fdx")
 
 
 def training_sources(exclude: tuple[str, ...] = ()) -> list[Path]:

@@ -173,7 +173,7 @@ def line_features(lines: Sequence[str], bold: Sequence[bool] | None = None
             end[k] = 6
         upper = c == 1
         fu = _furniture(s, upper) if (len(s) <= 30 or upper or "CONTINUED" in s or "*" in s
-                                      or first.isdigit()) else 0
+                                      or first.isdigit() or last.isdigit() or s[-2:-1].isdigit()) else 0
         furn[k] = fu
         if upper or first.isdigit():
             if is_heading(s):

@@ -191,10 +191,41 @@ def script_from_tagged(path: str | Path) -> Script:
     return script
 
 
+def script_from_fdx(path: str | Path) -> Script:
+    """A typed script from a Final Draft file, through the project's own FDX reader."""
+    from scenescore.ingest.fdx import read_fdx
+
+    path = Path(path)
+    doc = read_fdx(path.read_bytes(), str(path))
+    assert doc.hints is not None
+    script = Script(path.stem)
+    kinds = {T.SCENE_HEADING: "heading", T.ACTION: "action", T.CHARACTER: "character", T.DIALOGUE: "dialogue",
+             T.PARENTHETICAL: "paren", T.TRANSITION: "transition", T.SHOT: "shot"}
+    for raw, hint in zip(doc.lines, doc.hints, strict=True):
+        text = " ".join(raw.split())
+        if not text:
+            continue
+        if hint is T.METADATA:
+            script.title.append(text)
+            continue
+        kind = kinds.get(hint or T.ACTION)
+        if kind is None:
+            continue
+        if kind in ("heading", "character", "transition", "shot"):
+            text = text.upper()  # Final Draft stores them as typed and prints them in capitals
+        if kind in ("dialogue", "paren") and script.blocks and script.blocks[-1][0].kind == "character":
+            script.blocks[-1].append(Paragraph(kind, [text]))
+        else:
+            script.blocks.append([Paragraph(kind, [text])])
+    return script
+
+
 def load_script(path: str | Path) -> Script:
     path = Path(path)
     if path.suffix == ".tagged":
         return script_from_tagged(path)
+    if path.suffix == ".fdx":
+        return script_from_fdx(path)
     return script_from_fountain(path)
 
 
@@ -228,6 +259,7 @@ class Layout:
     loose_dialogue: bool = False  # a blank line between every line of a dialogue block
     double_spaced: bool = False  # a blank after every line
     no_blanks: bool = False  # every blank line dropped (PDF-to-text without layout)
+    wrap_headings: bool = False  # a long heading wraps onto a second line
     paginate: bool = False
     page_len: int = 55
     page_number: str = "top_right"  # top_right | bottom_dash | page_word | header | bottom_plain | none
@@ -253,7 +285,8 @@ def _rand_layout(rng: random.Random, klass: str) -> Layout:
         action=a, heading=a, dialogue=a + d_off, paren=a + d_off + rng.choice([3, 5, 6]),
         cue=a + cue_off, right=a + rng.choice([55, 60, 62, 65]),
         transition_at=rng.choices(["right", "left", "cue"], weights=[70, 15, 15])[0],
-        wrap_action=rng.choice([55, 58, 60, 61, 62, 65]), wrap_dialogue=rng.choice([30, 33, 35, 35, 36, 38]),
+        wrap_action=rng.choice([55, 58, 60, 61, 62, 65]), wrap_dialogue=rng.choice([30, 33, 35, 35, 36, 38, 42, 45]),
+        wrap_headings=r() < 0.3,
         wrap_paren=rng.choice([20, 25, 28]), heading_style=style,
         heading_blank_after=r() < 0.85, blank_lines=1 if r() < 0.85 else 2,
         two_before_heading=r() < 0.2, no_blank_before_cue=0.3 if r() < 0.1 else 0.0,
@@ -277,7 +310,7 @@ def _rand_layout(rng: random.Random, klass: str) -> Layout:
         c = a + rng.choice([14, 15, 16]) + rng.choice([0, 1])
         base.update(action=a, heading=a, dialogue=d, paren=d + rng.choice([0, 1, 5]), cue=c, right=a + 60,
                     paginate=True, scene_numbers=rng.choice(["none", "none", "own_line", "own_both", "left"]),
-                    continueds=r() < 0.3)
+                    continueds=r() < 0.3, no_blanks=r() < 0.1)
     elif klass == "dialogue_at_action":
         a = rng.choice([0, 0, 5, 10, 15])
         base.update(action=a, heading=a, dialogue=a, paren=a + rng.choice([0, 0, 5]),
@@ -361,7 +394,7 @@ def _render_block(lay: Layout, block: list[Paragraph], number: str | None, rng: 
         for hard in para.lines:
             if kind == "heading":
                 text = style_heading(hard, lay.heading_style)
-                pieces = [text]
+                pieces = _wrap(text, lay.wrap_action) if lay.wrap_headings else [text]
             elif kind in ("dialogue",):
                 pieces = _wrap(hard, lay.wrap_dialogue)
             elif kind == "paren":
