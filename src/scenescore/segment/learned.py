@@ -103,12 +103,13 @@ def _caps(text: str) -> int:
 def _furniture(text: str, upper: bool) -> int:
     """Page furniture class: 0 none, 1 page number, 2 CONTINUED, 3 MORE, 4 act marker,
     5 OMITTED, 6 page header, 7 only marks."""
-    if len(text) <= 30:
+    first = text[0]
+    if len(text) <= 30 and first in _FURNITURE_FIRST:
         if P.PAGE_NUMBER.match(text):
             return 1
         if P.PAGE_FURNITURE.match(text):
             return 3 if "MORE" in text.upper() else 2
-    if P.ONLY_MARKS.match(text):
+    if first in _MARKS and P.ONLY_MARKS.match(text):
         return 7
     if "CONTINUED" in text.upper():
         bare = P.TRAILING_NUMBER.sub("", P.LEADING_NUMBER.sub("", text).strip()).strip()
@@ -118,9 +119,13 @@ def _furniture(text: str, upper: bool) -> int:
         return 4
     if upper and P.OMITTED.match(text):
         return 5
-    if P.PAGE_HEADER.match(text):
+    if (text[-1].isdigit() or text[-2:-1].isdigit()) and P.PAGE_HEADER.match(text):
         return 6
     return 0
+
+
+_FURNITURE_FIRST = frozenset("0123456789-[(PpCcMm")
+_MARKS = frozenset(" *#_=~-.")
 
 
 def line_features(lines: Sequence[str], bold: Sequence[bool] | None = None

@@ -68,13 +68,12 @@ def clean_line(raw: str) -> tuple[str, int]:
 
 
 def _is_upper(text: str) -> bool:
-    has_alpha = False
-    for ch in text:
-        if ch.isalpha():
-            has_alpha = True
-            if ch.islower():
-                return False
-    return has_alpha
+    """Has a letter and no lower-case letter (uncased scripts count as upper)."""
+    if text.isupper():
+        return True
+    if text != text.upper():
+        return False  # a lower-case letter somewhere
+    return any(ch.isalpha() for ch in text)
 
 
 def strip_scene_numbers(text: str) -> tuple[str, str | None]:
