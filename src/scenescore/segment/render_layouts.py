@@ -596,8 +596,33 @@ def render(script: Script, lay: Layout, rng: random.Random, *, excerpt: bool = F
 _ACTS = ("ONE", "TWO", "THREE", "FOUR", "FIVE")
 
 
+_SHOT_THINGS = ("THE DOOR", "THE LETTER", "THE CLOCK", "HIS HANDS", "HER FACE", "THE WINDOW", "THE PHONE",
+                "THE MAP", "THE GUN", "THE PHOTOGRAPH", "THE CAR", "THE ROAD", "THE TABLE", "THE SCREEN")
+
+
+def _shot(rng: random.Random, names: list[str]) -> str:
+    """A camera direction of the usual shapes (Fountain sources have almost none)."""
+    who = rng.choice(names) if names else "THE MAN"
+    thing = rng.choice(_SHOT_THINGS)
+    return rng.choice([
+        f"CLOSE ON {thing}", f"ANGLE ON {who}", f"{who}'S POV", f"{who}'S POV - {thing}", f"INSERT - {thing}",
+        "BACK TO SCENE", "WIDE SHOT", f"WIDE SHOT - {thing}", f"CLOSE ON {who}", "ANOTHER ANGLE",
+        f"TRACKING SHOT - {who}", f"OVER {who}'S SHOULDER", "AERIAL SHOT", f"EXTREME CLOSE-UP - {thing}",
+        f"REVERSE ANGLE - {who}", "POV", f"ON {who}",
+    ])
+
+
 def _structure(blocks: list[list[Paragraph]], lay: Layout, rng: random.Random) -> list[list[Paragraph]]:
-    """Sometimes a TV script's act markers, and OMITTED scenes in numbered drafts."""
+    """Sometimes a TV script's act markers, OMITTED scenes in numbered drafts, camera directions."""
+    if rng.random() < 0.5:
+        names = sorted({b[0].lines[0].split("(")[0].strip() for b in blocks if b[0].kind == "character"})
+        rate = rng.choice([0.03, 0.06, 0.1])
+        with_shots: list[list[Paragraph]] = []
+        for k, block in enumerate(blocks):
+            if k and block[0].kind in ("action", "character") and rng.random() < rate:
+                with_shots.append([Paragraph("shot", [_shot(rng, names)])])
+            with_shots.append(block)
+        blocks = with_shots
     tv = rng.random() < 0.15
     omitted = lay.scene_numbers != "none" and rng.random() < 0.4
     if not tv and not omitted:
