@@ -78,6 +78,7 @@ SLOTS: tuple[tuple[str, int], ...] = (
     ("next_sig", 4 * 5 * 3 * 2), ("margin_prev", 16), ("pos_bb", 12), ("dprev_bb", 27),
     ("first_title", 4), ("centre", 3), ("prev2_caps", 5), ("prev_rule", 16), ("rule_ind", 32),
     ("ie_rule", 48), ("ie_shape", 72), ("next_long", 8), ("block_long", 8), ("cue_next_long", 3 * 4 * 2),
+    ("alone_rules", 8 * 2 * 3), ("title_zone", 3 * 4 * 2),
 )
 SLOT_NAMES = tuple(name for name, _ in SLOTS)
 SLOT_OFFSETS = np.cumsum([0] + [size for _, size in SLOTS])[:-1]
@@ -232,6 +233,8 @@ def line_features(lines: Sequence[str], bold: Sequence[bool] | None = None
 
     # The script's own margins.
     long_mixed = (length > 40) & (caps != 1)
+    # Before the first heading: a title page has no prose; once prose appears it is the script.
+    title_zone = np.where(before_first == 0, 0, np.where(np.cumsum(long_mixed) == 0, 2, 1))
     pool = ind[long_mixed] if long_mixed.sum() >= 5 else ind[caps != 1] if (caps != 1).any() else ind
     counts = Counter(pool.tolist())
     total = sum(counts.values())
@@ -306,6 +309,8 @@ def line_features(lines: Sequence[str], bold: Sequence[bool] | None = None
         rule * 3 + ie_doc, ((caps * 3 + bb) * 2 + ba) * 3 + ie_doc,
         np.where(no_next, 0, long_slot[nxt]) * 2 + indented, block_long * 2 + indented,
         (cue * 4 + np.where(no_next, 0, long_slot[nxt])) * 2 + indented,
+        ((np.minimum(cue, 1) * 4 + slug * 2 + shot) * 2 + ((bb > 0) & (ba > 0))) * 3 + ie_doc,
+        (title_zone * 4 + caps) * 2 + titlesig,
     ]
     values = np.stack(cols, axis=1)
     return index, values

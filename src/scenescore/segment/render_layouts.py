@@ -612,8 +612,28 @@ def _shot(rng: random.Random, names: list[str]) -> str:
     ])
 
 
+_SUB_PLACES = ("THE KITCHEN", "LIVING ROOM", "HALLWAY", "THE PANTRY", "UPSTAIRS", "BACK ROOM", "FRONT PORCH",
+               "THE GARAGE", "MASTER BEDROOM", "THE ROOF", "STAIRWELL", "THE CELLAR", "OFFICE", "BACKYARD",
+               "CORRIDOR", "THE LOBBY", "DINING ROOM", "THE BARN")
+
+
+def _sub_slug(rng: random.Random) -> str:
+    """A secondary slug line: a place inside the scene's location, sometimes with a time."""
+    place = rng.choice(_SUB_PLACES)
+    return place + rng.choice(["", "", "", " - CONTINUOUS", " - LATER", " - MOMENTS LATER", " - NIGHT"])
+
+
 def _structure(blocks: list[list[Paragraph]], lay: Layout, rng: random.Random) -> list[list[Paragraph]]:
-    """Sometimes a TV script's act markers, OMITTED scenes in numbered drafts, camera directions."""
+    """Sometimes a TV script's act markers, OMITTED scenes in numbered drafts, camera directions,
+    secondary slug lines (headings without INT./EXT., as Final Draft types them)."""
+    if rng.random() < 0.3:
+        rate = rng.choice([0.02, 0.04])
+        with_slugs: list[list[Paragraph]] = []
+        for k, block in enumerate(blocks):
+            if k and block[0].kind == "action" and blocks[k - 1][0].kind != "heading" and rng.random() < rate:
+                with_slugs.append([Paragraph("heading", [_sub_slug(rng)])])
+            with_slugs.append(block)
+        blocks = with_slugs
     if rng.random() < 0.5:
         names = sorted({b[0].lines[0].split("(")[0].strip() for b in blocks if b[0].kind == "character"})
         rate = rng.choice([0.03, 0.06, 0.1])
