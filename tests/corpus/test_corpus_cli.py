@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from scenescore.cli import app
 from scenescore.corpus import read_manifest
-from scenescore.corpus.fakesite import FakeFilm
 from scenescore.errors import InputError
+from support.fakesite import FakeFilm
 
 runner = CliRunner()
 
