@@ -78,7 +78,7 @@ def bench(data: bytes, name: str, runs: int) -> tuple[float, float, float, int, 
     """Median seconds to read+type, to read+type+build the scene table, and the latter with
     the rule-based typer."""
     from scenescore.segment import build_scenes
-    from scenescore.segment.lines import type_document
+    from scenescore.segment.typers import type_document
 
     timings_parse, timings_total, timings_rules = [], [], []
     scenes = lines = 0

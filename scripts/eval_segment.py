@@ -26,7 +26,8 @@ from scenescore.evaluate import LineScore, format_score, read_gold, score_lines 
 from scenescore.ingest import read_screenplay  # noqa: E402
 from scenescore.records import Element, ElementType  # noqa: E402
 from scenescore.segment import build_scenes  # noqa: E402
-from scenescore.segment.lines import type_document, type_layout_lines  # noqa: E402
+from scenescore.segment.lines import type_layout_lines  # noqa: E402
+from scenescore.segment.typers import type_document  # noqa: E402
 
 SUFFIX = {"fountain": ".fountain", "fdx": ".fdx", "html": ".html", "txt": ".txt", "pdf": ".pdf"}
 

@@ -9,7 +9,7 @@ import pytest
 
 from scenescore.evaluate import LineScore, read_gold, score_lines
 from scenescore.ingest import read_screenplay
-from scenescore.segment.lines import type_document
+from scenescore.segment.typers import type_document
 
 LAYOUTS = Path(__file__).resolve().parents[1] / "eval" / "layouts"
 SPLIT = json.loads((LAYOUTS / "split.json").read_text(encoding="utf-8")) if LAYOUTS.exists() else {}

@@ -16,7 +16,6 @@ from scenescore.ingest import read_screenplay_bytes
 from scenescore.records import Document, ElementType, SourceFormat
 from scenescore.segment import segment_document
 from scenescore.segment.learned import LABELS, MODEL_FILE, load_model, type_lines_learned, viterbi
-from scenescore.segment.lines import type_document
 from scenescore.segment.render_layouts import (
     LAYOUT_CLASSES,
     load_script,
@@ -24,6 +23,7 @@ from scenescore.segment.render_layouts import (
     rendering,
     to_html,
 )
+from scenescore.segment.typers import type_document
 
 ROOT = Path(__file__).resolve().parents[2]
 # Original scripts written for the project and kept out of the CRF's training (train_segment.py).

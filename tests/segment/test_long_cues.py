@@ -20,11 +20,11 @@ class _Cue:
     reason: str = "film start"
 
 
-def _one_long_scene() -> list:
+def _one_long_scene(parts: int = 4) -> list:
     rows = [(T.SCENE_HEADING, "INT. HOUSE - NIGHT")]
-    for part in range(4):
+    for part in range(parts):
         rows += [(T.ACTION, f"Long stretch {part} " + "word " * 300)]
-        if part < 3:
+        if part < parts - 1:
             rows += [(T.TRANSITION, "CUT TO:"), (T.ACTION, "LATER")]
     scenes, _ = build_scenes([Element(i + 1, t, text) for i, (t, text) in enumerate(rows)])
     return scenes
@@ -53,3 +53,15 @@ def test_short_cues_are_untouched() -> None:
     cue = _Cue("1M02", (1,), 10.0, 200.0)
     parts, report = split_long_cues([cue], [])
     assert parts == [cue] and report == []
+
+
+def test_spotting_never_makes_a_cue_over_five_minutes(caplog) -> None:
+    from scenescore.spotting import spot_cues
+
+    (scene,) = _one_long_scene(14)
+    assert scene.est_seconds > 300  # one scene of several minutes: a missed-headings symptom
+    cues = spot_cues([scene])
+    assert cues and all(c.end_s - c.start_s <= 300.0 + 1e-6 for c in cues)
+    assert len({c.cue_id for c in cues}) == len(cues)
+    assert any("split" in r.getMessage() for r in caplog.records)
+    assert any(c.reason.startswith("split at") for c in cues[1:])

@@ -7,8 +7,8 @@ import os
 
 from scenescore.options import IngestOptions, SegmentOptions
 from scenescore.records import Document, Element, Screenplay
-from scenescore.segment.lines import type_document
 from scenescore.segment.scenes import build_scenes, calibrate_seconds, parse_heading
+from scenescore.segment.typers import type_document
 
 __all__ = ["build_scenes", "calibrate_seconds", "parse_heading", "parse_screenplay",
            "segment_document", "segment_screenplay", "type_lines"]

@@ -18,17 +18,15 @@ margin); when all indentation was lost the same rules run on text alone.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from scenescore.records import Document, Element, ElementType, SourceFormat
+from scenescore.records import ElementType
 from scenescore.segment import patterns as P
 
 T = ElementType
-log = logging.getLogger(__name__)
 _SENTENCE_END = re.compile(r"[.!?,;]$")
 _NOT_NAMES = frozenset({
     "THE END", "END", "CONTINUED", "MORE", "SUPER", "TITLE", "TITLES", "INSERT", "MONTAGE",
@@ -174,49 +172,6 @@ def is_cue_text(text: str) -> bool:
     if len(name.split()) > 5 or P.SHOT.match(name):
         return False
     return not name.replace(" ", "").isdigit()
-
-
-def type_document(doc: Document, typer: str = "learned") -> list[Element]:
-    """Type every line of a document.
-
-    Printed layouts go to ``typer``: ``learned`` (the shipped line CRF, see
-    :mod:`scenescore.segment.learned`) or ``rules``; the learned typer falls back to the rules,
-    with a warning, when the package has no model.
-    """
-    types = _refine_hinted(doc) if doc.hints is not None else _type_printed(doc, typer)
-    return [Element(i + 1, t, line) for i, (t, line) in enumerate(zip(types, doc.lines, strict=True))]
-
-
-def _type_printed(doc: Document, typer: str) -> list[ElementType]:
-    if typer not in LINE_TYPERS:
-        raise ValueError(f"unknown line typer {typer!r}; known: {', '.join(LINE_TYPERS)}")
-    if typer == "learned":
-        from scenescore.segment.learned import type_lines_learned
-
-        types = type_lines_learned(doc.lines, bold=doc.bold)
-        if types is not None:
-            return types
-        log.warning("%s: no line model in the package; typed by rules", doc.source)
-    return type_layout_lines(doc.lines, bold=doc.bold)
-
-
-#: Line typers for printed layouts, by name.
-LINE_TYPERS = ("learned", "rules")
-
-
-def _refine_hinted(doc: Document) -> list[ElementType]:
-    """Use a format's own types; Fountain has no shot type, so find camera directions there."""
-    assert doc.hints is not None
-    types = [h if h is not None else T.ACTION for h in doc.hints]
-    if doc.format is SourceFormat.FOUNTAIN:
-        lines = doc.lines
-        for i, t in enumerate(types):
-            if t is T.ACTION:
-                s = lines[i].strip()
-                if (is_shot(s) and (i == 0 or not lines[i - 1].strip())
-                        and (i + 1 >= len(lines) or not lines[i + 1].strip())):
-                    types[i] = T.SHOT
-    return types
 
 
 def _prepare(lines: Sequence[str]) -> list[_Line]:
