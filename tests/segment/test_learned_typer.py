@@ -12,7 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from scenescore.errors import OptionsError
 from scenescore.ingest import read_screenplay_bytes
+from scenescore.options import SegmentOptions
 from scenescore.records import Document, ElementType, SourceFormat
 from scenescore.segment import segment_document
 from scenescore.segment.learned import LABELS, MODEL_FILE, load_model, type_lines_learned, viterbi
@@ -109,8 +111,10 @@ def test_viterbi_is_exact() -> None:
 def test_rules_remain_selectable() -> None:
     doc = Document("x.txt", SourceFormat.TEXT, ("INT. ROOM - DAY", "", "Nothing happens."))
     assert [e.type for e in type_document(doc, "rules")] == [e.type for e in type_document(doc)]
-    with pytest.raises(ValueError, match="known: learned, rules"):
+    with pytest.raises(OptionsError, match="known: learned, rules"):
         type_document(doc, "crf2")
+    play = segment_document(doc, SegmentOptions(line_typer="rules"))
+    assert [e.type for e in play.elements] == [e.type for e in type_document(doc, "rules")]
 
 
 MUTATIONS = ("drop", "duplicate", "swap", "indent", "truncate", "garble", "strip", "caps")

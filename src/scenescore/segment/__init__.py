@@ -29,7 +29,7 @@ def parse_screenplay(path: str | os.PathLike[str], *, ingest: IngestOptions | No
 
 
 def segment_document(document: Document, options: SegmentOptions | None = None) -> Screenplay:
-    elements = type_document(document)
+    elements = type_document(document, (options or SegmentOptions()).line_typer)
     scenes, warnings = build_scenes(elements, options, numbers=document.numbers)
     for warning in warnings:
         log.warning("%s: %s", document.source, warning)

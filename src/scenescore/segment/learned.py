@@ -355,7 +355,10 @@ class LineCRF:
         n = len(values)
         if n == 0:
             return np.zeros(0, np.int64)
-        emit = self.state[feature_ids(values)].sum(axis=1)
+        ids = feature_ids(values)
+        emit = self.state[ids[:, 0]].copy()
+        for k in range(1, ids.shape[1]):  # slot by slot: no (lines x slots x labels) temporary
+            emit += self.state[ids[:, k]]
         return viterbi(emit, self.transitions, self.bounds)
 
 

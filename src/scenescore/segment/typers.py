@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from scenescore.errors import OptionsError
 from scenescore.records import Document, Element, ElementType, SourceFormat
 from scenescore.segment.lines import is_shot, type_layout_lines
 
@@ -29,7 +30,7 @@ def type_document(doc: Document, typer: str = "learned") -> list[Element]:
 
 def _type_printed(doc: Document, typer: str) -> list[ElementType]:
     if typer not in LINE_TYPERS:
-        raise ValueError(f"unknown line typer {typer!r}; known: {', '.join(LINE_TYPERS)}")
+        raise OptionsError(f"segment: unknown line typer {typer!r}; known: {', '.join(LINE_TYPERS)}")
     if typer == "learned":
         from scenescore.segment.learned import type_lines_learned
 
