@@ -93,7 +93,7 @@ def fit(seed: int = SEED, *, verbose: bool = False, exclude: tuple[str, ...] = (
     for xseq, yseq in sequences(seed, exclude=exclude):
         trainer.append(xseq, yseq)
         n_items += len(yseq)
-    trainer.set_params({"c1": 0.05, "c2": 0.3, "max_iterations": 100,
+    trainer.set_params({"c1": 0.2, "c2": 3.0, "max_iterations": 100,
                         "feature.possible_transitions": True})
     with tempfile.TemporaryDirectory() as tmp:
         path = str(Path(tmp) / "crf.model")
