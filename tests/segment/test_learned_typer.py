@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from scenescore.errors import OptionsError
 from scenescore.ingest import read_screenplay_bytes
@@ -175,3 +177,18 @@ def test_shipped_weights_are_what_training_produces() -> None:
     shipped = (ROOT / "src" / "scenescore" / "data" / MODEL_FILE).read_bytes()
     produced = train_segment.train()
     assert hashlib.sha256(produced).hexdigest() == hashlib.sha256(shipped).hexdigest()
+
+
+_PIECES = ["INT. ROOM - DAY", "ELLA", "ELLA (V.O.)", "(quietly)", "Hello.", "CUT TO:", "(MORE)", "12.",
+           "CONTINUED:", "*", "THE KITCHEN", "Exterior: Dock, Night", "", "   ", "\t", "é—", "(", ")"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, 70), st.sampled_from(_PIECES) | st.text(max_size=40)), max_size=80),
+       st.booleans())
+def test_any_lines_get_one_type_each(rows: list[tuple[int, str]], with_bold: bool) -> None:
+    lines = [" " * indent + text for indent, text in rows]
+    bold = [bool(k % 3) for k in range(len(lines))] if with_bold else None
+    typed = type_lines_learned(lines, bold=bold)
+    assert typed is not None and len(typed) == len(lines)
+    assert all(isinstance(t, ElementType) for t in typed)
