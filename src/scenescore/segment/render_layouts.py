@@ -260,7 +260,6 @@ class Layout:
     double_spaced: bool = False  # a blank after every line
     no_blanks: bool = False  # every blank line dropped (PDF-to-text without layout)
     wrap_headings: bool = False  # a long heading wraps onto a second line
-    jitter: float = 0.0  # chance a line's indent is off by one column (PDF-to-text rounding)
     paginate: bool = False
     page_len: int = 55
     page_number: str = "top_right"  # top_right | bottom_dash | page_word | header | bottom_plain | none
@@ -294,10 +293,6 @@ def _rand_layout(rng: random.Random, klass: str) -> Layout:
         title_page=r() < 0.6, trailing_spaces=0.2 if r() < 0.2 else 0.0,
         space_blank=0.3 if r() < 0.2 else 0.0, cue_contd_lower=r() < 0.1,
     )
-    if r() < 0.08:  # paragraphs left unwrapped, one line each (some text dumps)
-        base.update(wrap_action=10_000, wrap_dialogue=10_000, wrap_paren=10_000)
-    if r() < 0.2:
-        base.update(jitter=rng.choice([0.1, 0.3]))
     paginated = r() < 0.6
     base.update(paginate=paginated, page_len=rng.randint(45, 60),
                 page_number=rng.choice(["top_right", "top_right", "bottom_dash", "page_word", "header",
@@ -586,8 +581,6 @@ def render(script: Script, lay: Layout, rng: random.Random, *, excerpt: bool = F
                 text = text.lstrip()
             elif lay.tabs:
                 text = _tabify(text, line.indent_kind)
-            elif lay.jitter and rng.random() < lay.jitter and text.startswith(" "):
-                text = text[1:] if rng.random() < 0.5 else " " + text
             if line.rev:
                 text = text.ljust(lay.right + rng.choice([3, 5, 7])) + "*"
             if lay.trailing_spaces and rng.random() < lay.trailing_spaces:
