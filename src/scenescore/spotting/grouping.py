@@ -8,6 +8,7 @@ starts a new one. Scenes too short to carry a cue of their own join their neighb
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections import Counter
@@ -141,6 +142,12 @@ def spot_cues(scenes: Sequence[Scene], analysis: Any = None, *, options: SpotOpt
         cue_id = f"{run.reel}M{numbers[run.reel]:02d}"
         cues.append(_build_cue(cue_id, run, numbers[run.reel], prev, nxt, cues[-1] if cues else None,
                                aff, basis, principals, heard, opts))
+    # No cue runs over five minutes: a longer one is cut at the script's own breaks (reported).
+    from scenescore.segment.long_cues import split_long_cues
+
+    cues, splits = split_long_cues(cues, scenes)
+    for line in splits:
+        logging.getLogger(__name__).warning("%s", line)
     # The "out" names the next cue, known only now.
     return [_with_out(c, cues[i + 1] if i + 1 < len(cues) else None) for i, c in enumerate(cues)]
 
