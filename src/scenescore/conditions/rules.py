@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from scenescore.conditions.context import CueContext
-from scenescore.conditions.palette import Palette
+from scenescore.conditions.palette import Palette, tone_valence
 from scenescore.conditions.schema import Instrument, IntensityPoint, MusicCondition
 from scenescore.spotting import CueFunction
 
@@ -325,8 +325,10 @@ def rules_condition(ctx: CueContext) -> MusicCondition:
     """The rules backend's condition for one cue."""
     cue, p = ctx.cue, ctx.palette
     v, a = float(cue.valence), float(cue.arousal)
+    v, tone_why = tone_valence(p, v)  # the film's tone recentres valence (palette.py); drama: as is
     function = str(cue.function)
     mode, mode_why = choose_mode(v, a, cue.mood, cue.timeline)
+    mode_why = f"{mode_why} ({tone_why})" if tone_why else mode_why
     key = cue_key(p, cue.timeline, mode)
     tempo = choose_tempo(v, a, p, function, cue.timeline)
     dynamics = choose_dynamics(a, function)
@@ -361,5 +363,5 @@ def rules_condition(ctx: CueContext) -> MusicCondition:
         pitch_register=choose_register(v, a),  # type: ignore[arg-type]
         harmony=choose_harmony(v, a, cue.mood, cue.timeline)[:120], note_density=density,
         themes=list(ctx.themes), avoid=avoid_list(ctx, v, a, function), rationale=rationale[:2000],
-        valence=max(-1.0, min(1.0, v)), arousal=max(-1.0, min(1.0, a)), backend="rules",
+        valence=max(-1.0, min(1.0, float(cue.valence))), arousal=max(-1.0, min(1.0, a)), backend="rules",
     )
