@@ -1,5 +1,8 @@
 """The sample's outputs do not drift: the same scenes, emotions, cues, conditions and MIDI as the
-hashes recorded from ``main`` before issue 13 restructured the stages (commit 71ca619).
+hashes recorded from ``main`` before issue 13 restructured the stages (commit 71ca619; phase one of
+the restructuring reproduced them exactly, commit fc0f6da), re-recorded from ``main`` at 375885b
+after issue 16 made the fitted emotion model the default (a change of the music on purpose), and
+reproduced by issue 13's second part (keys, degraded runs, one time base) on top of it.
 
 Only the corrections issue 13 names may change the outputs (the spotting notes' timecodes now
 start at the programme start, the scene table gains its time columns), so those are compared
@@ -26,22 +29,22 @@ SCENE_COLUMNS = ["scene_id", "number", "heading", "int_ext", "location", "time_o
 
 RECORDED = {
     "elements.jsonl": "7d70c00a64ed34c9150c9f9f2a51da40f18360414a62c5a0a42f1ebcc5c1077c",
+    "emotions.csv": "7094f4809cba17c0c738db96892bb75403db0e5323aabcd761fd5e943df576c6",
+    "cues.json": "87e2e1b465a6bce2f61404ff76c643bde333021abc92d46224cbb13a50579038",
+    "conditions.jsonl": "51d93251aa21ce1104396701c820a2aead01b8773e179d15efffce5a409e0860",
+    "cue_sheet.csv": "5139ebb2c501be6c99fa1421a56fd1d274fe93abd7f0c8a381a6e1e08e2883ae",
     "scenes": "77b805121fef978ad36cf7bcd9b9f7275fac764b398727fea5dec8a4dc1f4de2",
-    "emotions.csv": "4b21a1b272bfc97789a700ea60961f164b948c167bb17e332f968aa4b99a0dcf",
-    "cues.json": "eabc972b2859a93d6f1c548ba2fcd12ba1edd1cde53020cbe3d0a2457bfd9266",
-    "conditions.jsonl": "228da35c6f2452d45fe58a9bec68fdf1ab8d879dacd5e3c9f8899ab1a3879b8f",
-    "cue_sheet.csv": "0a3c278eaf023e944d24e2dee11b4413c4032f053759b9c47fc52ba8a8dacbcb",
-    "spotting_notes_untimed": "4e63baede057b7482f12fd08fe6da9d1a63c33c7b36e01248f69a7d6e5bacfe6",
-    "midi/1M01.mid": "45a9249c0ead467d1e9746a9ff1356384992904ecc0cdb7af2c8342446939c40",
-    "midi/1M02.mid": "80a1cbcf2eaa3ddd0ec8f9527cfb427d15a0fe2a1576cc61a7138f76173516fb",
-    "midi/1M03.mid": "164a44c8883f9edd9370036540bedae33fd2500d72cfd16ca22272bc3d533408",
-    "midi/1M04.mid": "be68cd20138a11b34ef3b4df9313019a4e94773d80cd56b750695953929ed705",
-    "midi/1M05.mid": "ef8bfa8c1931d6172f6f55593740733057ca71090512f8f3a8808c1e7595eef7",
-    "midi/1M06.mid": "d71e33cab5c82badc0a73db7a97ff2a21a95860c21f8208cbb51b9a6a8432337",
-    "midi/1M07.mid": "c47a08d31a78aec6b5b8e08c1bf5179f77c6cdd327685a7ec619a1d167b5242d",
-    "midi/1M08.mid": "0ce8f8af32d1f614f66f7b7e3e195944d7bda2eb58037859ed6d0d786d9e2c3b",
-    "midi/1M09.mid": "b1d56f2733ad3130c21140f40aad3e9e162fa7cd8f6cc768ab598acd30c4739c",
-    "midi/score.mid": "b21fd9a9557c984fbb4cfb0c0a8a14621d87aef7c78cbdf840f2c09cec1e08ee",
+    "spotting_notes_untimed": "ad2805e0b1205d4b35102b793bbc0514555c56bea00d77ae27a81c4583c2692a",
+    "midi/1M01.mid": "c1b513f2a24f4b8d2c3b5eeff42300e4205304261c557619ad6ff84abf0b4e5e",
+    "midi/1M02.mid": "1d28807d481cd4cd10afa861b98184c50eef6c2a545e284d977f2e0436f18c03",
+    "midi/1M03.mid": "3926718993e2c3368e1015ae11685b3813680e35eab1e4dfe1333917c1d585c9",
+    "midi/1M04.mid": "97a727f7a7f378e49ff2bf1f5ab2dcfa6a632b4d18bcfe4e31e5a10858ff63f5",
+    "midi/1M05.mid": "d2ca7a1b6d85cacea0baf822616479a8b35c56b12ac0656d684b392674fcc912",
+    "midi/1M06.mid": "83226af7cecc6b33399cf23e49e2e1b806742545d0a35d3b961e5d32af0a90af",
+    "midi/1M07.mid": "c9636a5b45e7792a8704dbc126b21ededbc30618c131cda9bdb8d917029e3410",
+    "midi/1M08.mid": "8014a738073594675bb1958120ac0571a6f15cb67603c32a97d8dfb3d617365e",
+    "midi/1M09.mid": "8862fac8d13ecc4a5905e0c233a58486bd787653d623ec2a823e3290e2e63727",
+    "midi/score.mid": "7c7d9747721ef12367dbfcaca4c9c65d4ab3f511ffa87c7856263af715d84fd2",
 }
 
 
@@ -74,9 +77,23 @@ def test_sample_outputs_match_the_recorded_hashes(tmp_path: Path) -> None:
 
     score(SAMPLE, options=ScoreOptions(out=str(tmp_path), name="film"),
           stage_options={"render": RenderOptions(audio=AudioOptions(backend="none"), musicxml=False)})
-    got = output_hashes(tmp_path / "film")
+    folder = tmp_path / "film"
+    got = output_hashes(folder)
     assert {k: v for k, v in got.items() if RECORDED.get(k) != v} == {}
     assert set(got) == set(RECORDED)
+    # The corrections: one programme start (01:00:00:00) in every deliverable, and the scene
+    # table's own times, the clock the cues were spotted on.
+    notes = pd.read_csv(folder / "spotting_notes.csv", dtype=str)
+    sheet = pd.read_csv(folder / "cue_sheet.csv", dtype=str)
+    assert list(notes["start"]) == list(sheet["timing_in"]) and notes["start"].iloc[0] == "01:00:00:00"
+    assert list(notes["end"]) == list(sheet["timing_out"])
+    assert list(pd.read_csv(folder / "cues.csv", dtype=str)["start"]) == list(notes["start"])
+    scenes = pd.read_csv(folder / "scenes.csv")
+    assert set(scenes["time_basis"]) == {"estimated"} and scenes["start_s"].iloc[0] == 0.0
+    assert (scenes["start_s"].iloc[1:].to_numpy() == scenes["end_s"].iloc[:-1].to_numpy()).all()
+    cues = json.loads((folder / "cues.json").read_text(encoding="utf-8"))
+    starts = dict(zip(scenes["scene_id"], scenes["start_s"], strict=True))
+    assert all(abs(c["start_s"] - starts[c["scene_ids"][0]]) < 1e-3 for c in cues)
 
 
 if __name__ == "__main__":  # re-record: python tests/test_sample_hashes.py RUN_FOLDER

@@ -182,7 +182,7 @@ def intensity_curve(ctx: CueContext, function: str) -> list[IntensityPoint]:
     points: list[tuple[float, float]] = []
     clock = 0.0
     for scene, affect in zip(ctx.scenes, ctx.affects, strict=True):
-        length = max(float(scene.est_seconds), 0.0)
+        length = max(float(scene.seconds), 0.0)  # the picture's span when aligned
         mid = _clamp((clock + length / 2) / total, 0.0, 1.0) if len(ctx.scenes) > 1 else 0.5
         points.append((mid, _clamp(0.5 + 0.45 * affect.arousal, 0.08, 0.95)))
         clock += length

@@ -23,20 +23,8 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-import numpy as np
-
-from scenescore.emotion.features import (
-    DENSE_FEATURES,
-    N_BUCKETS,
-    SparseBatch,
-    batch_values,
-    dense_features,
-    sparse_batch,
-    sparse_text,
-    weighted_groups,
-)
 from scenescore.emotion.lexicon import (
     coverage_confidence,
     discrete_emotions,
@@ -45,6 +33,11 @@ from scenescore.emotion.lexicon import (
 )
 from scenescore.emotion.records import TextEmotion
 from scenescore.errors import ScenescoreError
+
+if TYPE_CHECKING:  # pragma: no cover - numpy loads with the backend, not with the package
+    import numpy as np
+
+    from scenescore.emotion.features import SparseBatch
 
 MODEL_FILE = "data/emotion_model.npz"
 
@@ -71,6 +64,10 @@ class FittedModel:
 @functools.cache
 def load_model() -> FittedModel:
     """Read the shipped model (cached; about 0.1 s)."""
+    import numpy as np
+
+    from scenescore.emotion.features import DENSE_FEATURES, N_BUCKETS
+
     try:
         with resources.files("scenescore").joinpath(MODEL_FILE).open("rb") as f, np.load(f) as z:
             meta = json.loads(bytes(z["meta"]).decode())
@@ -117,6 +114,15 @@ class FittedBackend:
         return [scored[t] if t in scored else self.score_one(t) for t in texts]
 
     def _score_batch(self, texts: list[str]) -> list[TextEmotion]:
+        import numpy as np
+
+        from scenescore.emotion.features import (
+            N_BUCKETS,
+            batch_values,
+            dense_features,
+            sparse_batch,
+        )
+
         m = self.model
         k = N_BUCKETS
         batch = sparse_batch(texts)
@@ -140,7 +146,9 @@ class FittedBackend:
 
     def _batch_evidence(self, batch: SparseBatch, values: np.ndarray) -> list[list[tuple[float, str]]]:
         """Per text, the words whose unigram weights moved valence most (``_evidence``'s items)."""
-        from scenescore.emotion.features import _word_bucket
+        import numpy as np
+
+        from scenescore.emotion.features import N_BUCKETS, _word_bucket
 
         span = 2 * N_BUCKETS
         keys = batch.rows * span + batch.groups * N_BUCKETS + batch.buckets  # sorted
@@ -171,6 +179,15 @@ class FittedBackend:
         """One text, step by step: the reference :meth:`score_texts` reproduces."""
         if not text.strip():
             return TextEmotion(valence=0.0, arousal=0.0, confidence=0.0, weight=0.0)
+        import numpy as np
+
+        from scenescore.emotion.features import (
+            N_BUCKETS,
+            dense_features,
+            sparse_text,
+            weighted_groups,
+        )
+
         m = self.model
         reading = read_text(text, self.lexicon)
         sparse = sparse_text(text)

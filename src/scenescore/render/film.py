@@ -16,6 +16,7 @@ Folder layout (inside ``out_dir``)::
 
 from __future__ import annotations
 
+import bisect
 import json
 import logging
 import os
@@ -24,7 +25,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scenescore.conditions.schema import MusicCondition
 from scenescore.errors import OptionsError
@@ -67,6 +68,9 @@ class RenderedFilm:
     audio_backend: str
     sample_rate: int | None
     sketches: tuple[Sketch, ...] = field(default=(), repr=False)
+    #: What went wrong with the audio, per cue (``1M03: MusicGen stopped early: …``); empty when
+    #: every cue came out as asked.
+    degraded: tuple[str, ...] = ()
 
 
 def _check_inputs(conditions: Sequence[MusicCondition], starts_s: Sequence[float]) -> list[int]:
@@ -82,8 +86,12 @@ def _check_inputs(conditions: Sequence[MusicCondition], starts_s: Sequence[float
     return sorted(range(len(conditions)), key=lambda i: (float(starts_s[i]), i))
 
 
-def _scenes_in(scenes: Sequence[tuple[float, str]], start: float, duration: float) -> list[tuple[float, str]]:
-    return [(t - start, text) for t, text in scenes if start <= t < start + duration]
+def _scenes_in(scenes: Sequence[tuple[float, str]], times: Sequence[float], start: float,
+               duration: float) -> list[tuple[float, str]]:
+    """The scene markers in a cue's window; ``scenes`` sorted by time, ``times`` their times
+    (bisection: a scan of every scene per cue grew with scenes x cues)."""
+    first, stop = bisect.bisect_left(times, start), bisect.bisect_left(times, start + duration)
+    return [(t - start, text) for t, text in scenes[first:stop]]
 
 
 def sketch_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float], *,
@@ -93,11 +101,13 @@ def sketch_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float],
     options = options or SketchOptions()
     order = _check_inputs(conditions, starts_s)
     book = themes if themes is not None else ThemeBook(seed=options.seed)
+    timed = sorted(scenes, key=lambda m: m[0])
+    times = [t for t, _ in timed]
     out: dict[int, Sketch] = {}
     for done, i in enumerate(order, 1):
         c = conditions[i]
         out[i] = sketch_cue(c, themes=book, options=options,
-                            scene_markers=_scenes_in(scenes, float(starts_s[i]), c.duration_s))
+                            scene_markers=_scenes_in(timed, times, float(starts_s[i]), c.duration_s))
         if progress is not None:
             progress("sketch", done, len(order))
     return [out[i] for i in range(len(conditions))]
@@ -131,9 +141,9 @@ def render_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float],
     sketches = sketch_film(conditions, starts_s, options=options.sketch, themes=book, scenes=scenes,
                            progress=progress)
     overwrite = options.overwrite
-    audio = None
+    audio, jobs = None, []
     if options.audio.backend != "none":  # the synthesizer starts now and works while MIDI and MusicXML are written
-        audio = _start_audio(conditions, sketches, order, options, progress)
+        audio, jobs = _start_audio(conditions, sketches, order, options, progress)
     midi_paths: dict[int, Path] = {}
     xml_paths: dict[int, Path] = {}
     for i in order:
@@ -170,11 +180,13 @@ def render_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float],
         for i in order)
     return RenderedFilm(cues=cues, midi=film_midi, temp_track=temp_track, themes=themes_path,
                         audio_backend=backend_name, sample_rate=options.audio.sample_rate if audio_paths else None,
-                        sketches=tuple(sketches[i] for i in order))
+                        sketches=tuple(sketches[i] for i in order),
+                        degraded=tuple(f"{job.condition.cue_id}: {p}" for job in jobs for p in job.problems))
 
 
 def _start_audio(conditions: Sequence[MusicCondition], sketches: Sequence[Sketch], order: list[int],
-                 options: RenderOptions, progress: Progress | None) -> tuple[str, Iterator[tuple[int, np.ndarray]]]:
+                 options: RenderOptions, progress: Progress | None
+                 ) -> tuple[tuple[str, Iterator[tuple[int, np.ndarray]]], list[Any]]:
     from scenescore.render.backends import AudioJob, get_audio_backend
 
     backend = get_audio_backend(options.audio.backend)
@@ -184,7 +196,8 @@ def _start_audio(conditions: Sequence[MusicCondition], sketches: Sequence[Sketch
         if progress is not None:
             progress("audio", done, total)
 
-    return backend.name, backend.render(jobs, options=options.audio, seed=options.sketch.seed, progress=report)
+    results = backend.render(jobs, options=options.audio, seed=options.sketch.seed, progress=report)
+    return (backend.name, results), jobs
 
 
 def _write_audio(audio: tuple[str, Iterator[tuple[int, np.ndarray]]], conditions: Sequence[MusicCondition],

@@ -8,6 +8,7 @@ and is converted through the tempo map, each event rounded on its own so nothing
 
 from __future__ import annotations
 
+import bisect
 import io
 import math
 from collections.abc import Sequence
@@ -85,12 +86,10 @@ class _TempoMap:
         self.segments.append(_Segment(start_s, tick, bpm))
 
     def ticks(self, seconds: float) -> int:
-        seg = self.segments[0]
-        for s in self.segments:
-            if s.start_s <= seconds + 1e-9:
-                seg = s
-            else:
-                break
+        # The last segment starting at or before ``seconds`` (the first when none does), found by
+        # bisection: a film's map has a segment per cue, and every note asks (linear, not n * m).
+        index = bisect.bisect_right(self.segments, seconds + 1e-9, key=lambda s: s.start_s) - 1
+        seg = self.segments[max(0, index)]
         return seg.tick + round((seconds - seg.start_s) * seg.bpm / 60.0 * self.ppq)
 
 
