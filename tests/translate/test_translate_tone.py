@@ -91,3 +91,8 @@ def test_the_tone_travels_through_the_run_folder(tmp_path: Path) -> None:
     assert any("noir" in e for e in arc["tone"]["evidence"])
     report = json.loads((tmp_path / "film" / "translate_report.json").read_text("utf-8"))
     assert report["palette"]["tone"]["genre"] == "crime" and report["palette"]["mode_centre"] < 0
+    from scenescore.report import build_report
+
+    page = build_report(tmp_path / "film")
+    page = page.decode("utf-8") if isinstance(page, bytes) else page
+    assert "film tone <b>crime (brief)</b>: the brief names" in page
