@@ -96,3 +96,27 @@ def test_the_tone_travels_through_the_run_folder(tmp_path: Path) -> None:
     page = build_report(tmp_path / "film")
     page = page.decode("utf-8") if isinstance(page, bytes) else page
     assert "film tone <b>crime (brief)</b>: the brief names" in page
+
+
+def test_an_imsdb_pages_genre_tags_set_the_tone(tmp_path: Path) -> None:
+    """A script page's Writers/Genres footer reaches the tone (source ``tags``) and the palette."""
+    from support.fakesite import FakeFilm, FakeImsdb
+
+    from scenescore.corpus.imsdb import script_page_genres
+
+    text = (ROOT / "corpus" / "sample" / "sample.txt").read_text(encoding="utf-8")
+    page = FakeImsdb([FakeFilm("What the Lake Keeps", script=text)]).script_page(
+        FakeFilm("What the Lake Keeps", script=text)).decode("utf-8")
+    footer = ('<b>Genres</b> : <a href="/genre/Horror" title="Horror Scripts">Horror</a>&nbsp;'
+              '<a href="/genre/Mystery" title="Mystery Scripts">Mystery</a><br>')
+    assert "<b>Writers</b>" in page
+    page = page.replace("</td></tr></table>\n</td></tr></table>", f"<br>{footer}</td></tr></table>\n</td></tr></table>")
+    path = tmp_path / "lake.html"
+    path.write_text(page, encoding="utf-8")
+    assert script_page_genres(path.read_bytes()) == ("Horror", "Mystery")
+    assert script_page_genres(b"<html><body><pre>INT. ROOM - DAY</pre></body></html>") == ()
+    score(path, options=ScoreOptions(out=str(tmp_path / "runs"), name="lake", stop="translate"))
+    arc = json.loads((tmp_path / "runs" / "lake" / "arc.json").read_text("utf-8"))
+    assert arc["tone"]["genre"] == "horror" and arc["tone"]["source"] == "tags"
+    report = json.loads((tmp_path / "runs" / "lake" / "translate_report.json").read_text("utf-8"))
+    assert report["palette"]["name"] == "horror"

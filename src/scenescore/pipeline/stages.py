@@ -96,7 +96,17 @@ def _analyze(run: Run) -> Any:
         visual = {sid: (ev.visual_valence, ev.visual_arousal, ev.confidence)
                   for sid, ev in run.value("evidence").items() if ev.visual_valence is not None}
     return analyze_screenplay(run.value("segment").scenes, options=_opt(run, "analyze"),
-                              memory=_opt(run, "memory"), visual=visual, style=run.options.style)
+                              memory=_opt(run, "memory"), visual=visual, style=run.options.style,
+                              tags=_genre_tags(run))
+
+
+def _genre_tags(run: Run) -> tuple[str, ...]:
+    """An IMSDB script page's genre tags (its Writers/Genres footer), for the film's tone."""
+    if not (run.source.startswith("imsdb:") or run.source.lower().endswith((".html", ".htm"))):
+        return ()
+    from scenescore.corpus.imsdb import script_page_genres
+
+    return script_page_genres(run.data, run.source)
 
 
 def _analyze_write(run: Run, analysis: Any, emit: Emit) -> None:
