@@ -100,9 +100,8 @@ def test_the_tone_travels_through_the_run_folder(tmp_path: Path) -> None:
 
 def test_an_imsdb_pages_genre_tags_set_the_tone(tmp_path: Path) -> None:
     """A script page's Writers/Genres footer reaches the tone (source ``tags``) and the palette."""
-    from support.fakesite import FakeFilm, FakeImsdb
-
     from scenescore.corpus.imsdb import script_page_genres
+    from support.fakesite import FakeFilm, FakeImsdb
 
     text = (ROOT / "corpus" / "sample" / "sample.txt").read_text(encoding="utf-8")
     page = FakeImsdb([FakeFilm("What the Lake Keeps", script=text)]).script_page(

@@ -241,10 +241,8 @@ def script_page_genres(data: bytes, source: str = "<page>") -> tuple[str, ...]:
     """The genre tags in a script page's Writers/Genres footer (``()`` when it has none): the
     film's tone reads them (``emotion/tone.py``)."""
     page = decode_page(data, source)
-    details = None
-    for details in _DETAILS.finditer(page):
-        pass  # the footer is the last details table, after the script's <pre>
-    region = (details.start(), len(page)) if details else (0, len(page))
+    tables = list(_DETAILS.finditer(page))  # the footer is the last one, after the script's <pre>
+    region = (tables[-1].start(), len(page)) if tables else (0, len(page))
     return _labelled_links(page, region, "genres", "/genre/")
 
 
