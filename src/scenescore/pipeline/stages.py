@@ -276,12 +276,16 @@ def _render_write(run: Run, _value: Any, emit: Emit) -> None:
     markers = [(float(scene.start_s), f"sc. {scene.scene_id} {scene.heading}".strip())
                for scene in timed_scenes(run)]
     title = run.value("segment").title or run.folder.name
+    from scenescore.render.drama import cue_maps  # what each cue plays against (cue_maps.json)
+
+    maps = cue_maps([by_id[c.cue_id] for c in conditions], run.value("segment").scenes, run.value("analyze"),
+                    elements=run.value("segment").elements)
     rendered = render_film(conditions, starts, run.folder, options=_render_options(run), scenes=markers,
-                           title=title)
+                           title=title, maps=maps)
     def rel(path: Any) -> str | None:
         return None if path is None else Path(path).resolve().relative_to(run.folder.resolve()).as_posix()
 
-    paths = [rendered.midi, rendered.themes, rendered.temp_track]
+    paths = [rendered.midi, rendered.themes, rendered.temp_track, rendered.cue_maps]
     for cue in rendered.cues:
         paths += [cue.midi, cue.musicxml, cue.audio]
     for path in paths:
@@ -292,6 +296,7 @@ def _render_write(run: Run, _value: Any, emit: Emit) -> None:
     # What each file is, for deliver and the report: they read names here, never re-derive them.
     emit.files = {
         "midi": rel(rendered.midi), "themes": rel(rendered.themes), "temp_track": rel(rendered.temp_track),
+        "cue_maps": rel(rendered.cue_maps),
         "cues": {cue.cue_id: {"midi": rel(cue.midi), "musicxml": rel(cue.musicxml), "audio": rel(cue.audio)}
                  for cue in rendered.cues},
     }
@@ -354,6 +359,22 @@ STAGE_DATA: dict[str, tuple[str, ...]] = {
 }
 
 
+#: The package's source files each stage runs (globs under ``scenescore/``): their digest is part
+#: of its key. Every stage also runs the shared modules and its adapter here.
+_SHARED_SOURCE = ("records.py", "options.py", "io.py", "errors.py", "timecode.py", "circumplex.py",
+                  "pipeline/stages.py")
+STAGE_SOURCE: dict[str, tuple[str, ...]] = {
+    "segment": ("ingest/*", "segment/*"),
+    "align": ("align/*",),
+    "evidence": ("align/*",),
+    "analyze": ("emotion/*", "memory/*"),
+    "spot": ("spotting/*", "memory/*", "deliver/notes.py"),
+    "translate": ("conditions/*", "deliver/notes.py"),
+    "render": ("render/*",),
+    "deliver": ("deliver/*", "report/*"),
+}
+
+
 def default_stages(options: ScoreOptions | None = None, evidence: bool = False) -> list[Stage]:
     """The stages of ``score``, in order (``align`` only with footage, ``evidence`` only when a
     caption or CLIP model is configured too)."""
@@ -371,7 +392,7 @@ def default_stages(options: ScoreOptions | None = None, evidence: bool = False) 
         Stage("translate", "1", ("segment", "analyze", "spot", *(("evidence",) if evidence else ())),
               _translate, _translate_write,
               options=_translate_options, load=_translate_load),
-        Stage("render", "1", ("segment", "spot", "translate"), lambda run: None, _render_write,
+        Stage("render", "2", ("segment", "analyze", "spot", "translate"), lambda run: None, _render_write,
               options=_render_options),
         Stage("deliver", "1", ("segment", "analyze", "spot", "translate", "render", *picture), lambda run: None,
               _deliver_write, options=_deliver_options),
@@ -383,6 +404,7 @@ def default_stages(options: ScoreOptions | None = None, evidence: bool = False) 
                                options=lambda run: _opt(run, "evidence")))
     for stage in stages:
         stage.data = STAGE_DATA.get(stage.name, ())
+        stage.source = (*_SHARED_SOURCE, *STAGE_SOURCE.get(stage.name, ()))
     return stages
 
 
