@@ -37,6 +37,7 @@ from scenescore.render.film import (
     RenderedFilm,
     _check_inputs,
     audio_file_name,
+    cue_record,
     programme_start_seconds,
 )
 from scenescore.render.midi import _check_fps, film_to_midi, sketch_to_midi, timecode
@@ -46,6 +47,7 @@ from scenescore.render.themes import ThemeBook
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
+    from scenescore.render.drama import CueMap
     from scenescore.render.sketch import Sketch
 
 log = logging.getLogger(__name__)
@@ -121,7 +123,7 @@ def render_film_incremental(conditions: Sequence[MusicCondition], starts_s: Sequ
                             scenes: Sequence[tuple[float, str]] = (), title: str = "film",
                             themes: ThemeBook | None = None, previous: Mapping[str, Any] | None = None,
                             trusted: Mapping[str, Sequence[Any]] | None = None,
-                            frozen: frozenset[str] = frozenset(),
+                            frozen: frozenset[str] = frozenset(), maps: Sequence[CueMap] = (),
                             progress: Progress | None = None) -> IncrementalResult:
     """Like :func:`~scenescore.render.film.render_film`, reusing what ``previous`` (the state of
     the last render into ``out_dir``) says is still right; returns the new state too.
@@ -137,7 +139,7 @@ def render_film_incremental(conditions: Sequence[MusicCondition], starts_s: Sequ
     book = themes if themes is not None else ThemeBook(seed=options.sketch.seed)
     prev_cues: dict[str, Any] = dict((previous or {}).get("cues", {}))
     sketches, before_themes = _sketch(conditions, starts_s, order, options, book, scenes, prev_cues, frozen,
-                                      progress)
+                                      maps, progress)
     keys = {i: cue_key(conditions[i], sketches[i], starts_s[i], options) for i in order}
     kept: set[int] = set()
     for i in order:
@@ -170,6 +172,10 @@ def render_film_incremental(conditions: Sequence[MusicCondition], starts_s: Sequ
                      scene_markers=scenes, options=options.midi), overwrite=options.overwrite)
     themes_path = atomic_write_text(out / "themes.json", json.dumps(book.to_dict(), indent=2) + "\n",
                                     overwrite=options.overwrite)
+    by_cue = {m.cue_id: m for m in maps}
+    maps_path = atomic_write_text(out / "cue_maps.json", json.dumps(
+        [cue_record(sketches[i], by_cue.get(conditions[i].cue_id)) for i in order], indent=1) + "\n",
+        overwrite=options.overwrite)
 
     audio_state: dict[int, dict[str, Any]] = {}
     temp_track: Path | None = None
@@ -206,7 +212,7 @@ def render_film_incremental(conditions: Sequence[MusicCondition], starts_s: Sequ
                     sample_rate=options.audio.sample_rate if "audio" in paths[i] else None,
                     themes=tuple(dict.fromkeys(t.label for t in sketches[i].themes)))
         for i in order)
-    film = RenderedFilm(cues=cues, midi=film_midi, temp_track=temp_track, themes=themes_path,
+    film = RenderedFilm(cues=cues, midi=film_midi, temp_track=temp_track, themes=themes_path, cue_maps=maps_path,
                         audio_backend=options.audio.backend,
                         sample_rate=options.audio.sample_rate if temp_track or any("audio" in p for p in paths.values())
                         else None, sketches=tuple(sketches[i] for i in order),
@@ -235,7 +241,7 @@ def render_film_incremental(conditions: Sequence[MusicCondition], starts_s: Sequ
 
 def _sketch(conditions: Sequence[MusicCondition], starts_s: Sequence[float], order: list[int],
             options: RenderOptions, book: ThemeBook, scenes: Sequence[tuple[float, str]],
-            prev_cues: Mapping[str, Any], frozen: frozenset[str],
+            prev_cues: Mapping[str, Any], frozen: frozenset[str], maps: Sequence[CueMap],
             progress: Progress | None) -> tuple[list[Sketch], dict[int, dict[str, Any]]]:
     """Every cue sketched in film order through one book (as ``sketch_film``), recording the
     book's state of each cue's motifs before it, and restoring it for frozen cues."""
@@ -252,6 +258,7 @@ def _sketch(conditions: Sequence[MusicCondition], starts_s: Sequence[float], ord
 
     out: dict[int, Sketch] = {}
     before: dict[int, dict[str, Any]] = {}
+    by_cue = {m.cue_id: m for m in maps}
     for done, i in enumerate(order, 1):
         c = conditions[i]
         recorded = (prev_cues.get(c.cue_id) or {}).get("themes_before")
@@ -259,7 +266,7 @@ def _sketch(conditions: Sequence[MusicCondition], starts_s: Sequence[float], ord
             book.restore(recorded)
         before[i] = book.snapshot([t.motif for t in c.themes])
         out[i] = sketch_cue(c, themes=book, options=options.sketch,
-                            scene_markers=markers(float(starts_s[i]), c.duration_s))
+                            scene_markers=markers(float(starts_s[i]), c.duration_s), cue_map=by_cue.get(c.cue_id))
         if progress is not None:
             progress("sketch", done, len(order))
     return [out[i] for i in range(len(conditions))], before
