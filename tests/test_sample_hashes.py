@@ -1,7 +1,8 @@
 """The sample's outputs do not drift: the same scenes, emotions, cues, conditions and MIDI as the
-hashes recorded from ``main`` before issue 13 restructured the stages (commit 71ca619),
-re-recorded when a later issue changed the outputs on purpose (issue 16: the fitted emotion
-default changes emotions, and so cues, conditions and MIDI; scenes and elements unchanged).
+hashes recorded from ``main`` before issue 13 restructured the stages (commit 71ca619; phase one of
+the restructuring reproduced them exactly, commit fc0f6da), re-recorded from ``main`` at 375885b
+after issue 16 made the fitted emotion model the default (a change of the music on purpose), and
+reproduced by issue 13's second part (keys, degraded runs, one time base) on top of it.
 
 Only the corrections issue 13 names may change the outputs (the spotting notes' timecodes now
 start at the programme start, the scene table gains its time columns), so those are compared
@@ -30,20 +31,20 @@ RECORDED = {
     "elements.jsonl": "7d70c00a64ed34c9150c9f9f2a51da40f18360414a62c5a0a42f1ebcc5c1077c",
     "emotions.csv": "7094f4809cba17c0c738db96892bb75403db0e5323aabcd761fd5e943df576c6",
     "cues.json": "87e2e1b465a6bce2f61404ff76c643bde333021abc92d46224cbb13a50579038",
-    "conditions.jsonl": "51d93251aa21ce1104396701c820a2aead01b8773e179d15efffce5a409e0860",
+    "conditions.jsonl": "5b6f116ebe347dd869290a18e93758e41b5c207f78d64bbbd894d5875fd547da",
     "cue_sheet.csv": "5139ebb2c501be6c99fa1421a56fd1d274fe93abd7f0c8a381a6e1e08e2883ae",
     "scenes": "77b805121fef978ad36cf7bcd9b9f7275fac764b398727fea5dec8a4dc1f4de2",
     "spotting_notes_untimed": "ad2805e0b1205d4b35102b793bbc0514555c56bea00d77ae27a81c4583c2692a",
-    "midi/1M01.mid": "c1b513f2a24f4b8d2c3b5eeff42300e4205304261c557619ad6ff84abf0b4e5e",
-    "midi/1M02.mid": "1d28807d481cd4cd10afa861b98184c50eef6c2a545e284d977f2e0436f18c03",
-    "midi/1M03.mid": "3926718993e2c3368e1015ae11685b3813680e35eab1e4dfe1333917c1d585c9",
-    "midi/1M04.mid": "97a727f7a7f378e49ff2bf1f5ab2dcfa6a632b4d18bcfe4e31e5a10858ff63f5",
-    "midi/1M05.mid": "d2ca7a1b6d85cacea0baf822616479a8b35c56b12ac0656d684b392674fcc912",
-    "midi/1M06.mid": "83226af7cecc6b33399cf23e49e2e1b806742545d0a35d3b961e5d32af0a90af",
-    "midi/1M07.mid": "c9636a5b45e7792a8704dbc126b21ededbc30618c131cda9bdb8d917029e3410",
-    "midi/1M08.mid": "8014a738073594675bb1958120ac0571a6f15cb67603c32a97d8dfb3d617365e",
-    "midi/1M09.mid": "8862fac8d13ecc4a5905e0c233a58486bd787653d623ec2a823e3290e2e63727",
-    "midi/score.mid": "7c7d9747721ef12367dbfcaca4c9c65d4ab3f511ffa87c7856263af715d84fd2",
+    "midi/1M01.mid": "c5aa949cc0799b06c249c5350270b7e531a00b2ec0d3fef2157732537affcad8",
+    "midi/1M02.mid": "0323b7216a88589e7be556bceec5f9be088273e7c198431861d0118d5b7016e9",
+    "midi/1M03.mid": "0328285009262c1982f34c77abe548efa6e3962f0f320dad5fa12863a74a5d51",
+    "midi/1M04.mid": "b38362f10578ad594b1aeaf027eb1c274def27485f4bb656e7d620c63d084486",
+    "midi/1M05.mid": "61f22f094176bfd15d7276cc3daf4ad3a281552b4bbfeb9227c6a88027d35a38",
+    "midi/1M06.mid": "7fd7fa677877c06343b08d00b0bccd9745a564ae03bd57059dfd1f8bdd250879",
+    "midi/1M07.mid": "1316bd15754c19124f31ccaf61e4f88067015db30fd41ec523864130662efca0",
+    "midi/1M08.mid": "8220e64031f1c4bf54dbfb8cda9bbdc4c180097008904de8b125ecb7b8b6d16a",
+    "midi/1M09.mid": "ccd0edfac2199978d54258e94d9eb1751f0f7feb5135d6080e3cfd3d049396a1",
+    "midi/score.mid": "897fe2b1efe16aee5f807266d452e6bf7925636b0f22f072cb8d5fabcd9588ae",
 }
 
 

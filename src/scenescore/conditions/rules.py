@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from scenescore.conditions.context import CueContext
-from scenescore.conditions.palette import Palette
+from scenescore.conditions.palette import Palette, tone_valence
 from scenescore.conditions.schema import Instrument, IntensityPoint, MusicCondition
 from scenescore.spotting import CueFunction
 
@@ -35,9 +35,10 @@ def _clamp(x: float, lo: float, hi: float) -> float:
     return max(lo, min(hi, x))
 
 
-def cue_key(palette: Palette, timeline: str, mode: str) -> str:
-    """The tonic of a cue: the home tonic moved by the timeline layer, spelled for the mode."""
-    pc = (PITCH_CLASS.get(palette.tonic, 2) + LAYER_OFFSET.get(timeline, 0)) % 12
+def cue_key(palette: Palette, timeline: str, mode: str, area: int = 0) -> str:
+    """The tonic of a cue: the home tonic moved by the key plan's area and the timeline layer,
+    spelled for the mode."""
+    pc = (PITCH_CLASS.get(palette.tonic, 2) + area + LAYER_OFFSET.get(timeline, 0)) % 12
     return (MINOR_NAMES if mode in _MINOR_LIKE else MAJOR_NAMES)[pc]
 
 
@@ -242,6 +243,28 @@ def avoid_list(ctx: CueContext, v: float, a: float, function: str) -> list[str]:
     return list(dict.fromkeys(items))[:12]
 
 
+def choose_ending(ctx: CueContext, function: str, harmony: str) -> tuple[str, str]:
+    """How the cue ends, and why: from its out point, its function and its harmony.
+
+    A cue that segues hands over without closing; a cut to another timeline is a hard out; a
+    build or a harmony that must not resolve stays open; a release or the film's end resolves;
+    a reel change closes with a button.
+    """
+    out = ctx.cue.out_point.lower()
+    if "never resolve" in harmony or "unresolved" in harmony:
+        return "open", "the harmony must not resolve"
+    if function == CueFunction.BUILD_TENSION:
+        return ("segue", "a build that hands over to the next cue") if "segue" in out else (
+            "open", "a build: no tonic resolution")
+    if "segue" in out:
+        return "segue", "segues into the next cue"
+    if "hard out" in out:
+        return "hard_out", "hard out on the cut"
+    if "reel change" in out:
+        return "button", "a button at the reel change"
+    return "resolve", "resolves" + (" at the end of the film" if "end of the film" in out else "")
+
+
 def mood_words(v: float, a: float, mood: str, timeline: str) -> str:
     if mood == "bittersweet":
         words = "bittersweet, nostalgic"
@@ -325,9 +348,14 @@ def rules_condition(ctx: CueContext) -> MusicCondition:
     """The rules backend's condition for one cue."""
     cue, p = ctx.cue, ctx.palette
     v, a = float(cue.valence), float(cue.arousal)
+    v, tone_why = tone_valence(p, v)  # the film's tone recentres valence (palette.py); drama: as is
     function = str(cue.function)
     mode, mode_why = choose_mode(v, a, cue.mood, cue.timeline)
-    key = cue_key(p, cue.timeline, mode)
+    mode_why = f"{mode_why} ({tone_why})" if tone_why else mode_why
+    area = ctx.key_area.offset if ctx.key_area is not None else 0
+    key = cue_key(p, cue.timeline, mode, area)
+    key_reason = (ctx.key_area.reason if ctx.key_area is not None else "home") + (
+        f"; {cue.timeline} layer" if cue.timeline in LAYER_OFFSET else "")
     tempo = choose_tempo(v, a, p, function, cue.timeline)
     dynamics = choose_dynamics(a, function)
     articulation = choose_articulation(v, a, cue.timeline)
@@ -344,11 +372,13 @@ def rules_condition(ctx: CueContext) -> MusicCondition:
                      instruments=instruments, articulation=articulation, dynamics=dynamics,
                      function=function, density=density, theme=theme_phrase)
     layer = f"; {cue.timeline}: key {key} (home {p.tonic})" if cue.timeline in LAYER_OFFSET else ""
+    harmony = choose_harmony(v, a, cue.mood, cue.timeline)
+    ending, ending_why = choose_ending(ctx, function, harmony)
     rationale = (
         f"{cue.cue_id} {function}, mood {cue.mood} (v={v:+.2f}, a={a:+.2f}, scenes "
         f"{', '.join(str(s) for s in cue.scene_ids)}). {mode_why}; arousal sets {tempo:.0f} bpm, "
         f"{dynamics}, {articulation}, density {density:.2f} (Gabrielsson & Lindström 2010; "
-        f"Eerola et al. 2013){layer}; palette '{p.name}'."
+        f"Eerola et al. 2013){layer}; palette '{p.name}'; ending: {ending} ({ending_why})."
         + (" Themes: " + "; ".join(f"{t.motif} {t.transformation} ({t.note})" for t in ctx.themes)
            if ctx.themes else ""))
     return MusicCondition(
@@ -359,7 +389,8 @@ def rules_condition(ctx: CueContext) -> MusicCondition:
         intensity_curve=intensity_curve(ctx, function),
         articulation=articulation,  # type: ignore[arg-type]
         pitch_register=choose_register(v, a),  # type: ignore[arg-type]
-        harmony=choose_harmony(v, a, cue.mood, cue.timeline)[:120], note_density=density,
+        harmony=harmony[:120], note_density=density, ending=ending,  # type: ignore[arg-type]
         themes=list(ctx.themes), avoid=avoid_list(ctx, v, a, function), rationale=rationale[:2000],
-        valence=max(-1.0, min(1.0, v)), arousal=max(-1.0, min(1.0, a)), backend="rules",
+        key_reason=key_reason[:200],
+        valence=max(-1.0, min(1.0, float(cue.valence))), arousal=max(-1.0, min(1.0, a)), backend="rules",
     )

@@ -96,7 +96,17 @@ def _analyze(run: Run) -> Any:
         visual = {sid: (ev.visual_valence, ev.visual_arousal, ev.confidence)
                   for sid, ev in run.value("evidence").items() if ev.visual_valence is not None}
     return analyze_screenplay(run.value("segment").scenes, options=_opt(run, "analyze"),
-                              memory=_opt(run, "memory"), visual=visual)
+                              memory=_opt(run, "memory"), visual=visual, style=run.options.style,
+                              tags=_genre_tags(run))
+
+
+def _genre_tags(run: Run) -> tuple[str, ...]:
+    """An IMSDB script page's genre tags (its Writers/Genres footer), for the film's tone."""
+    if not (run.source.startswith("imsdb:") or run.source.lower().endswith((".html", ".htm"))):
+        return ()
+    from scenescore.corpus.imsdb import script_page_genres
+
+    return script_page_genres(run.data, run.source)
 
 
 def _analyze_write(run: Run, analysis: Any, emit: Emit) -> None:
@@ -108,6 +118,7 @@ def _analyze_write(run: Run, analysis: Any, emit: Emit) -> None:
     arc = {
         "points": [dataclasses.asdict(p) for p in analysis.arc.points],
         "turning_points": [dataclasses.asdict(t) for t in analysis.arc.turning_points],
+        "tone": analysis.tone.to_dict() if analysis.tone is not None else None,
     }
     emit("arc.json", (json.dumps(arc, indent=1, sort_keys=True) + "\n").encode("utf-8"))
 
@@ -215,7 +226,8 @@ def _translate_write(run: Run, translation: Any, emit: Emit) -> None:
     frame = spotting_notes_frame(run.value("spot"), translation.conditions, options=_spot_options(run))
     emit("spotting_notes.csv", _frame_bytes(frame, ".csv", frozenset()))
     reports = [r.to_dict() for r in translation.reports]
-    emit("translate_report.json", (json.dumps({"cues": reports, "usage": _plain(translation.usage)},
+    emit("translate_report.json", (json.dumps({"cues": reports, "usage": _plain(translation.usage),
+                                               "palette": translation.palette.to_dict()},
                                               indent=1, sort_keys=True, default=str) + "\n").encode("utf-8"))
 
 
@@ -264,12 +276,16 @@ def _render_write(run: Run, _value: Any, emit: Emit) -> None:
     markers = [(float(scene.start_s), f"sc. {scene.scene_id} {scene.heading}".strip())
                for scene in timed_scenes(run)]
     title = run.value("segment").title or run.folder.name
+    from scenescore.render.drama import cue_maps  # what each cue plays against (cue_maps.json)
+
+    maps = cue_maps([by_id[c.cue_id] for c in conditions], timed_scenes(run), run.value("analyze"),
+                    elements=run.value("segment").elements)
     rendered = render_film(conditions, starts, run.folder, options=_render_options(run), scenes=markers,
-                           title=title)
+                           title=title, maps=maps)
     def rel(path: Any) -> str | None:
         return None if path is None else Path(path).resolve().relative_to(run.folder.resolve()).as_posix()
 
-    paths = [rendered.midi, rendered.themes, rendered.temp_track]
+    paths = [rendered.midi, rendered.themes, rendered.temp_track, rendered.cue_maps]
     for cue in rendered.cues:
         paths += [cue.midi, cue.musicxml, cue.audio]
     for path in paths:
@@ -280,6 +296,7 @@ def _render_write(run: Run, _value: Any, emit: Emit) -> None:
     # What each file is, for deliver and the report: they read names here, never re-derive them.
     emit.files = {
         "midi": rel(rendered.midi), "themes": rel(rendered.themes), "temp_track": rel(rendered.temp_track),
+        "cue_maps": rel(rendered.cue_maps),
         "cues": {cue.cue_id: {"midi": rel(cue.midi), "musicxml": rel(cue.musicxml), "audio": rel(cue.audio)}
                  for cue in rendered.cues},
     }
@@ -331,7 +348,7 @@ class _Loaded:
 #: files under its package's name (``emotion/…``, ``segment_…``) or add the glob here; a file no
 #: glob claims re-runs every stage when it changes.
 STAGE_DATA: dict[str, tuple[str, ...]] = {
-    "segment": ("ingest*", "segment*"),
+    "segment": ("ingest*", "segment*", "line*"),  # line*: the line-typing model (issue 17's line_crf)
     "align": ("align*",),
     "evidence": ("evidence*", "clip*"),
     "analyze": ("affect_lexicon.tsv", "emotion*", "memory*"),
@@ -339,6 +356,22 @@ STAGE_DATA: dict[str, tuple[str, ...]] = {
     "translate": ("conditions*", "translate*"),
     "render": ("render*", "sketch*", "themes*"),
     "deliver": ("report*", "deliver*"),
+}
+
+
+#: The package's source files each stage runs (globs under ``scenescore/``): their digest is part
+#: of its key. Every stage also runs the shared modules and its adapter here.
+_SHARED_SOURCE = ("records.py", "options.py", "io.py", "errors.py", "timecode.py", "circumplex.py",
+                  "pipeline/stages.py")
+STAGE_SOURCE: dict[str, tuple[str, ...]] = {
+    "segment": ("ingest/*", "segment/*"),
+    "align": ("align/*",),
+    "evidence": ("align/*",),
+    "analyze": ("emotion/*", "memory/*"),
+    "spot": ("spotting/*", "memory/*", "deliver/notes.py"),
+    "translate": ("conditions/*", "deliver/notes.py"),
+    "render": ("render/*",),
+    "deliver": ("deliver/*", "report/*"),
 }
 
 
@@ -352,13 +385,14 @@ def default_stages(options: ScoreOptions | None = None, evidence: bool = False) 
         Stage("segment", "1", (), _segment, _segment_write,
               options=_segment_options),
         Stage("analyze", "1", ("segment", *(("evidence",) if evidence else ())), _analyze, _analyze_write,
-              options=lambda run: {"analyze": _opt(run, "analyze"), "memory": _opt(run, "memory")}),
+              options=lambda run: {"analyze": _opt(run, "analyze"), "memory": _opt(run, "memory"),
+                                   "style": run.options.style}),
         Stage("spot", "1", ("segment", "analyze", *picture), _spot, _spot_write,
               options=_spot_options),
         Stage("translate", "1", ("segment", "analyze", "spot", *(("evidence",) if evidence else ())),
               _translate, _translate_write,
               options=_translate_options, load=_translate_load),
-        Stage("render", "1", ("segment", "spot", "translate"), lambda run: None, _render_write,
+        Stage("render", "2", ("segment", "analyze", "spot", "translate"), lambda run: None, _render_write,
               options=_render_options),
         Stage("deliver", "1", ("segment", "analyze", "spot", "translate", "render", *picture), lambda run: None,
               _deliver_write, options=_deliver_options),
@@ -370,6 +404,7 @@ def default_stages(options: ScoreOptions | None = None, evidence: bool = False) 
                                options=lambda run: _opt(run, "evidence")))
     for stage in stages:
         stage.data = STAGE_DATA.get(stage.name, ())
+        stage.source = (*_SHARED_SOURCE, *STAGE_SOURCE.get(stage.name, ()))
     return stages
 
 
