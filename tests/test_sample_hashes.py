@@ -2,7 +2,9 @@
 hashes recorded from ``main`` before issue 13 restructured the stages (commit 71ca619; phase one of
 the restructuring reproduced them exactly, commit fc0f6da), re-recorded from ``main`` at 375885b
 after issue 16 made the fitted emotion model the default (a change of the music on purpose), and
-reproduced by issue 13's second part (keys, degraded runs, one time base) on top of it.
+reproduced by issue 13's second part (keys, degraded runs, one time base) on top of it, and
+re-recorded by issue 15 (conditions gain an ending and a key plan; the MIDI is fitted to picture,
+with new harmony, melody and texture; elements, scenes, emotions and cues unchanged).
 
 Only the corrections issue 13 names may change the outputs (the spotting notes' timecodes now
 start at the programme start, the scene table gains its time columns), so those are compared
