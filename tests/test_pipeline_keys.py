@@ -65,3 +65,19 @@ def test_an_upgrade_reruns_every_stage(tmp_path: Path, monkeypatch: pytest.Monke
     result = engine_score(tmp_path)
     assert set(result.statuses.values()) == {"ran"}
     assert {r["code"]["scenescore"] for r in result.manifest["stages"].values()} == {"99.0.0"}
+
+
+def test_a_code_change_reruns_the_stage_that_runs_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Between releases the version stays put; the source digest still sees the change."""
+    copy = tmp_path / "scenescore"
+    shutil.copytree(engine.SOURCE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__", "data"))
+    monkeypatch.setattr(engine, "SOURCE_DIR", copy)
+    engine_score(tmp_path)
+    with (copy / "render" / "midi.py").open("a", encoding="utf-8") as module:
+        module.write("\n# a change to render\n")
+    statuses = engine_score(tmp_path).statuses
+    assert [s for s, v in statuses.items() if v == "ran"] == ["render", "deliver"]
+    with (copy / "report" / "templates" / "report.html.j2").open("a", encoding="utf-8") as template:
+        template.write("\n")
+    statuses = engine_score(tmp_path).statuses
+    assert [s for s, v in statuses.items() if v == "ran"] == ["deliver"]

@@ -2,9 +2,9 @@
 
 A run folder holds ``manifest.json`` (input hashes, options, versions, and per stage its key,
 status and the sha256 of each file it wrote) next to the stage outputs. A stage's key is a
-hash of its own options, its code (the package version, the stage's own version and the sha256
-of every shipped data file it reads: lexicons, model weights), the keys of the stages it reads,
-the input's sha256 and the seed, so:
+hash of its own options, its code (the package version, the stage's own version, a digest of the
+source files it runs, and the sha256 of every shipped data file it reads: lexicons, model
+weights), the keys of the stages it reads, the input's sha256 and the seed, so:
 
 * a stage whose key is unchanged, whose files are all present and intact, and whose inputs (the
   files of the stages it reads) are the ones it was made from, is skipped;
@@ -51,6 +51,8 @@ MANIFEST_VERSION = 2
 DATA_DIR = Path(scenescore.__file__).resolve().parent / "data"
 #: Files in the data folder that no stage reads (documentation).
 DATA_IGNORED = ("README*",)
+#: The package's own source files (a stage's ``source`` globs are matched against these).
+SOURCE_DIR = Path(scenescore.__file__).resolve().parent
 
 class Emit:
     """How a stage writes its files: ``emit(rel, data)`` writes atomically and records the hash;
@@ -98,6 +100,10 @@ class Stage:
     #: part of its key. A data file no stage of the run claims counts for every stage, so a
     #: newly shipped file can never leave a stale result behind (declare it to be precise).
     data: tuple[str, ...] = ()
+    #: The package's source files the stage runs, as globs under ``scenescore/``; their digest is
+    #: part of its key, so a code change re-runs the stage even where the version was not bumped
+    #: (a checkout between releases).
+    source: tuple[str, ...] = ()
 
 
 @dataclass
@@ -163,6 +169,18 @@ def data_fingerprint(globs: Sequence[str], claimed_by_any: Sequence[str], root: 
         if _matches(rel, globs) or not _matches(rel, claimed_by_any):
             out[rel] = _file_digest(root / rel)
     return out
+
+
+def source_fingerprint(globs: Sequence[str], root: Path | None = None) -> str | None:
+    """One digest of the package's files the globs match (modules, templates; never compiled
+    caches); None when there are none."""
+    root = SOURCE_DIR if root is None else root
+    if not globs:
+        return None
+    files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
+                   if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
+    parts = [f"{rel}:{_file_digest(root / rel)}" for rel in files if _matches(rel, globs)]
+    return sha256_bytes("\n".join(parts).encode())[:32] if parts else None
 
 
 def _plain(value: Any) -> Any:
@@ -233,10 +251,11 @@ class Run:
 
     # keys and values --------------------------------------------------------------------
     def code(self, name: str) -> dict[str, Any]:
-        """What a stage's code is: the package version, the stage's version, its data files."""
+        """What a stage's code is: the package version, the stage's version, its source files and
+        the data files it reads."""
         stage = self.stages[name]
         claimed = [g for s in self.stages.values() for g in s.data]
-        return {"scenescore": __version__, "stage": stage.version,
+        return {"scenescore": __version__, "stage": stage.version, "source": source_fingerprint(stage.source),
                 "data": data_fingerprint(stage.data, claimed)}
 
     def key(self, name: str) -> str:

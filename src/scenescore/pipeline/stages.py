@@ -347,6 +347,22 @@ STAGE_DATA: dict[str, tuple[str, ...]] = {
 }
 
 
+#: The package's source files each stage runs (globs under ``scenescore/``): their digest is part
+#: of its key. Every stage also runs the shared modules and its adapter here.
+_SHARED_SOURCE = ("records.py", "options.py", "io.py", "errors.py", "timecode.py", "circumplex.py",
+                  "pipeline/stages.py")
+STAGE_SOURCE: dict[str, tuple[str, ...]] = {
+    "segment": ("ingest/*", "segment/*"),
+    "align": ("align/*",),
+    "evidence": ("align/*",),
+    "analyze": ("emotion/*", "memory/*"),
+    "spot": ("spotting/*", "memory/*", "deliver/notes.py"),
+    "translate": ("conditions/*", "deliver/notes.py"),
+    "render": ("render/*",),
+    "deliver": ("deliver/*", "report/*"),
+}
+
+
 def default_stages(options: ScoreOptions | None = None, evidence: bool = False) -> list[Stage]:
     """The stages of ``score``, in order (``align`` only with footage, ``evidence`` only when a
     caption or CLIP model is configured too)."""
@@ -375,6 +391,7 @@ def default_stages(options: ScoreOptions | None = None, evidence: bool = False) 
                                options=lambda run: _opt(run, "evidence")))
     for stage in stages:
         stage.data = STAGE_DATA.get(stage.name, ())
+        stage.source = (*_SHARED_SOURCE, *STAGE_SOURCE.get(stage.name, ()))
     return stages
 
 
