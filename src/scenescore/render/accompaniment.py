@@ -9,7 +9,7 @@ from scenescore.render.theory import Chord, voice_chord
 
 def open_voicing(chord: Chord, grow: int = 0) -> tuple[int, ...]:
     """A low, open voicing: root (C3-B3), fifth above it, the third a tenth above the root, and
-    the root again an octave up as the texture grows (the way strings spread a chord under a
+    the root and then the fifth again an octave up as the texture grows (strings spread a chord under a
     section voiced close above: wide intervals low, close ones high; no third below C3)."""
     root = 48 + (chord.root - 48) % 12
     third = next((pc for pc in chord.pitch_classes[1:3] if (pc - chord.root) % 12 in (3, 4)), None)
@@ -21,6 +21,8 @@ def open_voicing(chord: Chord, grow: int = 0) -> tuple[int, ...]:
         out.append(root + 12 + (third - chord.root) % 12)
     if grow:
         out.append(root + 12)
+    if grow > 1 and fifth is not None:
+        out.append(root + 12 + (fifth - chord.root) % 12)
     return tuple(sorted(set(out)))
 
 
