@@ -2,7 +2,9 @@
 hashes recorded from ``main`` before issue 13 restructured the stages (commit 71ca619; phase one of
 the restructuring reproduced them exactly, commit fc0f6da), re-recorded from ``main`` at 375885b
 after issue 16 made the fitted emotion model the default (a change of the music on purpose), and
-reproduced by issue 13's second part (keys, degraded runs, one time base) on top of it.
+reproduced by issue 13's second part (keys, degraded runs, one time base) on top of it, and
+re-recorded by issue 15 (conditions gain an ending and a key plan; the MIDI is fitted to picture,
+with new harmony, melody and texture; elements, scenes, emotions and cues unchanged).
 
 Only the corrections issue 13 names may change the outputs (the spotting notes' timecodes now
 start at the programme start, the scene table gains its time columns), so those are compared
@@ -35,16 +37,16 @@ RECORDED = {
     "cue_sheet.csv": "5139ebb2c501be6c99fa1421a56fd1d274fe93abd7f0c8a381a6e1e08e2883ae",
     "scenes": "77b805121fef978ad36cf7bcd9b9f7275fac764b398727fea5dec8a4dc1f4de2",
     "spotting_notes_untimed": "ad2805e0b1205d4b35102b793bbc0514555c56bea00d77ae27a81c4583c2692a",
-    "midi/1M01.mid": "c5aa949cc0799b06c249c5350270b7e531a00b2ec0d3fef2157732537affcad8",
-    "midi/1M02.mid": "0323b7216a88589e7be556bceec5f9be088273e7c198431861d0118d5b7016e9",
-    "midi/1M03.mid": "0328285009262c1982f34c77abe548efa6e3962f0f320dad5fa12863a74a5d51",
-    "midi/1M04.mid": "b38362f10578ad594b1aeaf027eb1c274def27485f4bb656e7d620c63d084486",
-    "midi/1M05.mid": "61f22f094176bfd15d7276cc3daf4ad3a281552b4bbfeb9227c6a88027d35a38",
-    "midi/1M06.mid": "7fd7fa677877c06343b08d00b0bccd9745a564ae03bd57059dfd1f8bdd250879",
-    "midi/1M07.mid": "1316bd15754c19124f31ccaf61e4f88067015db30fd41ec523864130662efca0",
-    "midi/1M08.mid": "8220e64031f1c4bf54dbfb8cda9bbdc4c180097008904de8b125ecb7b8b6d16a",
-    "midi/1M09.mid": "ccd0edfac2199978d54258e94d9eb1751f0f7feb5135d6080e3cfd3d049396a1",
-    "midi/score.mid": "897fe2b1efe16aee5f807266d452e6bf7925636b0f22f072cb8d5fabcd9588ae",
+    "midi/1M01.mid": "931de8bdc928aadba00774ec64a4a4e40892f4917f192eb2492c345d8088fc9f",
+    "midi/1M02.mid": "0c79c755e714debcdf6676f99f62e76121c1a31367ae2d0cbabd71d75f04584b",
+    "midi/1M03.mid": "c71226412471c671481e436be95f33adf6691488f258df7733976429253e1c84",
+    "midi/1M04.mid": "1332d44cdbe2321ce029e5b1386455a31404e5c4e2921e02321fb208eb1d1cee",
+    "midi/1M05.mid": "7042d5eb282eee2e5e754a369c26a46e2bec6b2d69d2e6ed53556ee254294b84",
+    "midi/1M06.mid": "4dabcd8f6e21b32127715d665de85178b1956d5809a417e9f405b5b3d96ee905",
+    "midi/1M07.mid": "23f45f1c76e59b7cbe9f1361a3ebe4b96a402d3bca4b4651559b55096c38c9f7",
+    "midi/1M08.mid": "659703a9a54de5bb501da43eaedd545831b572bb380927abd187c2d35de8ab2a",
+    "midi/1M09.mid": "e6d967b1452de35bf615dfee9e6ee28b4be706c9fc0bbfee8d8e1bc7f01668ea",
+    "midi/score.mid": "75bf2f946a9ae09e74fcb6292fa255a06bbdde92a7b023b84dd5f969eca1fe83",
 }
 
 

@@ -78,7 +78,7 @@ SLOTS: tuple[tuple[str, int], ...] = (
     ("next_sig", 4 * 5 * 3 * 2), ("margin_prev", 16), ("pos_bb", 12), ("dprev_bb", 27),
     ("first_title", 4), ("centre", 3), ("prev2_caps", 5), ("prev_rule", 16), ("rule_ind", 32),
     ("ie_rule", 48), ("ie_shape", 72), ("next_long", 8), ("block_long", 8), ("cue_next_long", 3 * 4 * 2),
-    ("alone_rules", 8 * 2 * 3), ("title_zone", 3 * 4 * 2),
+    ("alone_rules", 8 * 2 * 3), ("title_zone", 3 * 4 * 2), ("name_ie", 5 * 3 * 2 * 2),
 )
 SLOT_NAMES = tuple(name for name, _ in SLOTS)
 SLOT_OFFSETS = np.cumsum([0] + [size for _, size in SLOTS])[:-1]
@@ -311,6 +311,7 @@ def line_features(lines: Sequence[str], bold: Sequence[bool] | None = None
         (cue * 4 + np.where(no_next, 0, long_slot[nxt])) * 2 + indented,
         ((np.minimum(cue, 1) * 4 + slug * 2 + shot) * 2 + ((bb > 0) & (ba > 0))) * 3 + ie_doc,
         (title_zone * 4 + caps) * 2 + titlesig,
+        ((names_slot * 3 + ie_doc) * 2 + ba) * 2 + indented,
     ]
     values = np.stack(cols, axis=1)
     return index, values
