@@ -108,6 +108,36 @@ def test_cue_cards_show_conditions_players_and_links(sample_run: Path) -> None:
     assert {a["href"] for a in page.find("a")} >= {"midi/score.mid", "cue_sheet.csv", "conditions.jsonl"}
 
 
+def test_key_plan_is_written_and_shown(sample_run: Path) -> None:
+    """translate writes key_plan.json (one entry per cue, the themes' home keys), the manifest
+    records it, and the report's Key plan section shows each cue's key, mode and reason."""
+    conditions = [json.loads(line) for line in (sample_run / "conditions.jsonl").read_text().splitlines()]
+    manifest = json.loads((sample_run / "manifest.json").read_text())
+    assert "key_plan.json" in manifest["stages"]["translate"]["outputs"]
+    plan = json.loads((sample_run / "key_plan.json").read_text())
+    assert [c["cue_id"] for c in plan["cues"]] == [c["cue_id"] for c in conditions]
+    for entry, condition in zip(plan["cues"], conditions, strict=True):
+        assert (entry["key"], entry["mode"], entry["reason"]) == (
+            condition["key"], condition["mode"], condition["key_reason"]) and entry["reason"]
+    used = {t["character_id"] for c in conditions for t in c["themes"]}
+    assert plan["themes"] and {t["character_id"] for t in plan["themes"]} >= used
+    assert plan["themes"][0]["home_key"] == plan["home"]
+    html, page = page_of(sample_run)
+    section = page.find("section", id="key-plan")
+    assert section
+    items = html.split('id="key-plan"', 1)[1].split("</section>", 1)[0]
+    for entry in plan["cues"]:
+        assert f'href="#cue-{entry["cue_id"]}"' in items
+        assert f"<b>{escape(entry['key'])}</b> {escape(entry['mode'])}" in items
+        assert escape(entry["reason"]) in items
+    assert "key_plan.json" in {a["href"] for a in page.find("a")}
+
+
+def test_a_run_without_a_key_plan_has_no_key_plan_section(hostile_run: Path) -> None:
+    html, page = page_of(hostile_run)
+    assert not page.find("section", id="key-plan")
+
+
 def test_each_scene_text_is_on_demand(sample_run: Path) -> None:
     html, page = page_of(sample_run)
     view = read_run_view(sample_run)

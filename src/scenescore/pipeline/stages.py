@@ -257,6 +257,10 @@ def _translate_write(run: Run, translation: Any, emit: Emit) -> None:
     emit("translate_report.json", (json.dumps({"cues": reports, "usage": _plain(translation.usage),
                                                "palette": translation.palette.to_dict()},
                                               indent=1, sort_keys=True, default=str) + "\n").encode("utf-8"))
+    from scenescore.conditions.keyplan import key_plan_record
+
+    emit("key_plan.json", (json.dumps(key_plan_record(translation.conditions, translation.palette),
+                                      indent=1, sort_keys=True) + "\n").encode("utf-8"))
     for rel, data in run._values.get("session_files", {}).items():
         emit(rel, data)
 

@@ -168,6 +168,8 @@ def render_page(view: RunView) -> str:
         "has_turns": any(s.turn for s in view.scenes),
         "cards": [_cue_card(c, scene_ids) for c in view.cues],
         "scene_items": [_scene_item(s, cue_of) for s in view.scenes],
+        "key_rows": [{"cue_id": c, "anchor": anchor("cue", c), "key": k, "mode": m, "reason": r}
+                     for c, k, m, r in (view.key_plan.cues if view.key_plan else ())],
     }
     return _environment().get_template("report.html.j2").render(context)
 

@@ -21,7 +21,7 @@ from scenescore.errors import InputError
 #: Data files of the run folder linked from the report when present (never the report itself).
 DATA_FILES: tuple[str, ...] = (
     "cue_sheet.csv", "spotting_notes.csv", "cues.csv", "conditions.jsonl", "scenes.csv",
-    "emotions.csv", "arc.json", "themes.json", "manifest.json", "session_report.json",
+    "emotions.csv", "arc.json", "themes.json", "key_plan.json", "manifest.json", "session_report.json",
 )
 
 
@@ -101,6 +101,9 @@ class RunView:
     #: changed since the run before (scenes of a revised draft, cues and why).
     session_edits: tuple[str, ...] = ()
     session_changes: tuple[str, ...] = ()
+    #: The film's key plan (``key_plan.json`` as the translate stage recorded it): the home key,
+    #: each theme's home key and each cue's key, mode and reason; ``None`` when not written.
+    key_plan: KeyPlanView | None = None
 
     @property
     def duration_s(self) -> float:
@@ -187,6 +190,40 @@ def _media(folder: Path, rel: Any) -> str | None:
     return rel if (folder / path).is_file() else None
 
 
+@dataclass(frozen=True, slots=True)
+class KeyPlanView:
+    """Where the tonal centre travels over the film, as the report shows it."""
+
+    home: str
+    #: (character, home key) by prominence.
+    themes: tuple[tuple[str, str], ...]
+    #: (cue id, key, mode, reason) in film order.
+    cues: tuple[tuple[str, str, str, str], ...]
+
+
+def stage_file(folder: Path, manifest: dict[str, Any], stage: str, name: str) -> Path | None:
+    """The file ``name`` among what ``stage`` recorded it wrote, if it is there."""
+    stages = manifest.get("stages") if isinstance(manifest.get("stages"), dict) else {}
+    record = stages.get(stage) if isinstance(stages.get(stage), dict) else {}
+    outputs = record.get("outputs") if isinstance(record.get("outputs"), dict) else {}
+    for rel in outputs:
+        if isinstance(rel, str) and PurePosixPath(rel).name == name and _media(folder, rel):
+            return folder / rel
+    return None
+
+
+def _key_plan(folder: Path, manifest: dict[str, Any]) -> KeyPlanView | None:
+    path = stage_file(folder, manifest, "translate", "key_plan.json")
+    plan = _read_json(path, {}) if path is not None else {}
+    if not isinstance(plan, dict) or not isinstance(plan.get("cues"), list):
+        return None
+    themes = tuple((text(t.get("character")), text(t.get("home_key")))
+                   for t in plan.get("themes") or () if isinstance(t, dict))
+    cues = tuple((text(c.get("cue_id")), text(c.get("key")), text(c.get("mode")), text(c.get("reason")))
+                 for c in plan["cues"] if isinstance(c, dict))
+    return KeyPlanView(home=text(plan.get("home")), themes=themes, cues=cues)
+
+
 def render_files(manifest: dict[str, Any]) -> dict[str, Any]:
     """What the render stage recorded it wrote: ``{"cues": {cue_id: {"midi", "musicxml",
     "audio"}}, "midi", "temp_track", "themes"}`` (empty when render has not run)."""
@@ -271,6 +308,7 @@ def read_run_view(folder: str | Path) -> RunView:
         time_basis=text(timing.get("basis")) or "estimated",
         tone=f"{text(tone.get('genre'))} ({text(tone.get('source'))})" if tone.get("genre") else "",
         tone_evidence=tuple(text(e) for e in tone.get("evidence") or () if e),
+        key_plan=_key_plan(folder, manifest),
     )
 
 
