@@ -21,6 +21,9 @@ Figures (definitions in docs/render.md, "Evaluating the music"):
   that do not end on a root-position tonic; cues meant to close that do;
 - loudness: per-cue Spearman correlation of bar energy (sum of velocity^2 x seconds) with the
   condition's intensity at the bar's middle; median over cues with a moving curve;
+- harmonic rhythm: chords per bar of the chord parts (a change of the pitch-class set sounding
+  from one half bar to the next), and its Spearman correlation with the intensity at the bar,
+  over every inner bar of every cue;
 - texture: share of cues where the set of sounding parts (tracks; the melody and the theme
   tracks, one player, count as one part) changes between bars (last bar aside);
 - avoid-list violations: an independent check per avoid phrase the rules or an LLM produce;
@@ -364,6 +367,34 @@ def loudness_correlation(r: Reading, condition) -> float | None:  # noqa: ANN001
     return spearman(energy, intens)
 
 
+def chord_changes(r: Reading, condition) -> list[tuple[float, float]]:  # noqa: ANN001
+    """(chord changes in the bar, intensity at its middle) per bar of the chord parts (Harmony,
+    Pad): a bar's two halves each read as the set of pitch classes sounding in them, and a half
+    whose set differs from the half before starts a chord (a held or repeated chord is none, an
+    arpeggio of one chord stays one set). The cue's first bar and its last are left out."""
+    try:
+        from scenescore.render.notes import intensity_at
+    except ImportError:
+        from scenescore.render.sketch import intensity_at
+
+    notes = [n for tr in r.tracks if tr.name.startswith(("Harmony", "Pad")) for n in tr.notes]
+    d = condition.duration_s
+    bars = [b for b in r.downbeats if b < d - 1e-6]
+    if not notes or len(bars) < 3:
+        return []
+    out, previous = [], None
+    for a, b in zip(bars, bars[1:], strict=False):
+        changes = 0
+        for lo, hi in ((a, (a + b) / 2), ((a + b) / 2, b)):
+            pcs = frozenset(n[2] % 12 for n in notes if n[0] < hi - 1e-6 and n[1] > lo + 1e-6)
+            if pcs and pcs != previous:
+                changes += previous is not None
+                previous = pcs
+        if a > bars[0]:
+            out.append((float(changes), intensity_at(condition, (a + b) / 2 / d)))
+    return out[:-1]
+
+
 def texture_changes(r: Reading) -> bool:
     bars = r.downbeats
     if len(bars) < 3:
@@ -416,6 +447,7 @@ def main() -> None:
     hits_b, hits_s, reps, below, total_beats = [], [], [], 0, 0
     open_ok = open_n = closed_ok = closed_n = 0
     loud, textures, violations, viol_items = [], [], 0, {}
+    rhythm: list[tuple[float, float]] = []
     key_share: dict[str, float] = {}
     per_cue = []
     low_clash = 0
@@ -458,6 +490,7 @@ def main() -> None:
             if lc is not None:
                 loud.append(lc)
             textures.append(texture_changes(r))
+            rhythm += chord_changes(r, c)
             v = avoid_violations(r, c)
             violations += bool(v)
             for item in v:
@@ -496,6 +529,8 @@ def main() -> None:
         "closed_on_root_tonic": closed_ok / max(1, closed_n),
         "loudness_rank_corr_median": statistics.median(loud) if loud else None,
         "texture_changes": sum(textures) / max(1, len(textures)),
+        "chords_per_bar_mean": statistics.mean(n for n, _ in rhythm) if rhythm else None,
+        "chords_per_bar_intensity_spearman": spearman([i for _, i in rhythm], [n for n, _ in rhythm]),
         "avoid_violating_cues": violations,
         "avoid_violations_by_item": viol_items,
         "keys_top_tonic_share": key_share,
