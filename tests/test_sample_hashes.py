@@ -4,7 +4,9 @@ the restructuring reproduced them exactly, commit fc0f6da), re-recorded from ``m
 after issue 16 made the fitted emotion model the default (a change of the music on purpose), and
 reproduced by issue 13's second part (keys, degraded runs, one time base) on top of it, and
 re-recorded by issue 15 (conditions gain an ending and a key plan; the MIDI is fitted to picture,
-with new harmony, melody and texture; elements, scenes, emotions and cues unchanged).
+with new harmony, melody and texture; elements, scenes, emotions and cues unchanged), and
+re-recorded when the harmonic rhythm began to follow the intensity (issue 15's second part: the
+MIDI only).
 
 Only the corrections issue 13 names may change the outputs (the spotting notes' timecodes now
 start at the programme start, the scene table gains its time columns), so those are compared
@@ -39,14 +41,14 @@ RECORDED = {
     "spotting_notes_untimed": "ad2805e0b1205d4b35102b793bbc0514555c56bea00d77ae27a81c4583c2692a",
     "midi/1M01.mid": "931de8bdc928aadba00774ec64a4a4e40892f4917f192eb2492c345d8088fc9f",
     "midi/1M02.mid": "0c79c755e714debcdf6676f99f62e76121c1a31367ae2d0cbabd71d75f04584b",
-    "midi/1M03.mid": "c71226412471c671481e436be95f33adf6691488f258df7733976429253e1c84",
+    "midi/1M03.mid": "47c255b227a46fe580645848548e207f75ad100b2e881ec646d90740447fb0ce",
     "midi/1M04.mid": "1332d44cdbe2321ce029e5b1386455a31404e5c4e2921e02321fb208eb1d1cee",
-    "midi/1M05.mid": "7042d5eb282eee2e5e754a369c26a46e2bec6b2d69d2e6ed53556ee254294b84",
-    "midi/1M06.mid": "4dabcd8f6e21b32127715d665de85178b1956d5809a417e9f405b5b3d96ee905",
-    "midi/1M07.mid": "23f45f1c76e59b7cbe9f1361a3ebe4b96a402d3bca4b4651559b55096c38c9f7",
-    "midi/1M08.mid": "659703a9a54de5bb501da43eaedd545831b572bb380927abd187c2d35de8ab2a",
-    "midi/1M09.mid": "e6d967b1452de35bf615dfee9e6ee28b4be706c9fc0bbfee8d8e1bc7f01668ea",
-    "midi/score.mid": "75bf2f946a9ae09e74fcb6292fa255a06bbdde92a7b023b84dd5f969eca1fe83",
+    "midi/1M05.mid": "12b80e12e193fa730a669b15095518f4df6cc9e7b7350ea6b6d397e295b70de4",
+    "midi/1M06.mid": "a745e2066518ad828e4dfde7c7369e77e422e81914966c2e9fbc2801d862fb89",
+    "midi/1M07.mid": "f5de56bfa0c32a31ca97fb1cdcccd1ed3f14771ae62a016f46d1ce31ed9325d0",
+    "midi/1M08.mid": "54aace880da76fc3e19b509fa95b5df12b1be8e614df6853f3a664547bb52e35",
+    "midi/1M09.mid": "a9b5a884c0d936672ca4cdc96cfecaf01333cd1ca283d9814c24ec0ffaba7d82",
+    "midi/score.mid": "f429e687f0b4dd4c863cfdf4c2492be4375c41de36e029bcc6e0df09a5c0b4ce",
 }
 
 

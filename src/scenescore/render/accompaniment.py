@@ -34,10 +34,7 @@ class AccompanimentWriter:
         previous: tuple[int, ...] | None = None
         offset = -12 if pad else -8
         held: dict[int, int] = {}  # pitch -> index in voice.notes of a chord tone sounding to this bar
-        for bar, chord in enumerate(plan):
-            start = self.bar_start(bar)
-            if start >= self.total_q:
-                break
+        for bar, start, span, chord in self.chord_spans(plan):
             # More voices as the cue grows: a fuller chord is a louder, denser one.
             grow = (self.intensity(start) > 0.55) + (self.intensity(start) > 0.75)
             if pad and self.spread_pad:
@@ -49,7 +46,7 @@ class AccompanimentWriter:
                                 if not any((p - o) % 12 in (1, 11) for o in voicing[:k]))
             previous = voicing
             final = bar >= self.final_bar
-            bar_len = (self.total_q - start) if bar == self.final_bar else self.bar_q
+            bar_len = span
             if bar > self.final_bar:
                 continue  # the final chord already holds through
             if final and self.ending == "button":
@@ -95,14 +92,12 @@ class AccompanimentWriter:
     def write_bass(self, voice: Voice, plan: list[Chord]) -> None:
         low, high = BASS_RANGE
         pedal = any(w in self.harmony_words for w in ("pedal", "drone"))
-        for bar, chord in enumerate(plan):
-            start = self.bar_start(bar)
-            if start >= self.total_q or bar > self.final_bar:
+        for bar, start, bar_len, chord in self.chord_spans(plan):
+            if bar > self.final_bar:
                 break
             root_pc = self.scale.tonic if pedal else chord.root
             root = low + (root_pc - low) % 12
             fifth = root + 7 if root + 7 <= high else root - 5
-            bar_len = (self.total_q - start) if bar == self.final_bar else self.bar_q
             if bar == self.final_bar and self.ending == "button":
                 bar_len = min(self.meter.beat_quarters, bar_len)
             level = self.level(start)

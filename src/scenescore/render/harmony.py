@@ -1,6 +1,10 @@
-"""Harmony: the cue's chord plan, one chord a bar, and chords fitted under theme passages."""
+"""Harmony: the cue's chord plan, its harmonic rhythm following the intensity (a chord held two
+bars in a quiet phrase, one a bar, two a bar in an intense one), and chords fitted under theme
+passages."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from scenescore.render.form import Placed
 from scenescore.render.theory import MINOR_FAMILY, Chord, Scale, build_chord
@@ -19,6 +23,13 @@ _PROGRESSIONS = {
     "mixolydian": ((0, 6, 3, 0), (0, 6, 0, 3), (0, 3, 6, 0), (0, 4, 6, 0)),
     "locrian": ((0, 1, 0, 5), (0, 5, 1, 0)),
 }
+#: Harmonic rhythm by a phrase's intensity (at its middle): below SLOW a chord lasts two bars, from
+#: FAST on a bar has two chords. Film cues move their harmony faster as they build and let it sit in
+#: quiet underscore (Karlin & Wright, *On the Track*, 2004, ch. 11; Caplin, *Classical Form*, 1998,
+#: ch. 2: harmonic rhythm accelerating into the cadence is the classical sign of drive).
+SLOW, FAST = 0.35, 0.7
+RANGE = 0.15
+
 #: The chord before the last tonic: V, or the mode's own colour (bVII, bII, IV, II).
 _CADENCE = {"major": 4, "minor": 4, "aeolian": 4, "harmonic minor": 4, "dorian": 3, "phrygian": 1,
             "lydian": 1, "mixolydian": 6, "locrian": 1}
@@ -101,7 +112,67 @@ class HarmonyPlanner:
                                     sus=colour_sus, add6=add6 and degree == 3 and not seventh,
                                     add9=add9 and degree in (0, 3) and not colour_sus,
                                     raised_leading=raised)
-        return [c if c is not None else build_chord(chord_scale, 0) for c in plan]
+        chords = [c if c is not None else build_chord(chord_scale, 0) for c in plan]
+        return self.harmonic_rhythm(chords, chord_scale, theme_bars, cadence_at, rising, opening)
+
+    def harmonic_rhythm(self, chords: list[Chord], chord_scale: Scale, theme_bars: dict[int, Placed],
+                        cadence_at: dict[int, str], rising: dict[int, int], opening: dict[int, int]) -> list[Chord]:
+        """Pace the one-a-bar plan by each phrase's intensity: in a quiet phrase the odd bars
+        hold the chord before them (a chord lasts two bars), in an intense one the even bars move
+        to the chord a third below from the bar's middle (I-vi, IV-ii, V-iii: two common tones,
+        so a melody on the first chord still fits). Cadence bars, the bar after a half or
+        deceptive cadence, themes, a build's rising bass, the ending and the bars hit points land on keep their
+        chord, so cadences, hits and the tempo map stay as they were."""
+        phrase = self.options.phrase_bars
+        fixed = set(theme_bars) | set(rising) | set(opening)
+        fixed |= set(cadence_at)
+        if self.form is not None:
+            fixed |= {round(self.tempo.quarters(h.time_s) / self.bar_q) for h in self.form.caught}
+        split_ok = self.meter.beats_per_bar % 2 == 0
+        pedal = any(w in self.harmony_words for w in ("pedal", "drone"))
+        out = list(chords)
+        # Quiet and intense are absolute (SLOW, FAST) and relative to the cue's own curve: where it
+        # moves by RANGE or more, its lowest third slows and its top third speeds up, so the
+        # harmony follows the shape of the curve as the loudness does.
+        points = [p.intensity for p in self.c.intensity_curve]
+        lo, hi = min(points), max(points)
+        moving = hi - lo >= RANGE
+        for first in range(0, self.final_bar, phrase):
+            last = min(first + phrase, self.final_bar - 1)  # the bar before the final chord keeps its own
+            middle = (self.bar_start(first) + self.bar_start(last)) / 2
+            level = self.intensity(middle)
+            slow = level < SLOW or (moving and level <= lo + (hi - lo) / 3)
+            fast = level >= FAST or (moving and level >= hi - (hi - lo) / 3)
+            for bar in range(first, last):
+                k = bar - first
+                if bar in fixed or k == phrase - 1:
+                    continue
+                if slow and k % 2 == 1 and bar - 1 not in theme_bars:
+                    out[bar] = out[bar - 1]
+                elif fast and split_ok and not pedal and out[bar].then is None:
+                    here = out[bar]
+                    if here.label == "chromatic mediant":
+                        continue
+                    then = build_chord(chord_scale, (here.degree + 5) % 7)
+                    if then.pitch_classes[:3] != here.pitch_classes[:3]:
+                        out[bar] = replace(here, then=then)
+        return out
+
+    def chord_spans(self, plan: list[Chord]) -> list[tuple[int, float, float, Chord]]:
+        """(bar, start quarter, length, chord) of each chord the parts play: one per bar, two
+        (each half a bar) where the plan moves within the bar; the last runs to the cue's end."""
+        out = []
+        for bar, chord in enumerate(plan):
+            start = self.bar_start(bar)
+            if start >= self.total_q:
+                break
+            length = (self.total_q - start) if bar == self.final_bar else self.bar_q
+            if chord.then is not None and bar < self.final_bar:
+                half = self.bar_q / 2
+                out += [(bar, start, half, replace(chord, then=None)), (bar, start + half, half, chord.then)]
+            else:
+                out.append((bar, start, length, chord))
+        return out
 
     def phrase_cadences(self, theme_bars: dict[int, Placed]) -> dict[int, str]:
         """The cadence that closes each inner phrase, chosen by what the drama does next (Caplin,

@@ -175,8 +175,7 @@ class _Sketcher(FormPlanner, HarmonyPlanner, MelodyWriter, AccompanimentWriter, 
         ordered = sorted(list(voices) + list(theme_voices.values()),
                          key=lambda v: (ROLE_ORDER.index(v.role) if v.role in ROLE_ORDER else 99, v.slot))
         parts = tuple(self.part(v) for v in ordered if v.notes)
-        chords = tuple((round(sec(self.bar_start(b)), 6), ch.label) for b, ch in enumerate(plan)
-                       if b <= self.final_bar and self.bar_start(b) < self.total_q)
+        chords = tuple((round(sec(q), 6), ch.label) for b, q, _, ch in self.chord_spans(plan) if b <= self.final_bar)
         tempo_map = tuple(c for c in self.tempo.in_seconds() if c[0] < self.c.duration_s - 1e-6)
         return Sketch(cue_id=self.c.cue_id, duration_s=self.c.duration_s, tempo_bpm=tempo_map[0][1], meter=self.meter,
                       key=self.c.key, mode=self.c.mode,

@@ -121,6 +121,8 @@ class Chord:
     degree: int  # 0-6 in the scale it was built in
     pitch_classes: tuple[int, ...]  # root first
     label: str
+    #: The chord from the bar's middle on, where the harmonic rhythm is two chords a bar.
+    then: Chord | None = None
 
     @property
     def root(self) -> int:
