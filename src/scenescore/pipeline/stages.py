@@ -257,7 +257,7 @@ def _translate_write(run: Run, translation: Any, emit: Emit) -> None:
     emit("translate_report.json", (json.dumps({"cues": reports, "usage": _plain(translation.usage),
                                                "palette": translation.palette.to_dict()},
                                               indent=1, sort_keys=True, default=str) + "\n").encode("utf-8"))
-    from scenescore.conditions.keyplan import key_plan_record
+    from scenescore.conditions.keyplan_record import key_plan_record
 
     emit("key_plan.json", (json.dumps(key_plan_record(translation.conditions, translation.palette),
                                       indent=1, sort_keys=True) + "\n").encode("utf-8"))
