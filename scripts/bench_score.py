@@ -12,11 +12,12 @@ real time and real time per core (minutes of music over wall and over CPU second
 peak voices, voice-time per held note (FluidSynth's active voice count sampled every 10 ms,
 integrated, over the held notes' time) and peak memory. With ``--baseline REV`` the same two
 are also run on the source of another commit (``git archive``), interleaved, for a before and
-after in one run. With ``--compare``, each cue is rendered once with the playing of the given
-FluidSynth options and once with today's defaults, and the residual's level per cue is printed.
+after in one run. With ``--compare``, each cue is rendered with the default playing and with
+``--before`` sketch options (default: every patch's own release, no CC72), and the residual's
+level per cue is printed, split between where the two sound different voice counts and elsewhere.
 
     python scripts/bench_score.py [SCRIPT ...] [--pages 120] [--runs 3] [--no-sample]
-                                  [--baseline REV] [--compare JSON] [--per-cue] [--draft]
+                                  [--baseline REV] [--compare [--before JSON]] [--per-cue] [--draft]
 """
 
 from __future__ import annotations
@@ -95,13 +96,15 @@ r = score(sys.argv[1], options=ScoreOptions(out=sys.argv[2], name="feature", sto
 conds = [MusicCondition.model_validate_json(line)
          for line in r.folder.joinpath("conditions.jsonl").read_text().splitlines()]
 starts = [c["start_s"] for c in json.loads(r.folder.joinpath("cues.json").read_text())]
+from scenescore.render.options import SketchOptions
+new = old = AudioOptions(fluidsynth=FluidSynthOptions(**json.loads(sys.argv[3]), workers=1))
 jobs = [AudioJob(condition=c, sketch=s) for c, s in zip(conds, sketch_film(conds, starts), strict=True)]
-old = AudioOptions(fluidsynth=FluidSynthOptions(**json.loads(sys.argv[4]), workers=1))
-new = AudioOptions(fluidsynth=FluidSynthOptions(**json.loads(sys.argv[3]), workers=1))
+before = [AudioJob(condition=c, sketch=s) for c, s in
+          zip(conds, sketch_film(conds, starts, options=SketchOptions(**json.loads(sys.argv[4]))), strict=True)]
 sn, so = {}, {}
 rows = []
 for (k, a), (_, b) in zip(render_fluidsynth(jobs, options=new, voices=sn.__setitem__),
-                          render_fluidsynth(jobs, options=old, voices=so.__setitem__)):
+                          render_fluidsynth(before, options=old, voices=so.__setitem__)):
     frames = round(jobs[k].sketch.duration_s * new.sample_rate)  # the cue's own length, no ring-out
     a, b = a[:frames].astype(np.float64), b[:frames].astype(np.float64)
     res = a - b
@@ -192,11 +195,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-sample", action="store_true", help="skip the sample-built feature")
     parser.add_argument("--baseline", metavar="REV", help="also run the source of this commit, interleaved")
-    parser.add_argument("--compare", metavar="JSON", nargs="?", const="{}",
-                        help="residual per cue of these FluidSynth options against today's defaults "
-                             "(the 'before' playing, given as --before JSON)")
-    parser.add_argument("--before", metavar="JSON", default='{"release": "soundfont"}',
-                        help="FluidSynth options of the 'before' side of --compare")
+    parser.add_argument("--compare", action="store_true",
+                        help="residual per cue of the default playing against the --before sketch options")
+    parser.add_argument("--before", metavar="JSON", default='{"release_beats": 0}',
+                        help="sketch options of the 'before' side of --compare (default: each patch's own release)")
     parser.add_argument("--fluidsynth", metavar="JSON", default="{}", help="FluidSynth options of both runs")
     parser.add_argument("--draft", action="store_true", help="linear interpolation, no reverb")
     parser.add_argument("--per-cue", action="store_true")
@@ -230,11 +232,9 @@ def main() -> None:
                 if now["voices"] and then["voices"]:
                     line += f", voice-time per held note {then['voices'][2]:.2f} -> {now['voices'][2]:.2f}"
                 print(line)
-            if args.compare is not None:
-                new = {**fs, **json.loads(args.compare)}
-                old = {**fs, **json.loads(args.before)}
-                rows = child(COMPARE, str(script), json.dumps(new), json.dumps(old), src=ROOT / "src")
-                print(f"  residual per cue, {new or 'defaults'} against {old} (the cue's own length; "
+            if args.compare:
+                rows = child(COMPARE, str(script), json.dumps(fs), args.before, src=ROOT / "src")
+                print(f"  residual per cue, the default playing against {args.before} (the cue's own length; "
                       "'cut' = the 10 ms steps where the two sound different voice counts):")
                 for r in rows:
                     print(f"    {r['cue']:>6} {r['seconds']:6.1f} s  residual {r['residual_db']:6.1f} dB, "

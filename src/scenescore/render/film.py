@@ -31,6 +31,7 @@ from scenescore.errors import OptionsError
 from scenescore.io import atomic_write_bytes, atomic_write_text
 from scenescore.render.midi import _check_fps, film_to_midi, sketch_to_midi, timecode
 from scenescore.render.options import RenderOptions, SketchOptions
+from scenescore.render.performance import perform
 from scenescore.render.sketch import Sketch, sketch_cue
 from scenescore.render.themes import ThemeBook
 
@@ -96,8 +97,9 @@ def sketch_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float],
     out: dict[int, Sketch] = {}
     for done, i in enumerate(order, 1):
         c = conditions[i]
-        out[i] = sketch_cue(c, themes=book, options=options,
-                            scene_markers=_scenes_in(scenes, float(starts_s[i]), c.duration_s))
+        out[i] = perform(sketch_cue(c, themes=book, options=options,
+                                    scene_markers=_scenes_in(scenes, float(starts_s[i]), c.duration_s)),
+                         release_beats=options.release_beats)
         if progress is not None:
             progress("sketch", done, len(order))
     return [out[i] for i in range(len(conditions))]
@@ -276,7 +278,7 @@ def write_sketch(condition: MusicCondition, path: str | os.PathLike[str], *, opt
                  start_s: float = 0.0, overwrite: bool = True) -> Path:
     """One cue's sketch to ``.mid`` (or ``.musicxml``/``.xml`` by the suffix)."""
     options = options or RenderOptions()
-    sketch = sketch_cue(condition, options=options.sketch)
+    sketch = perform(sketch_cue(condition, options=options.sketch), release_beats=options.sketch.release_beats)
     target = Path(path)
     if target.suffix.lower() in (".musicxml", ".xml"):
         from scenescore.render.musicxml import write_musicxml

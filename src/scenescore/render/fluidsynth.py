@@ -52,6 +52,11 @@ LIBRARY_NAMES = ("libfluidsynth.so.3", "libfluidsynth.so.2", "libfluidsynth.3.dy
                  "/opt/homebrew/lib/libfluidsynth.dylib", "libfluidsynth-3.dll", "fluidsynth.dll")
 INSTALL_HINT = "apt-get install fluidsynth fluid-soundfont-gm (or run scripts/setup.sh as root)"
 _BLOCK = 64  # FluidSynth renders in blocks of this many frames
+#: CC72 (release time, General MIDI 2) moves the volume envelope's release by up to this many
+#: timecents either way: 64 keeps the patch's release, each 16 steps halve or double it
+#: (render/performance.py writes the values).
+RELEASE_CC_RANGE = 4800.0
+_MOD_CC, _MOD_BIPOLAR, _GEN_VOLENVRELEASE, _ADD = 0x10, 0x02, 38, 1
 #: FluidSynth's interpolation methods (enum fluid_interp).
 INTERPOLATION = {"none": 0, "linear": 1, "4th": 4, "7th": 7}
 
@@ -102,6 +107,10 @@ def _bind(lib: ctypes.CDLL) -> ctypes.CDLL:
         "fluid_synth_write_float": (i, [p, i, p, i, i, p, i, i]),
         "fluid_synth_set_interp_method": (i, [p, i, i]),
         "fluid_synth_get_active_voice_count": (i, [p]),
+        "new_fluid_mod": (p, []), "delete_fluid_mod": (None, [p]),
+        "fluid_mod_set_source1": (None, [p, i, i]), "fluid_mod_set_source2": (None, [p, i, i]),
+        "fluid_mod_set_dest": (None, [p, i]), "fluid_mod_set_amount": (None, [p, d]),
+        "fluid_synth_add_default_mod": (i, [p, p, i]),
         "fluid_version_str": (s, []),
         "fluid_set_log_function": (p, [i, p, p]),
     }
@@ -244,6 +253,17 @@ class Synth:
             self.close()
             raise FluidSynthError(f"{soundfont}: FluidSynth could not load this SoundFont")
         lib.fluid_synth_set_interp_method(self.synth, -1, INTERPOLATION[options.interpolation])
+        # FluidSynth has no default modulator for CC72; without this one the controller is ignored.
+        mod = lib.new_fluid_mod()
+        lib.fluid_mod_set_source1(mod, 72, _MOD_CC | _MOD_BIPOLAR)
+        lib.fluid_mod_set_source2(mod, 0, 0)
+        lib.fluid_mod_set_dest(mod, _GEN_VOLENVRELEASE)
+        lib.fluid_mod_set_amount(mod, RELEASE_CC_RANGE)
+        added = lib.fluid_synth_add_default_mod(self.synth, mod, _ADD)
+        lib.delete_fluid_mod(mod)
+        if added != 0:
+            self.close()
+            raise FluidSynthError("FluidSynth refused the release-time (CC72) modulator")
 
     def render(self, events: Sequence[tuple[int, int, int, int, int]], frames: int) -> np.ndarray:
         """Stereo float32 (frames, 2) of the events; call once per synthesizer."""

@@ -22,6 +22,10 @@ class SketchOptions:
     complete_roles: bool = True
     #: Bars per phrase (the unit themes and progressions are planned in).
     phrase_bars: int = 4
+    #: Release of every pitched part, in beats, at most its typical note and its patch's own:
+    #: sent as CC72 (release time) at the part's start (render/performance.py); 0 keeps each
+    #: patch's release.
+    release_beats: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
