@@ -1,6 +1,6 @@
 """Benchmark: crawl an IMSDB-shaped site on 127.0.0.1 with the rate limit off, and resume.
 
-The site (``scenescore.corpus.fakesite``, in a process of its own) serves made-up feature-length script pages of about
+The site (``tests/support/fakesite.py``, in a process of its own) serves made-up feature-length script pages of about
 ``--script-kb`` KB each. For each run, into a fresh corpus:
 
 * full crawl: every film from an empty store (films/s, MB/s);
@@ -27,9 +27,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "tests"))  # the fake site is a test double, not shipped
 
 from scenescore.corpus import CrawlOptions, crawl  # noqa: E402
-from scenescore.corpus.fakesite import FakeFilm, FakeImsdb, make_screenplay  # noqa: E402
+from support.fakesite import FakeFilm, FakeImsdb, make_screenplay  # noqa: E402
 
 
 def build_films(count: int, script_kb: int) -> list[FakeFilm]:

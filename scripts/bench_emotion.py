@@ -1,6 +1,6 @@
 """Benchmark: a 150-scene film analyzed with memory (analyze + remember + arc), median of runs.
 
-    python scripts/bench_emotion.py [--scenes 150] [--runs 7] [--backend lexicon]
+    python scripts/bench_emotion.py [--scenes 150] [--runs 7] [--backend fitted]
 
 The film repeats the sample screenplay's scenes (corpus/sample/sample.fountain) with fresh ids,
 keeping its flashbacks, dream, intercut and montage; without the sample it synthesizes scenes.
@@ -55,7 +55,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenes", type=int, default=150)
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--backend", default="lexicon")
+    parser.add_argument("--backend", default=AnalyzeOptions().backend)
     parser.add_argument("--json", action="store_true", help="Print one JSON object.")
     args = parser.parse_args()
 

@@ -112,16 +112,46 @@ def score_backend(name: str, texts: list[str], args: argparse.Namespace) -> tupl
     return [r.valence for r in results], [r.arousal for r in results]
 
 
+SCRIPTS = (
+    (ROOT / "corpus" / "sample" / "sample.fountain", ROOT / "corpus" / "sample" / "sample.expected_arc.json"),
+    (ROOT / "corpus" / "blind" / "let_go_at_the_top.fountain", ROOT / "corpus" / "blind" / "let_go_at_the_top.expected.json"),
+)
+
+
+def arc_figures() -> list[dict]:
+    """Turning points of both screenplays against the expectations written before the first run."""
+    from scenescore.memory import analyze_screenplay
+    from scenescore.segment import segment_screenplay
+
+    out = []
+    for script, expected in SCRIPTS:
+        scenes = segment_screenplay(script).scenes
+        spec = json.loads(expected.read_text("utf-8"))
+        end = max(s.end_line for s in scenes)
+        pos = {s.number: s.start_line / end for s in scenes}
+        analysis = analyze_screenplay(scenes)
+        found = [t.position for t in analysis.arc.turning_points]
+        true = [pos[str(tp["scene"])] for tp in spec["turning_points"].values()]
+        dist = [min(abs(t - f) for f in found) for t in true]
+        out.append({"script": script.name, "true": [round(t, 3) for t in true],
+                    "reported": [round(f, 3) for f in found], "mean_distance": sum(dist) / len(dist),
+                    "max_distance": max(dist), "tone": analysis.tone.to_dict()})
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data", type=Path)
     parser.add_argument("--split", default="test")
-    parser.add_argument("--backends", default="lexicon,vader")
+    parser.add_argument("--backends", default="fitted,lexicon,vader",
+                        help="comma list; add transformers (--model) and llm (--base-url) where available")
     parser.add_argument("--model", help="transformers backend: local model folder")
     parser.add_argument("--base-url", help="llm backend: OpenAI-compatible endpoint")
     parser.add_argument("--llm-model")
     parser.add_argument("--limit", type=int, help="score at most this many held-out rows")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--arcs", action="store_true",
+                        help="also the turning points of corpus/sample and corpus/blind against their expectations")
     args = parser.parse_args()
 
     rows, how = held_out(read_ratings(args.data), args.split)
@@ -136,13 +166,18 @@ def main() -> None:
         results.append({"backend": name, "n": len(rows), "held_out": how,
                         "valence_r": round(pearson(valence, gold_v), 4),
                         "arousal_r": round(pearson(arousal, gold_a), 4)})
+    arcs = arc_figures() if args.arcs else []
     if args.json:
-        print(json.dumps(results))
+        print(json.dumps(results if not args.arcs else {"backends": results, "arcs": arcs}))
         return
     print(f"{args.data} held out: {how}, n = {len(rows)}\n")
     print("| backend | valence r | arousal r |\n| --- | ---: | ---: |")
     for r in results:
         print(f"| {r['backend']} | {r['valence_r']:.3f} | {r['arousal_r']:.3f} |")
+    if args.arcs:
+        print("\n| script | true TP positions | reported | mean distance | max |\n| --- | --- | --- | ---: | ---: |")
+        for a in arcs:
+            print(f"| {a['script']} | {a['true']} | {a['reported']} | {a['mean_distance']:.3f} | {a['max_distance']:.3f} |")
 
 
 if __name__ == "__main__":

@@ -120,8 +120,8 @@ def test_kill_9_at_random_points_then_resume(tmp_path: Path, reference: dict[str
 
 
 def test_score_an_imsdb_title_from_a_local_site(tmp_path: Path) -> None:
-    from scenescore.corpus.fakesite import FakeFilm, FakeImsdb
     from scenescore.corpus.options import CrawlOptions
+    from support.fakesite import FakeFilm, FakeImsdb
 
     text = (ROOT / "corpus" / "sample" / "sample.txt").read_text(encoding="utf-8")
     site = FakeImsdb([FakeFilm("What the Lake Keeps", script=text)]).start()

@@ -143,20 +143,14 @@ def _from_path(text: str) -> _Input:
 
 def _from_title(title: str, corpus: str | None) -> _Input:
     """An IMSDB title, fetched into the corpus store here, one at a time: the store has one
-    writer, and the workers then read a plain file."""
-    from scenescore.corpus import CorpusStore, CrawlOptions, fetch_film
-    from scenescore.corpus.store import SCRIPT_TEXT
+    writer, and the workers then read a plain file (the same input ``score TITLE`` reads)."""
+    from scenescore.corpus import CrawlOptions
+    from scenescore.pipeline.inputs import fetch_script
 
     options = CrawlOptions() if corpus is None else dataclasses.replace(CrawlOptions(), corpus_dir=corpus)
     source = f"imsdb:{title}"
     try:
-        record = fetch_film(title, options=options)
-        if record.status != "ok":
-            raise InputError(title, f"IMSDB has no script for it ({record.status}"
-                                    f"{': ' + record.error if record.error else ''})")
-        path = CorpusStore(options.corpus_dir).film_dir(record.slug) / SCRIPT_TEXT
-        if not path.is_file():
-            raise InputError(title, f"the corpus store has no {SCRIPT_TEXT} for it")
+        record, path = fetch_script(title, crawl=options)
     except Exception as exc:  # a title that cannot be fetched is that film's failure
         return _Input(source=source, path=None, base=_slug(title), alternative=_slug(title),
                       error=one_line(exc))
@@ -167,7 +161,7 @@ def _from_title(title: str, corpus: str | None) -> _Input:
 def corpus_inputs(corpus: str | os.PathLike[str], genre: str | None = None) -> list[_Input]:
     """The fetched scripts of a corpus store (``status == ok``), optionally of one genre."""
     from scenescore.corpus import CorpusStore
-    from scenescore.corpus.store import SCRIPT_TEXT
+    from scenescore.pipeline.inputs import corpus_script_path
 
     root = Path(corpus)
     if not root.is_dir():
@@ -188,7 +182,7 @@ def corpus_inputs(corpus: str | os.PathLike[str], genre: str | None = None) -> l
         records = chosen
     out = []
     for record in records:
-        path = (store.film_dir(record.slug) / SCRIPT_TEXT).resolve()
+        path = corpus_script_path(store, record.slug).resolve()
         out.append(_Input(source=f"corpus:{record.title}", path=str(path), base=record.slug,
                           alternative=record.slug))
     return out

@@ -152,3 +152,23 @@ def test_cli_import_stays_light() -> None:
 
 def test_options_are_replaceable() -> None:
     assert replace(AlignOptions(), threshold=20.0).threshold == 20.0
+
+
+def test_align_command_reads_the_align_table(footage: Footage, tmp_path: Path) -> None:
+    need_scenedetect()
+    import pandas as pd
+
+    from scenescore.cli import app
+
+    script = Path(__file__).resolve().parents[2] / "corpus/sample/sample.fountain"
+    runs = {}
+    for name, profile_text in (("default", ""), ("profile", "[align]\nmin_shot_frames = 100000\n")):
+        profile = tmp_path / f"{name}.toml"
+        profile.write_text(profile_text, encoding="utf-8")
+        out = tmp_path / name
+        result = CliRunner().invoke(app, ["--config", str(profile), "align", str(script), str(footage.video),
+                                          "--subtitles", str(footage.subtitles), "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        runs[name] = len(pd.read_csv(out / "shots.csv"))
+    # Shots shorter than the profile's minimum are merged away: one shot is left.
+    assert runs["default"] > 1 and runs["profile"] == 1

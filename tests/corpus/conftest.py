@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from scenescore.corpus.fakesite import FakeFilm, FakeImsdb
+from support.fakesite import FakeFilm, FakeImsdb
 
 
 @pytest.fixture

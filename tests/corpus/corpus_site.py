@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from scenescore.corpus.fakesite import FakeFilm, FakeImsdb, make_screenplay
 from scenescore.corpus.options import CrawlOptions
+from support.fakesite import FakeFilm, FakeImsdb, make_screenplay
 
 # Faults the crawler must recover from, and what each film must end as.
 RECOVERABLE: dict[str, FakeFilm] = {

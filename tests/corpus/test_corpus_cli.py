@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from scenescore.cli import app
 from scenescore.corpus import read_manifest
-from scenescore.corpus.fakesite import FakeFilm
 from scenescore.errors import InputError
+from support.fakesite import FakeFilm
 
 runner = CliRunner()
 
@@ -83,3 +83,26 @@ def test_cli_import_stays_light():
             "print(sorted(m for m in ('requests', 'urllib3', 'pandas', 'rich.progress') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_every_corpus_command_reads_the_corpus_table(make_site, tmp_path):
+    """crawl, fetch, list and verify take the site, the folder and the politeness from the
+    profile's [corpus] table when no flag says otherwise."""
+    site = make_site(plain_films(3))
+    corpus = tmp_path / "from-profile"
+    profile = tmp_path / "profile.toml"
+    profile.write_text(f'[corpus]\nbase_url = "{site.base_url}"\ncorpus_dir = "{corpus.as_posix()}"\n'
+                       "rate_limit = 0.0\nretries = 0\nread_timeout_s = 2.0\n", encoding="utf-8")
+    config = ["--config", str(profile), "corpus"]
+    result = runner.invoke(app, [*config, "crawl", "--limit", "1", "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert len(read_manifest(corpus)) == 1
+    result = runner.invoke(app, [*config, "fetch", "Harbour Story 002"])
+    assert result.exit_code == 0, result.output
+    assert (corpus / "films" / "harbour-story-002" / "script.txt").exists()
+    out = tmp_path / "films.csv"
+    result = runner.invoke(app, [*config, "list", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert pd.read_csv(out).status.notna().sum() == 2
+    result = runner.invoke(app, [*config, "verify"])
+    assert result.exit_code == 0 and f"{corpus}: no problems" in result.output.replace("\n", "")

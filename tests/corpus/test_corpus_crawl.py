@@ -28,9 +28,9 @@ from scenescore.corpus import (
     verify_corpus,
 )
 from scenescore.corpus.client import Client, FetchError
-from scenescore.corpus.fakesite import FakeFilm
 from scenescore.corpus.imsdb import extract_script
 from scenescore.errors import InputError, OptionsError, OutputError
+from support.fakesite import FakeFilm
 
 
 def test_every_film_ends_whole_and_byte_identical_or_recorded_with_its_reason(make_site, tmp_path):

@@ -13,7 +13,7 @@ import pytest
 from corpus_site import RECOVERABLE, fast, plain_films, snapshot
 
 from scenescore.corpus import CorpusStore, crawl, verify_corpus
-from scenescore.corpus.fakesite import FakeFilm
+from support.fakesite import FakeFilm
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 CRAWL = """

@@ -25,9 +25,17 @@ def test_tsv_with_split(tmp_path) -> None:
     path = tmp_path / "rated.tsv"
     path.write_text("\n".join(rows) + "\n", "utf-8")
     results = _run(str(path))
-    assert [r["backend"] for r in results] == ["lexicon", "vader"]
+    assert [r["backend"] for r in results] == ["fitted", "lexicon", "vader"]
     assert all(r["n"] == 4 and -1 <= r["valence_r"] <= 1 for r in results)
-    assert results[0]["valence_r"] > 0.5
+    assert results[0]["valence_r"] > 0.5 and results[1]["valence_r"] > 0.5
+
+
+def test_arc_figures_of_both_screenplays(tmp_path) -> None:
+    path = tmp_path / "rated.tsv"
+    path.write_text("text\tvalence\tarousal\tsplit\nGood.\t4\t3\tx\nBad.\t1\t3\tx\nFine.\t3\t2\tx\n", "utf-8")
+    out = _run(str(path), "--split", "x", "--backends", "vader", "--arcs")
+    assert [a["script"] for a in out["arcs"]] == ["sample.fountain", "let_go_at_the_top.fountain"]
+    assert all(len(a["reported"]) == 5 and a["mean_distance"] <= 0.05 for a in out["arcs"])
 
 
 def test_emobank_layout_and_hash_split(tmp_path) -> None:

@@ -24,11 +24,6 @@ def test_negation_boosters_and_capitals_follow_vader() -> None:
     assert read_text("It was good but the ending was terrible").valence < 0
 
 
-def test_simile_like_is_not_liking() -> None:
-    assert read_text("Cards line the windowsill like a jury.").valence == 0.0
-    assert read_text("I like you.").valence > 0
-
-
 def test_screenplay_terms_are_neutral() -> None:
     assert read_text('SUPER: "Thirty-one years earlier"').valence == 0.0
     assert read_text("A hand plane.").valence == 0.0
@@ -64,7 +59,7 @@ def test_analyze_texts_keeps_order_and_ranges() -> None:
 
 
 def test_unknown_backend_lists_known_ones() -> None:
-    with pytest.raises(OptionsError, match="known: lexicon, llm, transformers"):
+    with pytest.raises(OptionsError, match="known: fitted, lexicon, llm, transformers"):
         create_backend(AnalyzeOptions(backend="nope"))
 
 

@@ -3,15 +3,20 @@ from __future__ import annotations
 from scenescore.emotion import AnalyzeOptions, analyze_scenes
 from scenescore.emotion.arousal import screenplay_signals
 
+LEXICON = AnalyzeOptions(backend="lexicon")
+
 
 def test_parentheticals_move_arousal(make_scene) -> None:
     loud = make_scene(dialogue=[("ANA", "(screaming)", "Get out of here."), ("BEN", "", "No.")])
     soft = make_scene(dialogue=[("ANA", "(whispers)", "Get out of here."), ("BEN", "", "No.")])
     assert screenplay_signals(loud).values["parentheticals"] > 0.5
     assert screenplay_signals(soft).values["parentheticals"] < -0.2
-    a_loud, a_soft = analyze_scenes([loud, soft])
+    a_loud, a_soft = analyze_scenes([loud, soft], options=LEXICON)
     assert a_loud.arousal > a_soft.arousal + 0.3
     assert any("(screaming)" in e for e in a_loud.evidence)
+    # the fitted default reads the delivery as text, with the weights fitted on EmoBank
+    f_loud, f_soft = analyze_scenes([loud, soft])
+    assert f_loud.backend == "fitted" and f_loud.arousal > f_soft.arousal
 
 
 def test_sound_cues_and_pace(make_scene) -> None:
@@ -22,8 +27,10 @@ def test_sound_cues_and_pace(make_scene) -> None:
     signals = screenplay_signals(fast).values
     assert signals["sound_cues"] > 0.5 and signals["action_pace"] > 0.3
     assert screenplay_signals(slow).values["action_pace"] < 0
-    e_fast, e_slow = analyze_scenes([fast, slow])
+    e_fast, e_slow = analyze_scenes([fast, slow], options=LEXICON)
     assert e_fast.arousal > 0.4 > e_slow.arousal
+    f_fast, f_slow = analyze_scenes([fast, slow])
+    assert f_fast.arousal > f_slow.arousal
 
 
 def test_shouting_and_rapid_dialogue(make_scene) -> None:
@@ -54,7 +61,7 @@ def test_voice_over_speakers_are_normalized(make_scene) -> None:
 def test_scene_record_fields(make_scene) -> None:
     scene = make_scene(7, action="Ella cries at the funeral. The coffin is lowered.", timeline="flashback")
     (emotion,) = analyze_scenes([scene], options=AnalyzeOptions(top_emotions=2, max_evidence=3))
-    assert emotion.scene_id == 7 and emotion.timeline == "flashback" and emotion.backend == "lexicon"
+    assert emotion.scene_id == 7 and emotion.timeline == "flashback" and emotion.backend == "fitted"
     assert emotion.valence < -0.3 and emotion.top_emotion == "sadness"
     assert len(emotion.emotions) == 2 and 0 < len(emotion.evidence) <= 3
     assert 0 < emotion.confidence <= 1

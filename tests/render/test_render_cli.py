@@ -63,3 +63,29 @@ def test_cli_import_stays_light():
             "'music21') if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_render_reads_the_render_table(tmp_path):
+    jsonl = tmp_path / "conditions.jsonl"
+    jsonl.write_text(condition("1M01", seconds=5).model_dump_json() + "\n")
+    profile = tmp_path / "profile.toml"
+    profile.write_text('[render]\nmusicxml = false\n\n[render.audio]\nbackend = "none"\n')
+    out = tmp_path / "run"
+    result = runner.invoke(app, ["--config", str(profile), "render", str(jsonl), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    assert (out / "midi" / "1M01.mid").exists()
+    assert not (out / "xml").exists() and not (out / "audio").exists()
+    flagged = tmp_path / "flagged"
+    result = runner.invoke(app, ["--config", str(profile), "render", str(jsonl), "-o", str(flagged), "-q", "--xml"])
+    assert result.exit_code == 0 and (flagged / "xml" / "1M01.musicxml").exists()  # the flag wins
+
+
+def test_sketch_reads_the_render_table(tmp_path):
+    profile = tmp_path / "profile.toml"
+    profile.write_text("[render.sketch]\nseed = 7\n")
+    args = ["sketch", "--valence", "0.2", "--arousal", "0.4", "--seconds", "8"]
+    from_profile, seeded, default = tmp_path / "p.mid", tmp_path / "s.mid", tmp_path / "d.mid"
+    assert runner.invoke(app, ["--config", str(profile), *args, "-o", str(from_profile)]).exit_code == 0
+    assert runner.invoke(app, [*args, "--seed", "7", "-o", str(seeded)]).exit_code == 0
+    assert runner.invoke(app, [*args, "-o", str(default)]).exit_code == 0
+    assert from_profile.read_bytes() == seeded.read_bytes() != default.read_bytes()

@@ -39,16 +39,23 @@ def write_wav(path: Path, seconds: float = 0.6, *, rate: int = 22050, hz: float 
 
 
 def add_render_placeholders(folder: Path) -> None:
+    """Audio and MusicXML files for every cue, recorded in the manifest as render records them."""
     import json
 
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    files = manifest["stages"]["render"]["files"]
     for cue in json.loads((folder / "cues.json").read_text(encoding="utf-8")):
         cue_id = cue["cue_id"]
         start = int(cue["start_s"])
-        write_wav(folder / "audio" / f"{cue_id}_01-00-{start // 60:02d}-{start % 60:02d}.wav", 0.4)
+        audio = f"audio/{cue_id}_01-00-{start // 60:02d}-{start % 60:02d}.wav"
+        write_wav(folder / audio, 0.4)
         xml = folder / "xml" / f"{cue_id}.musicxml"
         xml.parent.mkdir(exist_ok=True)
         xml.write_text('<?xml version="1.0"?><score-partwise version="4.0"/>\n', encoding="utf-8")
+        files["cues"][cue_id].update(audio=audio, musicxml=f"xml/{cue_id}.musicxml")
     write_wav(folder / "audio" / "temp_score.wav", 2.0, hz=330.0)
+    files["temp_track"] = "audio/temp_score.wav"
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

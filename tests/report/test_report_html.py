@@ -7,11 +7,11 @@ import hashlib
 import json
 import re
 import shutil
-from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 from scenescore.errors import InputError
 from scenescore.report import (
@@ -153,7 +153,7 @@ def test_screenplay_and_model_text_is_escaped(hostile_run: Path) -> None:
     assert not page.find("img") and not page.find("b", onmouseover="alert(1)")
     assert not [(t, a) for t, a in page.tags if any(k.startswith("on") for k in a)]
     assert '<script>alert("x")' not in html
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
     # The escaped </pre></details> did not close the scene early: both scenes are still there.
     assert [d["id"] for d in page.find("details", **{"class": "scene"})] == ["scene-1", "scene-2"]
     assert page.find("g", **{"class": "span-dream"})
@@ -166,17 +166,27 @@ def test_missing_render_outputs_are_said_not_linked(hostile_run: Path) -> None:
     assert not [a for a in page.find("a") if (a["href"] or "").endswith((".mid", ".musicxml"))]
 
 
-def test_audio_is_matched_by_cue_id_prefix(hostile_run: Path, tmp_path: Path) -> None:
+def test_media_are_the_files_the_manifest_names(hostile_run: Path, tmp_path: Path) -> None:
+    """The report links what render recorded in the manifest, never a file found by its name;
+    a recorded file that is missing, or a path leaving the folder, is not linked."""
     folder = tmp_path / "run"
     shutil.copytree(hostile_run, folder)
     cues = json.loads((folder / "cues.json").read_text())
-    cues = [dict(cues[0], cue_id="1M01"), dict(cues[0], cue_id="1M010", start_s=50.0, end_s=60.0)]
+    cues = [dict(cues[0], cue_id="1M01"), dict(cues[0], cue_id="1M010", start_s=50.0, end_s=60.0),
+            dict(cues[0], cue_id="1M02", start_s=60.0, end_s=70.0)]
     (folder / "cues.json").write_text(json.dumps(cues))
     (folder / "audio").mkdir()
-    for name in ("1M010_01-00-00-50.wav", "1M01_01-00-00-00.flac", "1M01_01-00-00-00.wav", "notes.txt"):
+    for name in ("1M010_01-00-00-50.wav", "1M01_01-00-00-00.flac", "1M01_01-00-00-00.wav", "1M02.wav"):
         (folder / "audio" / name).write_bytes(b"")
+    files = {"cues": {"1M01": {"audio": "audio/1M01_01-00-00-00.flac", "midi": "midi/1M01.mid"},
+                      "1M010": {"audio": "audio/1M010_01-00-00-50.wav"},
+                      "1M02": {"audio": "../1M02.wav"}},
+             "temp_track": "audio/temp_score.wav"}
+    (folder / "manifest.json").write_text(json.dumps({"stages": {"render": {"files": files}}}))
     view = read_run_view(folder)
-    assert [c.audio for c in view.cues] == ["audio/1M01_01-00-00-00.wav", "audio/1M010_01-00-00-50.wav"]
+    assert [c.audio for c in view.cues] == ["audio/1M01_01-00-00-00.flac", "audio/1M010_01-00-00-50.wav", None]
+    assert [c.midi for c in view.cues] == [None, None, None]  # recorded but not on disk
+    assert view.temp_track is None
 
 
 def test_a_folder_without_the_scene_table_is_an_input_error(tmp_path: Path) -> None:

@@ -164,7 +164,9 @@ def test_coverage_leaves_scenes_dry_by_need(sample) -> None:
     scored = {sid for c in cues for sid in c.scene_ids}
     ids = [s.scene_id for s in sample.scenes]
     assert ids[0] in scored and ids[-1] in scored
-    assert {s.scene_id for s in sample.scenes if str(s.timeline) != "present"} <= scored
+    layered = {s.scene_id for s in sample.scenes if str(s.timeline) != "present"}
+    assert len(layered & scored) >= 0.8 * len(layered)  # turning points come first (issue 16)
+    assert {t.scene_id for t in sample.analysis.arc.turning_points} <= scored
     assert set(ids) - scored  # some scenes are dry
     timing = {}
     clock = 0.0

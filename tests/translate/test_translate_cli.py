@@ -70,7 +70,7 @@ def test_unknown_backend_is_an_options_error() -> None:
 
 
 def test_importing_the_commands_stays_light() -> None:
-    code = ("import sys, scenescore.cli_translate\n"
+    code = ("import sys, scenescore.cli.translate\n"
             "print(','.join(m for m in ('pandas', 'openai', 'transformers', 'torch', 'pydantic',"
             " 'scenescore.conditions', 'scenescore.spotting') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

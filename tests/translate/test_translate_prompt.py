@@ -44,7 +44,7 @@ def test_prompt_carries_context_themes_palette_and_brief(sample) -> None:
     assert context["cue"]["id"] == ctx.cue.cue_id and context["cue"]["timeline"] == "flashback"
     assert context["before"]["timeline"] == "present"
     scene6 = next(s for s in context["scenes"] if s["scene"] == 6)
-    assert scene6["in_context"]["mood"] == "bittersweet"
+    assert scene6["in_context"]["mood"] == sample.analysis.states[5].mood  # the memory's mood
     assert scene6["in_context"]["timeline_stack"] == ["present", "flashback"]
     assert scene6["in_context"]["recalled_from_scene"] == 5
     assert "ELLA" in scene6["characters"]

@@ -24,7 +24,7 @@ from scenescore.align.sequence import align_transcript, needleman_wunsch, normal
 from scenescore.align.shots import SHOT_DETECTORS, detect_shots
 from scenescore.align.spans import place_scenes
 from scenescore.align.subtitles import format_srt, parse_subtitles, read_subtitles
-from scenescore.align.timecode import (
+from scenescore.timecode import (
     FRAME_RATES,
     format_timecode,
     frame_to_timecode,

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from scenescore.align.media import VideoInfo, _run, find_tool, probe_video
 from scenescore.align.records import Alignment, Shot, TranscriptLine
-from scenescore.emotion.labels import CORE_LABELS
+from scenescore.circumplex import CORE_LABELS
 from scenescore.errors import InputError, MissingDependencyError, OptionsError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,7 +36,7 @@ ProgressCallback = Callable[[str, float], None]
 SceneFrames = Mapping[int, Sequence[tuple[float, "np.ndarray"]]]
 
 #: CLIP prompt per emotion label; the label's valence/arousal is its place in
-#: :data:`scenescore.emotion.labels.CORE_LABELS` (one table for the whole project).
+#: :data:`scenescore.circumplex.CORE_LABELS` (one table for the whole project).
 VISUAL_EMOTION_PROMPTS: dict[str, str] = {
     "joy": "a film still of a joyful, happy scene",
     "tenderness": "a film still of a tender, loving scene",

@@ -18,8 +18,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scenescore.align.timecode import parse_frame_rate
 from scenescore.errors import InputError, OutputError, ScenescoreError
+from scenescore.timecode import parse_frame_rate
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np

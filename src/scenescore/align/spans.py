@@ -16,8 +16,8 @@ from fractions import Fraction
 from scenescore.align.options import AlignOptions
 from scenescore.align.records import SceneSpan, TranscriptLine
 from scenescore.align.sequence import normalize_words
-from scenescore.align.timecode import format_timecode
 from scenescore.records import Scene
+from scenescore.timecode import format_timecode
 
 #: A cut this close outside the gap (a line starting on the cut) is still a candidate.
 _CUT_TOLERANCE_S = 0.25

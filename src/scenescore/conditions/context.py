@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 from scenescore.conditions.palette import Palette
 from scenescore.conditions.schema import ThemeUse
+from scenescore.memory.affect import SceneAffect
 from scenescore.records import Scene
-from scenescore.spotting import Cue, SceneAffect
+from scenescore.spotting.records import Cue
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,9 @@ from dataclasses import dataclass
 
 from scenescore.conditions.palette import Palette
 from scenescore.conditions.schema import ThemeUse
-from scenescore.spotting import CharacterAffect, Cue, SceneAffect, character_id
+from scenescore.memory.affect import CharacterAffect, SceneAffect
+from scenescore.memory.context import character_id
+from scenescore.spotting.records import Cue
 
 #: |valence| a character state must reach on both sides of a sign flip for a mode change.
 FLIP = 0.1

@@ -31,7 +31,8 @@ from scenescore.conditions.rules import rules_condition
 from scenescore.conditions.schema import MusicCondition
 from scenescore.conditions.themes import plan_themes
 from scenescore.errors import InputError, OptionsError
-from scenescore.spotting import Cue, character_id, principal_characters, scene_affects
+from scenescore.memory import character_id, scene_affects
+from scenescore.spotting import Cue, principal_characters
 
 if TYPE_CHECKING:  # pragma: no cover
     import os

@@ -4,7 +4,10 @@ Two layers of retry, each for what it can see:
 
 * urllib3's ``Retry`` (mounted on every requests ``Session``) retries a request that failed
   before its body: connection errors, read timeouts, 429 (waiting as ``Retry-After`` says)
-  and 5xx, with exponential backoff and jitter.
+  and 5xx, with exponential backoff and jitter. Its subclass :class:`PoliteRetry` makes every
+  retry wait on the rate limiter too and counts it, so a failing site sees no more requests
+  than the rate allows, and its first backoff is ``backoff_factor`` seconds (urllib3's own
+  first retry does not wait at all).
 * This module re-downloads a page whose *body* went wrong: cut off (fewer bytes than
   ``Content-Length``, a dropped connection), or without the ``</html>`` a complete page ends
   with. A page that lacks ``</html>`` but arrives identical twice is taken as it is.
@@ -22,8 +25,10 @@ import logging
 import random
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from functools import cache
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
 from scenescore.corpus.imsdb import encode_url
@@ -122,6 +127,81 @@ class RateLimiter:
             time.sleep(slot - now)
 
 
+@cache
+def polite_retry_class() -> type:
+    """``PoliteRetry``, defined on first use so that importing this module loads no urllib3."""
+    import inspect
+    from itertools import takewhile
+
+    from urllib3.exceptions import InvalidHeader
+    from urllib3.util.retry import Retry
+
+    _BASE_HAS_CAP = "retry_after_max" in inspect.signature(Retry.__init__).parameters
+
+    class PoliteRetry(Retry):
+        """urllib3's ``Retry`` whose every retry goes through the crawl's rate limiter.
+
+        Between two attempts it waits the longer of its backoff and the server's
+        ``Retry-After`` (capped at ``retry_after_max``), then for the limiter's next slot, then
+        counts the request it is about to let through. The backoff is ``backoff_factor *
+        2**(n-1)`` for the n-th consecutive retry plus up to ``backoff_jitter`` seconds, capped
+        at ``backoff_max`` (urllib3's own first retry has no backoff). A cancelled crawl stops
+        waiting at once.
+        """
+
+        def __init__(self, *args: Any, limiter: RateLimiter | None = None,
+                     on_send: Callable[[], None] | None = None,
+                     cancelled: threading.Event | None = None, **kwargs: Any) -> None:
+            cap = kwargs.pop("retry_after_max", 600.0)
+            if _BASE_HAS_CAP:  # urllib3 >= 2.5 knows the cap too
+                kwargs["retry_after_max"] = cap
+            super().__init__(*args, **kwargs)
+            self.retry_after_max = cap
+            self.limiter = limiter
+            self.on_send = on_send
+            self.cancelled = cancelled
+
+        def new(self, **kw: Any) -> PoliteRetry:
+            kw.setdefault("limiter", self.limiter)
+            kw.setdefault("on_send", self.on_send)
+            kw.setdefault("cancelled", self.cancelled)
+            kw.setdefault("retry_after_max", self.retry_after_max)
+            return super().new(**kw)
+
+        def get_backoff_time(self) -> float:
+            consecutive = len(list(takewhile(lambda x: x.redirect_location is None,
+                                             reversed(self.history))))
+            if consecutive == 0:
+                return 0.0
+            value = self.backoff_factor * 2 ** (consecutive - 1)
+            if self.backoff_jitter:
+                value += random.random() * self.backoff_jitter
+            return float(max(0.0, min(self.backoff_max, value)))
+
+        def sleep(self, response: Any = None) -> None:
+            delay = self.get_backoff_time()
+            if self.respect_retry_after_header and response is not None:
+                try:
+                    asked = self.get_retry_after(response)
+                except InvalidHeader:
+                    asked = None
+                if asked:
+                    delay = max(delay, min(asked, self.retry_after_max))
+            if self.cancelled is not None:
+                if self.cancelled.wait(delay):
+                    raise CrawlCancelled("retry")
+            elif delay > 0:
+                time.sleep(delay)
+            if self.limiter is not None:
+                self.limiter.wait()
+            if self.cancelled is not None and self.cancelled.is_set():
+                raise CrawlCancelled("retry")
+            if self.on_send is not None:
+                self.on_send()
+
+    return PoliteRetry
+
+
 def looks_complete_html(body: bytes) -> bool:
     """A whole HTML page ends with ``</html>`` (trailing scripts or comments allowed)."""
     return b"</html" in body[-4096:].lower()
@@ -181,29 +261,29 @@ class Client:
         return session
 
     def _new_session(self) -> requests.Session:
-        import inspect
-
         import requests
         from requests.adapters import HTTPAdapter
-        from urllib3.util.retry import Retry
 
         o = self.options
-        kwargs = dict(
+        retry = polite_retry_class()(
             total=o.retries, connect=o.retries, read=o.retries, status=o.retries, other=0,
             allowed_methods=frozenset({"GET", "HEAD"}), status_forcelist=RETRY_STATUSES,
             backoff_factor=o.backoff_factor, backoff_max=o.backoff_max_s,
             backoff_jitter=o.backoff_jitter_s, respect_retry_after_header=True,
-            raise_on_status=False, raise_on_redirect=False,
+            retry_after_max=o.retry_after_max_s, raise_on_status=False, raise_on_redirect=False,
+            limiter=self.limiter, on_send=self._count_request, cancelled=self._cancelled,
         )
-        if "retry_after_max" in inspect.signature(Retry.__init__).parameters:
-            kwargs["retry_after_max"] = o.retry_after_max_s
-        adapter = HTTPAdapter(max_retries=Retry(**kwargs), pool_connections=2, pool_maxsize=2)
+        adapter = HTTPAdapter(max_retries=retry, pool_connections=2, pool_maxsize=2)
         session = requests.Session()
         session.mount("http://", adapter)
         session.mount("https://", adapter)
         session.headers.update({"User-Agent": o.user_agent,
                                 "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"})
         return session
+
+    def _count_request(self) -> None:
+        with self._lock:
+            self.requests_sent += 1
 
     def cancel(self) -> None:
         """Make every later request raise :class:`CrawlCancelled` (used on Ctrl-C)."""
@@ -376,8 +456,7 @@ class Client:
         self.limiter.wait()
         if self._cancelled.is_set():
             raise CrawlCancelled(url)
-        with self._lock:
-            self.requests_sent += 1
+        self._count_request()
         try:
             return self._session().get(url, headers=headers, stream=True, allow_redirects=False,
                                        timeout=(o.connect_timeout_s, o.read_timeout_s))

@@ -1,8 +1,8 @@
 """The analyze stage: per-scene emotion (valence, arousal, discrete emotions, evidence).
 
-    from scenescore.emotion import analyze_screenplay, write_emotions
-    analysis = analyze_screenplay(screenplay.scenes)            # analyze + remember + arc
-    write_emotions(analysis, "emotions.parquet")
+    from scenescore.emotion import analyze_scenes, write_emotions
+    emotions = analyze_scenes(screenplay.scenes)                 # each scene on its own
+    # analyze + remember + arc: scenescore.memory.analyze_screenplay (the next stage)
 
 Backends (``AnalyzeOptions.backend``): ``lexicon`` (default, offline), ``transformers`` (a local
 text-classification model), ``llm`` (an OpenAI-compatible server). See docs/emotion.md.
@@ -10,7 +10,7 @@ text-classification model), ``llm`` (an OpenAI-compatible server). See docs/emot
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from scenescore.emotion.backends import BACKENDS, EmotionBackend, create_backend
 from scenescore.emotion.options import (
@@ -36,6 +36,7 @@ from scenescore.emotion.table import (
     scenes_from_frame,
     write_emotions,
 )
+from scenescore.emotion.visual import blend_visual
 from scenescore.records import Scene
 
 __all__ = [
@@ -62,47 +63,12 @@ def analyze_scenes(scenes: Sequence[Scene], *, options: AnalyzeOptions | None = 
     return analyze_scenes_with(backend or create_backend(opts), scenes, opts, progress)
 
 
-def blend_visual(emotions: Sequence[SceneEmotion], visual: Mapping[int, tuple[float, float, float]],
-                 *, weight: float = 0.3) -> list[SceneEmotion]:
-    """Add what the picture shows as one more reading of each scene.
+def __getattr__(name: str) -> object:
+    """``analyze_screenplay`` runs the remember stage too, so it lives in :mod:`scenescore.memory`;
+    the old import path keeps working (the one sanctioned backward import, see
+    docs/architecture.md)."""
+    if name == "analyze_screenplay":
+        from scenescore.memory import analyze_screenplay
 
-    ``visual`` maps a scene id to (valence, arousal, confidence) from the footage (CLIP zero-shot
-    on key frames). The scene's reading moves towards it by ``weight × confidence``, and the
-    evidence says so; scenes without picture evidence are unchanged.
-    """
-    import dataclasses
-
-    out = []
-    for e in emotions:
-        seen = visual.get(e.scene_id)
-        if not seen or seen[2] <= 0:
-            out.append(e)
-            continue
-        v, a, conf = seen
-        w = max(0.0, min(1.0, weight * conf))
-        out.append(dataclasses.replace(
-            e, valence=round((1 - w) * e.valence + w * v, 4), arousal=round((1 - w) * e.arousal + w * a, 4),
-            evidence=(*e.evidence, f"picture: valence {v:+.2f}, arousal {a:+.2f} (weight {w:.2f})")))
-    return out
-
-
-def analyze_screenplay(scenes: Sequence[Scene], *, options: AnalyzeOptions | None = None,
-                       memory: MemoryOptions | None = None, backend: EmotionBackend | None = None,
-                       progress: ProgressCallback | None = None,
-                       visual: Mapping[int, tuple[float, float, float]] | None = None) -> EmotionAnalysis:
-    """Analyze every scene, then run the context memory and the arc over the film.
-
-    ``visual`` (scene id → valence, arousal, confidence from the footage) is blended into each
-    scene's reading before the memory runs (:func:`blend_visual`).
-    """
-    from scenescore.memory import emotional_arc, remember
-
-    opts = options or AnalyzeOptions()
-    mem = memory or MemoryOptions()
-    be = backend or create_backend(opts)
-    emotions = analyze_scenes_with(be, scenes, opts, progress)
-    if visual:
-        emotions = blend_visual(emotions, visual, weight=opts.visual_weight)
-    states = remember(emotions, mem)
-    return EmotionAnalysis(emotions=tuple(emotions), states=tuple(states),
-                           arc=emotional_arc(states, mem), backend=be.name)
+        return analyze_screenplay
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

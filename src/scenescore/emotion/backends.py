@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 
+from scenescore.emotion.fitted import FittedBackend
 from scenescore.emotion.lexicon import LexiconBackend
 from scenescore.emotion.llm import LLMBackend
 from scenescore.emotion.records import TextEmotion
@@ -34,6 +35,7 @@ class EmotionBackend(Protocol):
 
 #: Known backends by name.
 BACKENDS: dict[str, type] = {
+    FittedBackend.name: FittedBackend,
     LexiconBackend.name: LexiconBackend,
     TransformersBackend.name: TransformersBackend,
     LLMBackend.name: LLMBackend,

@@ -12,17 +12,10 @@ import math
 import re
 from collections.abc import Mapping
 
-#: The discrete emotions scenescore reports (lexicon backend), with their circumplex positions.
-CORE_LABELS: dict[str, tuple[float, float]] = {
-    "joy": (0.8, 0.45),
-    "tenderness": (0.65, -0.25),
-    "calm": (0.35, -0.7),
-    "sadness": (-0.7, -0.4),
-    "fear": (-0.65, 0.7),
-    "anger": (-0.6, 0.75),
-    "surprise": (0.15, 0.8),
-    "disgust": (-0.7, 0.3),
-}
+from scenescore import circumplex
+
+#: The discrete emotions scenescore reports, shared with the picture evidence (align).
+CORE_LABELS = circumplex.CORE_LABELS
 
 #: Ekman's six plus neutral (e.g. j-hartmann/emotion-english-distilroberta-base).
 EKMAN_LABELS: dict[str, tuple[float, float]] = {

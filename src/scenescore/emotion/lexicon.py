@@ -36,13 +36,6 @@ _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*")
 _ELLIPSIS = re.compile(r"\.\.\.|…|--\s*$|—\s*$")
 _ELONGATED = re.compile(r"([A-Za-z])\1\1")
 
-#: Words before "like" that make it the verb (anything else: a preposition, "like a jury").
-_LIKE_SUBJECTS = frozenset({
-    "i", "you", "we", "they", "he", "she", "would", "i'd", "you'd", "we'd", "they'd", "really",
-    "don't", "do", "does", "did", "not", "also", "just", "still", "might", "will", "to", "gonna",
-    "people", "kids", "everyone", "nobody", "who", "ya", "u",
-})
-
 #: Words of this length or shorter are not taken as capitals for emphasis ("I", "OK", "TV").
 _MIN_CAPS = 3
 
@@ -251,8 +244,6 @@ def read_text(text: str, lexicon: Lexicon | None = None) -> LexiconReading:
                 emotion_scores[entry.emotion] = emotion_scores.get(entry.emotion, 0.0) + 0.5 + 0.5 * abs(entry.arousal)
         if w in boosters:
             continue
-        if w == "like" and (i == 0 or lowers[i - 1] not in _LIKE_SUBJECTS):
-            continue  # "like a dog": a simile, not a liking
         val = lex.lookup_valence(w)
         if val is None or val == 0.0:
             continue

@@ -52,8 +52,9 @@ class LLMOptions:
 
 @dataclass(frozen=True, slots=True)
 class AnalyzeOptions:
-    #: Backend name: ``lexicon`` (default, offline), ``transformers`` or ``llm``.
-    backend: str = "lexicon"
+    #: Backend name: ``fitted`` (default, offline: fitted on EmoBank), ``lexicon`` (offline, no
+    #: fitted weights), ``transformers`` or ``llm``.
+    backend: str = "fitted"
     #: How many discrete emotions to keep per scene.
     top_emotions: int = 3
     #: How many evidence items to keep per scene.
@@ -64,6 +65,9 @@ class AnalyzeOptions:
     #: Scene (and character) valence is tanh(gain * mean of the units' valence): averaging many
     #: lines, most of them neutral, compresses scenes towards 0 compared with single sentences.
     scene_valence_gain: float = 2.0
+    #: The same correction for arousal, for backends that read the screenplay signals as text
+    #: (``fitted``): without the hand-weighted screenplay blend nothing else undoes the averaging.
+    scene_arousal_gain: float = 2.0
     #: Pull of a character's own lines towards the scene's valence when they say little.
     character_shrink: float = 1.5
     #: Weight of the picture's reading (footage evidence, times its confidence) in a scene's
@@ -101,6 +105,9 @@ class MemoryOptions:
     max_characters: int = 64
     #: Share of a character's previous state carried to their next appearance.
     character_carry: float = 0.5
+    #: Share of the film's tone prior (genre and overall reading, ``emotion/tone.py``) blended
+    #: into every contextual state; the user's brief names the genre when it gives one.
+    tone_weight: float = 0.15
     #: Scene ids where the memory starts afresh (act breaks, anthology segments).
     reset_at: tuple[int, ...] = ()
     #: |valence| a layer's content and its frame must each reach, with opposite signs, for the
@@ -108,12 +115,16 @@ class MemoryOptions:
     contrast_threshold: float = 0.1
     #: Scenes on each side of a boundary when looking for sustained shifts (turning points).
     arc_window: int = 3
-    #: Turning points reported, largest first, and the smallest shift that counts as one.
+    #: Turning points reported, largest first, and the smallest shift that counts as one (raw
+    #: shifts of the curve: ``memory.emotional_arc`` on states alone).
     turning_points: int = 5
     min_turn: float = 0.2
+    #: With the scenes at hand (``analyze_screenplay``), report the five narrative turning points
+    #: TP1-TP5 from structure and events (``emotion/turning.py``) instead of the raw shifts.
+    narrative_turning_points: bool = True
 
     def __post_init__(self) -> None:
-        for name in ("carry", "echo", "character_carry"):
+        for name in ("carry", "echo", "character_carry", "tone_weight"):
             _share(name, getattr(self, name))
         for kind, share in self.inherit.items():
             _share(f"inherit[{kind!r}]", share)

@@ -148,6 +148,15 @@ class TurningPoint:
     magnitude: float
     #: ``darkens``, ``brightens``, ``intensifies`` or ``calms`` (the dominant change).
     direction: str
+    #: ``TP1``..``TP5`` for the narrative turning points (``emotion/turning.py``); empty for a
+    #: raw shift of the curve.
+    label: str = ""
+    #: ``opportunity``, ``change of plans``, ``point of no return``, ``major setback``, ``climax``.
+    kind: str = ""
+    #: Share of the script where the scene starts (0..1).
+    position: float | None = None
+    #: Why this scene: position against the manual one, time jumps, locations, shifts, reversals.
+    evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,3 +185,5 @@ class EmotionAnalysis:
     states: tuple[ContextState, ...]
     arc: EmotionalArc
     backend: str
+    #: The film's genre and tone estimate (``emotion.tone.FilmTone``), when it was made.
+    tone: Any = None

@@ -37,8 +37,12 @@ class _Unit:
     text: str
 
 
-def scene_units(scene: Scene, unit: str) -> list[_Unit]:
-    """The texts a backend scores for a scene: lines and sentences, or whole-scene texts."""
+def scene_units(scene: Scene, unit: str, delivery: bool = False) -> list[_Unit]:
+    """The texts a backend scores for a scene: lines and sentences, or whole-scene texts.
+
+    With ``delivery`` each parenthetical's delivery cues (``screaming``) are one more unit of
+    their speaker, so a fitted backend reads the delivery with its own weights.
+    """
     if unit == "scene":
         units = [_Unit("scene", None, scene.text or scene.action)]
         by_speaker: dict[str, list[str]] = {}
@@ -49,6 +53,11 @@ def scene_units(scene: Scene, unit: str) -> list[_Unit]:
     units = [_Unit("action", None, s.strip()) for s in _SENTENCE.split(scene.action) if s.strip()]
     units += [_Unit("dialogue", normalize_speaker(d.speaker), d.text) for d in scene.dialogue
               if d.text.strip()]
+    if delivery:
+        for d in scene.dialogue:
+            hit = parenthetical_arousal(d.parenthetical)
+            if hit is not None:  # only delivery cues; "(into phone)" says nothing about affect
+                units.append(_Unit("delivery", normalize_speaker(d.speaker), d.parenthetical.strip("() ")))
     return units
 
 
@@ -61,8 +70,9 @@ def _snippet(text: str, width: int = 48) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
-def _combine(scene: Scene, units: list[_Unit], readings: list[TextEmotion], backend_name: str,
+def _combine(scene: Scene, units: list[_Unit], readings: list[TextEmotion], backend: EmotionBackend,
              options: AnalyzeOptions) -> SceneEmotion:
+    backend_name = backend.name
     total_w = sum(r.weight for r in readings)
     mean_valence = sum(r.weight * r.valence for r in readings) / (total_w + VALENCE_SHRINK)
     gain = options.scene_valence_gain
@@ -74,7 +84,14 @@ def _combine(scene: Scene, units: list[_Unit], readings: list[TextEmotion], back
     signals = screenplay_signals(scene)
     screen = signals.arousal()
     w = options.screenplay_arousal_weight
-    arousal = text_arousal if screen is None else (1 - w) * text_arousal + w * screen
+    if getattr(backend, "reads_delivery", False):
+        # A fitted backend read the signals as text, with fitted weights; the mean of many lines
+        # is undone as for valence.
+        arousal = math.tanh(options.scene_arousal_gain * text_arousal)
+    elif screen is None:
+        arousal = text_arousal
+    else:
+        arousal = (1 - w) * text_arousal + w * screen
     valence, arousal = _clip(valence), _clip(arousal)
 
     # Discrete emotions: the units' labels weighted by their material, blended with the scene's
@@ -166,14 +183,15 @@ def analyze_scenes_with(backend: EmotionBackend, scenes: Sequence[Scene], option
     results: list[SceneEmotion] = []
     for start in range(0, len(scenes), CHUNK_SCENES):
         chunk = scenes[start:start + CHUNK_SCENES]
-        per_scene = [scene_units(s, backend.unit) for s in chunk]
+        delivery = bool(getattr(backend, "reads_delivery", False))
+        per_scene = [scene_units(s, backend.unit, delivery) for s in chunk]
         flat = [u.text for units in per_scene for u in units]
         readings = backend.score_texts(flat) if flat else []
         at = 0
         for scene, units in zip(chunk, per_scene, strict=True):
             mine = readings[at:at + len(units)]
             at += len(units)
-            results.append(_combine(scene, units, mine, backend.name, options))
+            results.append(_combine(scene, units, mine, backend, options))
         if progress is not None:
             progress(len(results), len(scenes))
     return results

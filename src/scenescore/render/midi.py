@@ -13,9 +13,11 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from scenescore import timecode as shared_timecode
 from scenescore.errors import OptionsError
 from scenescore.render.options import FRAME_RATES, MidiOptions
 from scenescore.render.sketch import ROLE_ORDER, Note, Part, Sketch
+from scenescore.timecode import PROGRAMME_START
 
 # Event order at one tick: meta first, then program changes, controllers, note-offs, note-ons.
 _META, _PROGRAM, _CONTROL, _OFF, _ON = range(5)
@@ -38,57 +40,23 @@ def _check_fps(fps: float) -> None:
 
 
 def timecode_fields(seconds: float, *, fps: float = 24.0,
-                    start: tuple[int, int, int, int] = (1, 0, 0, 0)) -> tuple[int, int, int, int, int]:
+                    start: tuple[int, int, int, int] = PROGRAMME_START) -> tuple[int, int, int, int, int]:
     """(hours, minutes, seconds, frames, hundredths of a frame) of a time after programme start.
 
     23.976 counts 24 frames a second and 29.97 uses drop-frame numbering (SMPTE 12M), as the
-    SMF frame-rate codes for 24 and 30-drop mean.
+    SMF frame-rate codes for 24 and 30-drop mean (:mod:`scenescore.timecode`).
     """
     _check_fps(fps)
-    nominal = 30 if abs(fps - 29.97) < 1e-6 else round(fps)
-    h, m, s, f = start
-    if abs(fps - 29.97) < 1e-6:
-        start_frames = _from_drop_frame(h, m, s, f)
-    else:
-        start_frames = (h * 3600 + m * 60 + s) * nominal + f
-    exact = start_frames + max(0.0, seconds) * fps
-    frames = math.floor(exact + 1e-9)
-    sub = min(99, round((exact - frames) * 100))
-    if abs(fps - 29.97) < 1e-6:
-        h, m, s, f = _to_drop_frame(frames)
-    else:
-        total_s, f = divmod(frames, nominal)
-        h, rest = divmod(total_s, 3600)
-        m, s = divmod(rest, 60)
-    return h % 24, m, s, f, sub
+    return shared_timecode.timecode_fields(seconds, fps, start=start)
 
 
-def _from_drop_frame(h: int, m: int, s: int, f: int) -> int:
-    total_minutes = 60 * h + m
-    return (3600 * h + 60 * m + s) * 30 + f - 2 * (total_minutes - total_minutes // 10)
-
-
-def _to_drop_frame(frames: int) -> tuple[int, int, int, int]:
-    per_10min = 17982
-    per_min = 1798
-    tens, rem = divmod(frames, per_10min)
-    frames += 18 * tens + (2 * ((rem - 2) // per_min) if rem > 1 else 0)
-    f = frames % 30
-    s = frames // 30 % 60
-    m = frames // 1800 % 60
-    h = frames // 108000
-    return h, m, s, f
-
-
-def timecode(seconds: float, *, fps: float = 24.0, start: tuple[int, int, int, int] = (1, 0, 0, 0),
+def timecode(seconds: float, *, fps: float = 24.0, start: tuple[int, int, int, int] = PROGRAMME_START,
              separator: str = ":") -> str:
     """``01:00:12:05`` for a time after programme start (``separator='-'`` for file names).
 
     Rounded to the nearest frame, as the spotting notes do."""
     _check_fps(fps)
-    h, m, s, f, _ = timecode_fields(round(max(0.0, seconds) * fps) / fps, fps=fps, start=start)
-    sep_f = ";" if abs(fps - 29.97) < 1e-6 and separator == ":" else separator
-    return f"{h:02d}{separator}{m:02d}{separator}{s:02d}{sep_f}{f:02d}"
+    return shared_timecode.format_timecode(max(0.0, seconds), fps, start=start, separator=separator)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,10 @@
-"""The ``align`` command (registered on the main app by ``cli.py``).
+"""The ``align`` command: the screenplay's scenes placed on the footage.
 
 Thin: it builds :class:`~scenescore.align.AlignOptions`, calls
 :func:`scenescore.align.align_screenplay` and writes the tables with
 :func:`scenescore.align.write_alignment`. Only typer is imported at module level; PySceneDetect,
 OpenCV and transformers load inside the align stage. Library errors propagate to
-``scenescore.cli.main`` (one line, exit 1).
+:func:`scenescore.cli.main` (one line, exit 1).
 """
 
 from __future__ import annotations
@@ -14,8 +14,11 @@ from typing import Annotated, Any
 
 import typer
 
+from scenescore.cli.common import ingest_options, stage_options
+
 
 def align(
+    ctx: typer.Context,
     script: Annotated[Path, typer.Argument(help="Screenplay file (Fountain, FDX, PDF, HTML, text).")],
     video: Annotated[Path, typer.Argument(help="The footage (a rough cut or an assembly).")],
     subtitles: Annotated[Path | None, typer.Option(
@@ -34,18 +37,16 @@ def align(
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace existing outputs.")] = False,
 ) -> None:
     """Place the screenplay's scenes on the footage: shots, transcript, scene spans in picture time."""
-    from dataclasses import replace
-
     from rich.console import Console
     from rich.progress import Progress
 
-    from scenescore.align import AlignOptions, align_screenplay, write_alignment
+    from scenescore.align import align_screenplay, write_alignment
     from scenescore.segment import segment_screenplay
 
-    given: dict[str, Any] = {"whisper_model": whisper_model, "language": language,
-                             "device": device, "detector": detector, "threshold": threshold}
-    options = replace(AlignOptions(), **{k: v for k, v in given.items() if v is not None})
-    screenplay = segment_screenplay(script)
+    options = stage_options(ctx, "align", whisper_model=whisper_model, language=language,
+                            device=device, detector=detector, threshold=threshold)
+    screenplay = segment_screenplay(script, ingest=ingest_options(ctx),
+                                    options=stage_options(ctx, "segment"))
     err = Console(stderr=True)
     with Progress(console=err, transient=True) as bar:
         tasks: dict[str, Any] = {}

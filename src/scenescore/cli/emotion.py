@@ -1,30 +1,27 @@
-"""The ``analyze`` and ``analyze-text`` commands (registered on the main app by ``cli.py``).
+"""The ``analyze`` and ``analyze-text`` commands: each scene's emotion and the context memory.
 
-Thin: each command parses its arguments, builds options and calls one library function.
-Library errors propagate to ``scenescore.cli.main``, which prints one line and exits 1.
+Thin: each command builds the analyze and memory options (defaults, ``--config``, flags) and
+calls one library function. Library errors propagate to :func:`scenescore.cli.main`, which
+prints one line and exits 1.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from scenescore.cli.common import read_scenes, stage_options
 from scenescore.emotion.options import AnalyzeOptions, MemoryOptions
-from scenescore.options import IngestOptions
 
 _ANALYZE = AnalyzeOptions()
 _MEMORY = MemoryOptions()
-_INGEST = IngestOptions()
-#: Suffixes read as a scene table rather than a screenplay.
-_TABLE_SUFFIXES = (".parquet", ".csv", ".json", ".jsonl")
 
-BackendOption = Annotated[str, typer.Option(
-    "--backend", "-b", help="Emotion backend: lexicon (offline), transformers or llm.")]
+BackendOption = Annotated[str | None, typer.Option(
+    "--backend", "-b", help=f"Emotion backend: lexicon (offline), transformers or llm (default {_ANALYZE.backend}).")]
 ModelOption = Annotated[str | None, typer.Option(
     "--model", help="transformers backend: local model folder or a model id in the HF cache.")]
 BaseUrlOption = Annotated[str | None, typer.Option(
@@ -33,27 +30,26 @@ LLMModelOption = Annotated[str | None, typer.Option(
     "--llm-model", help=f"llm backend: model name (default {_ANALYZE.llm.model}).")]
 
 
-def _analyze_options(backend: str, model: str | None, base_url: str | None,
-                     llm_model: str | None) -> AnalyzeOptions:
-    return dataclasses.replace(
-        _ANALYZE,
-        backend=backend,
-        transformers=dataclasses.replace(_ANALYZE.transformers, model=model),
-        llm=dataclasses.replace(_ANALYZE.llm, base_url=base_url, model=llm_model or _ANALYZE.llm.model),
-    )
+def _analyze_options(ctx: typer.Context, backend: str | None, model: str | None,
+                     base_url: str | None, llm_model: str | None) -> Any:
+    return stage_options(ctx, "analyze", {"backend": backend, "transformers.model": model,
+                                          "llm.base_url": base_url, "llm.model": llm_model})
 
 
 def analyze(
+    ctx: typer.Context,
     source: Annotated[Path, typer.Argument(
         help="Scene table (.parquet, .csv, .json, .jsonl) or screenplay (.fountain, .fdx, .html, .txt, .pdf).")],
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write the emotions table: .parquet, .csv, .json or .jsonl.")] = None,
-    backend: BackendOption = _ANALYZE.backend,
+    backend: BackendOption = None,
     model: ModelOption = None,
     base_url: BaseUrlOption = None,
     llm_model: LLMModelOption = None,
-    memory: Annotated[bool, typer.Option(
-        "--memory/--no-memory", help="Blend each scene with what came before (context memory).")] = _MEMORY.enabled,
+    memory: Annotated[bool | None, typer.Option(
+        "--memory/--no-memory",
+        help=f"Blend each scene with what came before (context memory; default {'on' if _MEMORY.enabled else 'off'}).",
+        show_default=False)] = None,
     carry: Annotated[float | None, typer.Option(
         "--carry", min=0.0, max=1.0,
         help=f"Share of the previous context kept per scene (default {_MEMORY.carry}).")] = None,
@@ -65,22 +61,14 @@ def analyze(
     from rich.console import Console
     from rich.progress import Progress
 
-    from scenescore.emotion import analyze_screenplay, scenes_from_frame, write_emotions
+    from scenescore.emotion import analyze_screenplay, write_emotions
 
-    if source.suffix.lower() in _TABLE_SUFFIXES:
-        from scenescore.io import read_scene_table
-
-        scenes = scenes_from_frame(read_scene_table(source), source=str(source))
-    else:
-        from scenescore.segment import segment_screenplay
-
-        scenes = list(segment_screenplay(source, ingest=_INGEST).scenes)
-    options = _analyze_options(backend, model, base_url, llm_model)
-    memory_options = dataclasses.replace(
-        _MEMORY, enabled=memory, carry=_MEMORY.carry if carry is None else carry)
+    scenes = read_scenes(ctx, source)
+    options = _analyze_options(ctx, backend, model, base_url, llm_model)
+    memory_options = stage_options(ctx, "memory", enabled=memory, carry=carry)
     err = Console(stderr=True)
     with Progress(console=err, transient=True, disable=quiet) as progress:
-        task = progress.add_task(f"analyzing ({backend})", total=len(scenes))
+        task = progress.add_task(f"analyzing ({options.backend})", total=len(scenes))
         analysis = analyze_screenplay(
             scenes, options=options, memory=memory_options,
             progress=lambda done, total: progress.update(task, completed=done, total=total))
@@ -116,8 +104,9 @@ def _print_analysis(analysis, console) -> None:  # noqa: ANN001 - rich types imp
 
 
 def analyze_text(
+    ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="Text file, one text per line ('-' reads stdin).")],
-    backend: BackendOption = _ANALYZE.backend,
+    backend: BackendOption = None,
     model: ModelOption = None,
     base_url: BaseUrlOption = None,
     llm_model: LLMModelOption = None,
@@ -130,9 +119,10 @@ def analyze_text(
     else:
         from scenescore.io import read_input_bytes
 
-        text = read_input_bytes(file, max_bytes=_INGEST.max_bytes).decode("utf-8", errors="replace")
+        max_bytes = stage_options(ctx, "ingest").max_bytes
+        text = read_input_bytes(file, max_bytes=max_bytes).decode("utf-8", errors="replace")
     lines = text.splitlines()
-    results = analyze_texts(lines, options=_analyze_options(backend, model, base_url, llm_model))
+    results = analyze_texts(lines, options=_analyze_options(ctx, backend, model, base_url, llm_model))
     out = sys.stdout
     for result in results:
         out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")

@@ -135,6 +135,7 @@ class Hit:
     status: int
     conditional: bool
     user_agent: str
+    #: ``time.monotonic()`` when the request line arrived.
     at: float
     fault: str | None
 
@@ -363,6 +364,12 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass
 
+    def parse_request(self) -> bool:
+        # The request's time is when its request line came in, before any work on it, so that
+        # the log's gaps are the client's, not this server's.
+        self._arrived = time.monotonic()
+        return super().parse_request()
+
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         site = self.site
         with site._lock:
@@ -377,7 +384,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _hit(self, status: int, fault: str | None = None) -> None:
         conditional = bool(self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since"))
         self.site.record(Hit(urlsplit(self.path).path, status, conditional,
-                             self.headers.get("User-Agent", ""), time.monotonic(), fault))
+                             self.headers.get("User-Agent", ""), self._arrived, fault))
 
     def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
         self.send_response(status)

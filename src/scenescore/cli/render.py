@@ -1,9 +1,9 @@
-"""The ``render`` and ``sketch`` commands (registered on the main app by ``cli.py``).
+"""The ``render`` and ``sketch`` commands: music conditions to MIDI, MusicXML and audio.
 
 Thin: each command parses its arguments, builds :class:`RenderOptions` and calls one library
 function. Only typer is imported at module level; the render stage (numpy, mido,
 FluidSynth, torch) loads when a command runs. Library errors propagate to
-``scenescore.cli.main``, which prints one line and exits 1.
+:func:`scenescore.cli.main`, which prints one line and exits 1.
 """
 
 from __future__ import annotations
@@ -14,26 +14,22 @@ from typing import Annotated
 
 import typer
 
+from scenescore.cli.common import stage_options
 
-def _options(*, seed: int | None, fps: float | None, audio: str | None, soundfont: Path | None,
-             model: str | None, device: str | None, workers: int | None, musicxml: bool, temp_track: bool,
-             overwrite: bool, allow_download: bool = False):  # noqa: ANN202 - RenderOptions, imported lazily
-    from dataclasses import replace
 
-    from scenescore.render.options import RenderOptions
-
-    o = RenderOptions()
-    fs = replace(o.audio.fluidsynth, soundfont=str(soundfont) if soundfont else o.audio.fluidsynth.soundfont,
-                 workers=o.audio.fluidsynth.workers if workers is None else workers)
-    mg = replace(o.audio.musicgen, model=model or o.audio.musicgen.model, device=device or o.audio.musicgen.device,
-                 local_files_only=not allow_download)
-    return replace(
-        o,
-        sketch=replace(o.sketch, seed=o.sketch.seed if seed is None else seed),
-        midi=replace(o.midi, fps=o.midi.fps if fps is None else fps),
-        audio=replace(o.audio, backend=audio or o.audio.backend, fluidsynth=fs, musicgen=mg, temp_track=temp_track),
-        musicxml=musicxml, overwrite=overwrite,
-    )
+def _options(ctx: typer.Context, *, seed: int | None = None, fps: float | None = None,
+             audio: str | None = None, soundfont: Path | None = None, model: str | None = None,
+             device: str | None = None, workers: int | None = None, musicxml: bool | None = None,
+             temp_track: bool | None = None, overwrite: bool | None = None,
+             allow_download: bool = False):  # noqa: ANN202 - RenderOptions, imported lazily
+    """The profile's ``[render]`` options under the flags given (``None``: not given)."""
+    return stage_options(ctx, "render", {
+        "sketch.seed": seed, "midi.fps": fps, "audio.backend": audio,
+        "audio.fluidsynth.soundfont": str(soundfont) if soundfont else None,
+        "audio.fluidsynth.workers": workers, "audio.musicgen.model": model,
+        "audio.musicgen.device": device,
+        "audio.musicgen.local_files_only": False if allow_download else None,
+        "audio.temp_track": temp_track, "musicxml": musicxml, "overwrite": overwrite})
 
 
 def _read_conditions(path: Path) -> tuple[list, list[float | None]]:  # noqa: ANN001
@@ -84,6 +80,7 @@ def _read_starts(path: Path) -> dict[str, float]:
 
 
 def render(
+    ctx: typer.Context,
     conditions_file: Annotated[Path, typer.Argument(
         help="Music conditions, one JSON object per line (conditions.jsonl); a start_s key is allowed.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for midi/, xml/, audio/ and themes.json.")],
@@ -104,10 +101,13 @@ def render(
     device: Annotated[str | None, typer.Option("--device", help="MusicGen device: auto, cuda or cpu.")] = None,
     allow_download: Annotated[bool, typer.Option(
         "--allow-download", help="Let MusicGen fetch weights from the Hugging Face Hub.")] = False,
-    xml: Annotated[bool, typer.Option("--xml/--no-xml", help="Write MusicXML per cue.")] = True,
-    temp_track: Annotated[bool, typer.Option(
-        "--temp-track/--no-temp-track", help="Write the whole-film temp track.")] = True,
-    overwrite: Annotated[bool, typer.Option("--overwrite/--no-overwrite", help="Replace existing files.")] = True,
+    xml: Annotated[bool | None, typer.Option(
+        "--xml/--no-xml", help="Write MusicXML per cue (default: yes).", show_default=False)] = None,
+    temp_track: Annotated[bool | None, typer.Option(
+        "--temp-track/--no-temp-track", help="Write the whole-film temp track (default: yes).",
+        show_default=False)] = None,
+    overwrite: Annotated[bool | None, typer.Option(
+        "--overwrite/--no-overwrite", help="Replace existing files (default: yes).", show_default=False)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars or summary.")] = False,
 ) -> None:
     """Render music conditions to MIDI sketches, MusicXML and audio, with a whole-film temp track."""
@@ -117,9 +117,9 @@ def render(
     from scenescore.render.film import render_film
 
     conditions, inline = _read_conditions(conditions_file)
-    options = _options(seed=seed, fps=fps, audio=audio, soundfont=soundfont, model=model, device=device,
-                       workers=workers, musicxml=xml, temp_track=temp_track, overwrite=overwrite,
-                       allow_download=allow_download)
+    options = _options(ctx, seed=seed, fps=fps, audio=audio, soundfont=soundfont, model=model,
+                       device=device, workers=workers, musicxml=xml, temp_track=temp_track,
+                       overwrite=overwrite, allow_download=allow_download)
     if cues is not None:
         table = _read_starts(cues)
         missing = [c.cue_id for c in conditions if c.cue_id not in table]
@@ -165,6 +165,7 @@ def render(
 
 
 def sketch(
+    ctx: typer.Context,
     valence: Annotated[float, typer.Option("--valence", min=-1.0, max=1.0, help="Valence, -1 (negative) to 1.")],
     arousal: Annotated[float, typer.Option("--arousal", min=-1.0, max=1.0, help="Arousal, -1 (calm) to 1 (excited).")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Write .mid (or .musicxml).")],
@@ -172,7 +173,8 @@ def sketch(
     seed: Annotated[int | None, typer.Option("--seed", help="Seed (same seed, same MIDI).")] = None,
     theme: Annotated[str | None, typer.Option(
         "--theme", help="State a character theme in the sketch (a character's name).")] = None,
-    overwrite: Annotated[bool, typer.Option("--overwrite/--no-overwrite", help="Replace an existing file.")] = True,
+    overwrite: Annotated[bool | None, typer.Option(
+        "--overwrite/--no-overwrite", help="Replace an existing file (default: yes).", show_default=False)] = None,
 ) -> None:
     """Render one sketch from a valence/arousal pair (for auditioning and evaluation)."""
     from rich.console import Console
@@ -181,14 +183,13 @@ def sketch(
     from scenescore.render.film import write_sketch
     from scenescore.render.mapping import condition_from_va
 
-    options = _options(seed=seed, fps=None, audio=None, soundfont=None, model=None, device=None, workers=None,
-                       musicxml=True, temp_track=False, overwrite=overwrite)
+    options = _options(ctx, seed=seed, overwrite=overwrite)
     themes = []
     if theme:
         slug = "".join(ch for ch in theme.upper() if ch.isalnum())[:12] or "THEME"
         themes = [ThemeUse(character=theme, character_id=slug.lower(), motif=f"{slug}-A", transformation="statement")]
     condition = condition_from_va(valence, arousal, seconds=seconds, seed=options.sketch.seed, themes=themes)
-    path = write_sketch(condition, output, options=options, overwrite=overwrite)
+    path = write_sketch(condition, output, options=options, overwrite=options.overwrite)
     Console(stderr=True).print(
         f"wrote {path}: {condition.key} {condition.mode}, {condition.meter}, {condition.tempo_bpm:g} bpm, "
         f"{condition.dynamics}, {condition.articulation}, {seconds:g} s")

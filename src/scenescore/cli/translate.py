@@ -1,8 +1,8 @@
-"""The ``spot`` and ``translate`` commands (registered on the main app by ``cli.py``).
+"""The ``spot`` and ``translate`` commands: cues with timecodes, and a music condition per cue.
 
 Thin: each command reads the scenes, runs the analysis the stage needs, builds options and calls
 one library function per stage. Only typer is imported at module level; the library, pandas and
-the backends load inside the commands. Library errors propagate to ``scenescore.cli.main``.
+the backends load inside the commands. Library errors propagate to :func:`scenescore.cli.main`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-_TABLE_SUFFIXES = (".parquet", ".csv", ".json", ".jsonl")
+from scenescore.cli.common import read_scenes, stage_options
 
 SourceArgument = Annotated[Path, typer.Argument(
     help="Screenplay (.fountain, .fdx, .html, .txt, .pdf) or scene table (.parquet, .csv, .json, .jsonl).")]
@@ -30,35 +30,18 @@ OverwriteOption = Annotated[bool, typer.Option("--overwrite/--no-overwrite",
                                                help="Replace existing output files.")]
 
 
-def _options(table: str, cls: type, **flags: Any) -> Any:
-    """Defaults, then the ``--config`` table (once registered), then the flags given."""
-    from dataclasses import replace
-
-    from scenescore.cli import _STATE
-    from scenescore.config import OPTION_TABLES, options_from_config
-
-    options = options_from_config(_STATE["config"], table) if table in OPTION_TABLES else cls()
-    given = {k: v for k, v in flags.items() if v is not None}
-    return replace(options, **given) if given else options
-
-
-def _scenes_and_analysis(source: Path) -> tuple[list, Any]:
-    """Scenes from a screenplay or a scene table, and their emotion analysis (offline default)."""
+def _scenes_and_analysis(ctx: typer.Context, source: Path) -> tuple[list, Any]:
+    """Scenes from a screenplay or a scene table, and their emotion analysis (the profile's
+    analyze and memory options; offline by default)."""
     from scenescore.emotion import analyze_screenplay
 
-    if source.suffix.lower() in _TABLE_SUFFIXES:
-        from scenescore.emotion import scenes_from_frame
-        from scenescore.io import read_scene_table
-
-        scenes = scenes_from_frame(read_scene_table(source), source=str(source))
-    else:
-        from scenescore.segment import segment_screenplay
-
-        scenes = list(segment_screenplay(source).scenes)
-    return scenes, analyze_screenplay(scenes)
+    scenes = read_scenes(ctx, source)
+    return scenes, analyze_screenplay(scenes, options=stage_options(ctx, "analyze"),
+                                      memory=stage_options(ctx, "memory"))
 
 
 def spot(
+    ctx: typer.Context,
     source: SourceArgument,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write the spotting notes (.csv, or .parquet/.json/.jsonl).")] = None,
@@ -74,13 +57,13 @@ def spot(
 
     from rich.console import Console
 
-    from scenescore.conditions import TranslateOptions, translate_cues
-    from scenescore.spotting import SpotOptions, spot_cues, write_spotting_notes
+    from scenescore.conditions import translate_cues
+    from scenescore.spotting import spot_cues, write_spotting_notes
 
-    spot_options = _options("spot", SpotOptions, fps=fps, reel_minutes=reel_minutes,
-                            shift_threshold=shift)
-    translate_options = _options("translate", TranslateOptions, style=style)
-    scenes, analysis = _scenes_and_analysis(source)
+    spot_options = stage_options(ctx, "spot", fps=fps, reel_minutes=reel_minutes,
+                                 shift_threshold=shift)
+    translate_options = stage_options(ctx, "translate", style=style)
+    scenes, analysis = _scenes_and_analysis(ctx, source)
     cues = spot_cues(scenes, analysis, options=spot_options)
     # The palette and themes of the notes come from the offline rules (no tokens spent here).
     translation = translate_cues(cues, scenes, analysis,
@@ -95,6 +78,7 @@ def spot(
 
 
 def translate(
+    ctx: typer.Context,
     source: SourceArgument,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write the conditions, one JSON object per line (.jsonl).")] = None,
@@ -125,15 +109,15 @@ def translate(
     from rich.console import Console
     from rich.progress import Progress
 
-    from scenescore.conditions import TranslateOptions, translate_cues, write_conditions
-    from scenescore.spotting import SpotOptions, spot_cues, write_spotting_notes
+    from scenescore.conditions import translate_cues, write_conditions
+    from scenescore.spotting import spot_cues, write_spotting_notes
 
-    spot_options = _options("spot", SpotOptions, fps=fps, reel_minutes=reel_minutes,
-                            shift_threshold=shift)
-    options = _options("translate", TranslateOptions, backend=backend, model=model,
+    spot_options = stage_options(ctx, "spot", fps=fps, reel_minutes=reel_minutes,
+                                 shift_threshold=shift)
+    options = stage_options(ctx, "translate", backend=backend, model=model,
                        base_url=base_url, style=style, concurrency=concurrency, timeout_s=timeout,
                        cache=cache, cache_dir=str(cache_dir) if cache_dir else None)
-    scenes, analysis = _scenes_and_analysis(source)
+    scenes, analysis = _scenes_and_analysis(ctx, source)
     cues = spot_cues(scenes, analysis, options=spot_options)
     err = Console(stderr=True)
     with Progress(console=err, transient=True, disable=quiet) as progress:

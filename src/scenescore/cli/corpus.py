@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from scenescore.cli.common import stage_options
 from scenescore.corpus.options import CrawlOptions
 
 corpus_app = typer.Typer(
@@ -46,18 +47,15 @@ IgnoreRobotsOption = Annotated[bool, typer.Option(
 GenreOption = Annotated[str | None, typer.Option("--genre", help="Only films of this IMSDB genre.")]
 
 
-def _options(*, corpus: Path | None = None, base_url: str | None = None, rate: float | None = None,
-             workers: int | None = None, timeout: float | None = None, retries: int | None = None,
-             user_agent: str | None = None, ignore_robots: bool = False) -> CrawlOptions:
-    flags = {"corpus_dir": str(corpus) if corpus is not None else None, "base_url": base_url,
-             "rate_limit": rate, "workers": workers, "read_timeout_s": timeout,
-             "retries": retries, "user_agent": user_agent,
-             "respect_robots": False if ignore_robots else None}
-    from scenescore.cli import (
-        _stage_options,  # defaults, then the --config [corpus] table, then flags
-    )
-
-    return _stage_options("corpus", **flags)
+def _options(ctx: typer.Context, *, corpus: Path | None = None, base_url: str | None = None,
+             rate: float | None = None, workers: int | None = None, timeout: float | None = None,
+             retries: int | None = None, user_agent: str | None = None,
+             ignore_robots: bool = False) -> CrawlOptions:
+    """The profile's ``[corpus]`` options under the flags given."""
+    return stage_options(ctx, "corpus", corpus_dir=str(corpus) if corpus is not None else None,
+                         base_url=base_url, rate_limit=rate, workers=workers,
+                         read_timeout_s=timeout, retries=retries, user_agent=user_agent,
+                         respect_robots=False if ignore_robots else None)
 
 
 def _corpus_dir(options: CrawlOptions) -> Path:
@@ -68,6 +66,7 @@ def _corpus_dir(options: CrawlOptions) -> Path:
 
 @corpus_app.command("list")
 def list_command(
+    ctx: typer.Context,
     genre: GenreOption = None,
     genres: Annotated[bool, typer.Option(
         "--genres", help="Read every genre page to fill the genres column (one request each).")] = False,
@@ -86,7 +85,7 @@ def list_command(
 
     from scenescore.corpus.crawler import films_frame, list_films
 
-    options = _options(corpus=corpus, base_url=base_url, rate=rate, timeout=timeout,
+    options = _options(ctx, corpus=corpus, base_url=base_url, rate=rate, timeout=timeout,
                        retries=retries, user_agent=user_agent, ignore_robots=ignore_robots)
     folder = _corpus_dir(options)
     films = list_films(options=options, genre=genre, with_genres=genres, corpus=folder)
@@ -110,6 +109,7 @@ def list_command(
 
 @corpus_app.command("fetch")
 def fetch_command(
+    ctx: typer.Context,
     target: Annotated[str, typer.Argument(help="A title as IMSDB lists it, or a movie-page or "
                                                "script-page URL.")],
     refresh: Annotated[bool, typer.Option(
@@ -126,7 +126,7 @@ def fetch_command(
     from scenescore.corpus.crawler import fetch_film
     from scenescore.errors import ScenescoreError
 
-    options = _options(corpus=corpus, base_url=base_url, rate=rate, timeout=timeout,
+    options = _options(ctx, corpus=corpus, base_url=base_url, rate=rate, timeout=timeout,
                        retries=retries, user_agent=user_agent, ignore_robots=ignore_robots)
     folder = _corpus_dir(options)
     record = fetch_film(target, corpus=folder, options=options, refresh=refresh)
@@ -139,6 +139,7 @@ def fetch_command(
 
 @corpus_app.command("crawl")
 def crawl_command(
+    ctx: typer.Context,
     genre: GenreOption = None,
     limit: Annotated[int | None, typer.Option(
         "--limit", min=0, help="Only the first N films of the listing.")] = None,
@@ -162,7 +163,7 @@ def crawl_command(
 
     from scenescore.corpus.crawler import crawl
 
-    options = _options(corpus=corpus, base_url=base_url, rate=rate, workers=workers,
+    options = _options(ctx, corpus=corpus, base_url=base_url, rate=rate, workers=workers,
                        timeout=timeout, retries=retries, user_agent=user_agent,
                        ignore_robots=ignore_robots)
     folder = _corpus_dir(options)
@@ -193,14 +194,19 @@ def crawl_command(
 
 
 @corpus_app.command("verify")
-def verify_command(corpus: CorpusOption = None) -> None:
+def verify_command(ctx: typer.Context, corpus: CorpusOption = None) -> None:
     """Check every stored film against its record (sha256, size, extracted text)."""
     from scenescore.corpus.crawler import verify_corpus
 
-    folder = _corpus_dir(_options(corpus=corpus))
+    folder = _corpus_dir(_options(ctx, corpus=corpus))
     problems = verify_corpus(folder)
     for problem in problems:
         typer.echo(problem, err=True)
     if problems:
         raise typer.Exit(code=1)
     typer.echo(f"{folder}: no problems")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``corpus`` group to the main app."""
+    app.add_typer(corpus_app, name="corpus")

@@ -1,9 +1,9 @@
-"""The ``batch`` command (registered on the main app by ``cli.py``).
+"""The ``batch`` command: many films scored in parallel, each into its run folder.
 
 Thin: it builds :class:`~scenescore.batch.BatchOptions` and
 :class:`~scenescore.options.ScoreOptions` and calls :func:`scenescore.batch.batch`, drawing an
 overall progress bar and a status table from the library's progress callback. Only typer is
-imported at module level. Library errors propagate to ``scenescore.cli.main`` (one line, exit
+imported at module level. Library errors propagate to :func:`scenescore.cli.main` (one line, exit
 1); a batch with any failed film also exits 1, after its table and summary are written.
 """
 
@@ -14,6 +14,8 @@ from typing import Annotated, Any
 
 import typer
 
+from scenescore.cli.common import all_stage_options, ingest_options, stage_options
+
 #: Above this many films the final table lists only the ones that did not succeed.
 _FULL_TABLE_FILMS = 50
 #: Finished films kept in the live table beside the running ones.
@@ -21,6 +23,7 @@ _LIVE_FINISHED = 8
 
 
 def batch(
+    ctx: typer.Context,
     inputs: Annotated[list[str] | None, typer.Argument(
         help="Screenplay files or IMSDB titles (or none, with --corpus).", show_default=False)] = None,
     corpus: Annotated[Path | None, typer.Option(
@@ -42,28 +45,22 @@ def batch(
     max_mb: Annotated[float | None, typer.Option("--max-mb", help="Refuse inputs over this size.")] = None,
 ) -> None:
     """Score many films in parallel; one film's failure is recorded and the rest go on."""
-    from dataclasses import replace
-
     from rich.console import Console
 
-    from scenescore.batch import BatchOptions
     from scenescore.batch import batch as run_batch
-    from scenescore.cli import _all_stage_options, _ingest_options
-    from scenescore.options import ScoreOptions
 
-    given = {"out": str(out) if out is not None else None, "style": style, "seed": seed,
-             "start": start, "stop": stop, "force": force or None}
-    score_options = replace(ScoreOptions(), **{k: v for k, v in given.items() if v is not None})
-    flags = {"workers": workers, "executor": executor, "address": address}
-    options = replace(BatchOptions(), **{k: v for k, v in flags.items() if v is not None})
-    stage_options = _all_stage_options(ingest=_ingest_options(None, max_mb))
+    score_options = stage_options(ctx, "score", out=str(out) if out is not None else None,
+                                  style=style, seed=seed, start=start, stop=stop,
+                                  force=force or None)
+    options = stage_options(ctx, "batch", workers=workers, executor=executor, address=address)
+    stage_table = all_stage_options(ctx, ingest=ingest_options(ctx, None, max_mb))
 
     err = Console(stderr=True)
     display = _Display(err)
     with display:
         report = run_batch(inputs or None, corpus=str(corpus) if corpus else None, genre=genre,
                            options=options, score_options=score_options,
-                           stage_options=stage_options, progress=display.update)
+                           stage_options=stage_table, progress=display.update)
     _print_final_table(report.films, Console())
     failed = report.failed
     colour = "red" if failed else "green"

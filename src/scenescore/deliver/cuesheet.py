@@ -1,4 +1,4 @@
-"""Deliverables built from a run: the temp cue sheet (and, with the report module, the report).
+"""The temp cue sheet.
 
 The cue sheet follows the shape of a music cue sheet as performing-rights societies ask for it
 (production, cue number, title, usage, timing in and out, duration, composer, publisher) but is
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+
+from scenescore.timecode import PROGRAMME_START, duration_text, format_timecode
 
 #: Columns of the temp cue sheet, in order.
 CUE_SHEET_COLUMNS: tuple[str, ...] = (
@@ -21,14 +23,7 @@ USAGE_BACKGROUND = "BI"
 
 def timecode(seconds: float, fps: int = 24) -> str:
     """HH:MM:SS:FF with programme start at 01:00:00:00, the convention (the MIDI files' own)."""
-    from scenescore.render.midi import timecode as programme_timecode
-
-    return programme_timecode(seconds, fps=fps)
-
-
-def duration_text(seconds: float) -> str:
-    whole = round(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
+    return format_timecode(max(0.0, seconds), fps, start=PROGRAMME_START)
 
 
 def cue_sheet_rows(cues: Sequence[Any], conditions: Sequence[Any], *, production: str,

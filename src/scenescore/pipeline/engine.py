@@ -1,0 +1,264 @@
+"""The stage engine: a run folder, its manifest, and stages run, skipped or redone by their keys.
+
+A run folder holds ``manifest.json`` (input hashes, options, versions, and per stage its key,
+status and the sha256 of each file it wrote) next to the stage outputs. A stage's key is a
+hash of its own options, its code version and the keys of the stages it reads, so:
+
+* a stage whose key is unchanged and whose files are all present and intact is skipped;
+* changing one option changes that stage's key and the keys of the stages after it, and only
+  those run again;
+* files are written atomically and a stage is recorded only after all its files are written,
+  so a run killed at any point and started again redoes the interrupted stage and ends with the
+  same files as an uninterrupted run.
+
+Stages that are skipped are not loaded unless a later stage needs their results; cheap stages
+(segment, analyze, spot) are then recomputed in memory, which is deterministic and takes a
+fraction of a second, and expensive ones load what they wrote (conditions).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scenescore import __version__
+from scenescore.errors import OptionsError, ScenescoreError
+from scenescore.io import atomic_write_bytes, sha256_file
+from scenescore.options import ScoreOptions
+
+log = logging.getLogger(__name__)
+
+#: Bumped when the run-folder layout or manifest meaning changes.
+MANIFEST_VERSION = 1
+
+class Emit:
+    """How a stage writes its files: ``emit(rel, data)`` writes atomically and records the hash;
+    ``emit.record(rel)`` records a file the stage wrote itself (atomically) into the folder.
+    ``emit.files`` is what the stage says its files are (e.g. render: each cue's MIDI, MusicXML
+    and audio), kept in the manifest so later readers never re-derive the stage's file names."""
+
+    def __init__(self, folder: Path, stage: str) -> None:
+        self.folder = folder
+        self.stage = stage
+        self.outputs: dict[str, str] = {}
+        self.sizes: dict[str, int] = {}
+        self.files: dict[str, Any] = {}
+
+    def __call__(self, rel: str, data: bytes) -> None:
+        if rel in self.outputs:
+            raise ScenescoreError(f"stage {self.stage} wrote {rel} twice")
+        atomic_write_bytes(self.folder / rel, data)
+        self.outputs[rel] = sha256_bytes(data)
+        self.sizes[rel] = len(data)
+
+    def record(self, rel: str) -> None:
+        path = self.folder / rel
+        self.outputs[rel] = sha256_file(path)
+        self.sizes[rel] = path.stat().st_size
+
+
+ProgressCallback = Callable[[str, str], None]  # (stage, status)
+
+
+@dataclass(slots=True)
+class Stage:
+    """One stage: what it reads, how it computes its result, and how it writes its files."""
+
+    name: str
+    version: str
+    reads: tuple[str, ...]
+    compute: Callable[[Run], Any]
+    write: Callable[[Run, Any, Emit], None]
+    options: Callable[[Run], Any] = lambda run: None
+    load: Callable[[Run], Any] | None = None
+
+
+@dataclass
+class RunResult:
+    folder: Path
+    statuses: dict[str, str]
+    seconds: dict[str, float]
+    manifest: dict[str, Any]
+
+
+def slugify(text: str) -> str:
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
+    return slug[:80] or "film"
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    """Options as JSON-able data, for keys and the manifest."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+class Run:
+    """One film's run: the folder, the manifest, and the stages' results computed on demand."""
+
+    def __init__(self, source: str, data: bytes, folder: Path, stages: Sequence[Stage],
+                 options: ScoreOptions, stage_options: dict[str, Any],
+                 progress: ProgressCallback | None = None) -> None:
+        self.source = source
+        self.data = data
+        self.folder = folder
+        self.stages = {s.name: s for s in stages}
+        self.order = [s.name for s in stages]
+        self.options = options
+        self.stage_options = stage_options
+        self.progress = progress
+        self.input_sha = sha256_bytes(data)
+        self._values: dict[str, Any] = {}
+        self._keys: dict[str, str] = {}
+        self.manifest = self._load_manifest()
+
+    # manifest ---------------------------------------------------------------------------
+    @property
+    def manifest_path(self) -> Path:
+        return self.folder / "manifest.json"
+
+    def _load_manifest(self) -> dict[str, Any]:
+        try:
+            manifest = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError):
+            log.warning("%s: unreadable manifest, starting the run afresh", self.manifest_path)
+            return {}
+        if manifest.get("manifest_version") != MANIFEST_VERSION:
+            return {}
+        return manifest
+
+    def _save_manifest(self) -> None:
+        self.manifest["manifest_version"] = MANIFEST_VERSION
+        self.manifest["input"] = {"source": self.source, "sha256": self.input_sha, "bytes": len(self.data)}
+        # Where the run folder lives is not part of what it holds: a copied folder stays valid.
+        self.manifest["options"] = {k: v for k, v in _plain(self.options).items() if k not in ("out", "name")}
+        self.manifest["versions"] = _versions()
+        text = json.dumps(self.manifest, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+        atomic_write_bytes(self.manifest_path, text.encode("utf-8"))
+
+    # keys and values --------------------------------------------------------------------
+    def key(self, name: str) -> str:
+        if name not in self._keys:
+            stage = self.stages[name]
+            payload = {
+                "stage": name, "version": stage.version, "options": _plain(stage.options(self)),
+                "reads": {r: self.key(r) for r in stage.reads},
+                "input": self.input_sha if not stage.reads else None,
+                "seed": self.options.seed,
+            }
+            self._keys[name] = sha256_bytes(json.dumps(payload, sort_keys=True, default=str).encode())[:32]
+        return self._keys[name]
+
+    def value(self, name: str) -> Any:
+        """A stage's result: computed (or loaded) once per process."""
+        if name not in self._values:
+            stage = self.stages[name]
+            if stage.load is not None and self.is_current(name):
+                self._values[name] = stage.load(self)
+            else:
+                self._values[name] = stage.compute(self)
+        return self._values[name]
+
+    def is_current(self, name: str) -> bool:
+        """The manifest records this stage done with the same key, and its files are intact."""
+        record = self.manifest.get("stages", {}).get(name)
+        if not record or record.get("status") != "done" or record.get("key") != self.key(name):
+            return False
+        for rel, digest in record.get("outputs", {}).items():
+            path = self.folder / rel
+            if not path.is_file() or path.stat().st_size != record.get("sizes", {}).get(rel, -1):
+                return False
+            if sha256_file(path) != digest:
+                return False
+        return True
+
+    # running ----------------------------------------------------------------------------
+    def run_stage(self, name: str) -> str:
+        if not self.options.force and self.is_current(name):
+            return "skipped"
+        stage = self.stages[name]
+        value = self.value(name)
+        emit = Emit(self.folder, name)
+        outputs, sizes = emit.outputs, emit.sizes
+        stages = self.manifest.setdefault("stages", {})
+        previous = stages.pop(name, None)  # recorded again only when every file is written
+        self._save_manifest()
+        stage.write(self, value, emit)
+        if previous:
+            for rel in set(previous.get("outputs", {})) - set(outputs):
+                stale = self.folder / rel
+                if stale.is_file():
+                    stale.unlink()
+        stages[name] = {"key": self.key(name), "status": "done", "outputs": dict(sorted(outputs.items())),
+                        "sizes": dict(sorted(sizes.items())), "options": _plain(stage.options(self)),
+                        "version": stage.version}
+        if emit.files:
+            stages[name]["files"] = emit.files
+        self._save_manifest()
+        return "ran"
+
+    def run(self) -> RunResult:
+        start = self.options.start or self.order[0]
+        stop = self.options.stop or self.order[-1]
+        for label, value in (("--from", start), ("--to", stop)):
+            if value not in self.stages:
+                raise OptionsError(f"{label}: unknown stage {value!r}; stages: {', '.join(self.order)}")
+        lo, hi = self.order.index(start), self.order.index(stop)
+        if lo > hi:
+            raise OptionsError(f"--from {start} comes after --to {stop}")
+        for name in self.order[:lo]:
+            if not self.is_current(name):
+                raise OptionsError(f"--from {start}: stage {name!r} has not run with these inputs and "
+                                   f"options in {self.folder}; run it first (or drop --from)")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        statuses: dict[str, str] = {}
+        seconds: dict[str, float] = {}
+        for name in self.order:
+            if not lo <= self.order.index(name) <= hi:
+                statuses[name] = "not in slice"
+                continue
+            if self.progress:
+                self.progress(name, "start")
+            t0 = time.perf_counter()
+            statuses[name] = self.run_stage(name)
+            seconds[name] = round(time.perf_counter() - t0, 3)
+            log.info("%s: %s %s in %.2fs", self.folder.name, name, statuses[name], seconds[name])
+            if self.progress:
+                self.progress(name, statuses[name])
+        return RunResult(self.folder, statuses, seconds, self.manifest)
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"scenescore": __version__}
+    for package in ("pandas", "pyarrow", "mido", "numpy", "transformers", "torch", "openai"):
+        try:
+            out[package] = version(package)
+        except PackageNotFoundError:
+            continue
+    from scenescore.render.fluidsynth import version as fluidsynth_version
+
+    if (fs := fluidsynth_version()) is not None:  # the synthesizer the audio came from
+        out["fluidsynth"] = fs
+    return out

@@ -1,0 +1,311 @@
+"""The stages of ``score`` as engine stages: what each computes, writes, and keys on.
+
+Each adapter imports its stage lazily, so importing the pipeline stays cheap.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scenescore.errors import InputError
+from scenescore.io import sha256_file
+from scenescore.options import ScoreOptions
+from scenescore.pipeline.engine import Emit, ProgressCallback, Run, RunResult, Stage, _plain
+from scenescore.pipeline.inputs import resolve_input
+
+
+@dataclass
+class ScoreRequest:
+    """Everything one ``score`` run needs; the CLI and ``batch`` build these."""
+
+    script: str
+    options: ScoreOptions = field(default_factory=ScoreOptions)
+    stage_options: dict[str, Any] = field(default_factory=dict)
+
+
+# ---- stages ------------------------------------------------------------------------------
+def _opt(run: Run, table: str) -> Any:
+    from scenescore.config import OPTION_TABLES
+
+    value = run.stage_options.get(table)
+    return value if value is not None else OPTION_TABLES[table]()
+
+
+def _frame_bytes(frame: Any, suffix: str, nested: frozenset[str] | None = None) -> bytes:
+    """A table as the bytes ``io.write_table`` writes (written here through ``emit``)."""
+    from scenescore.io import NESTED_SCENE_COLUMNS, table_bytes
+
+    return table_bytes(frame, suffix, nested=nested if nested is not None else NESTED_SCENE_COLUMNS)
+
+
+def _segment(run: Run) -> Any:
+    from scenescore.ingest import read_screenplay_bytes
+    from scenescore.segment import segment_document
+
+    document = read_screenplay_bytes(run.data, run.source, _opt(run, "ingest"))
+    screenplay = segment_document(document, _opt(run, "segment"))
+    if not screenplay.scenes:
+        raise InputError(run.source, "no scenes found in the screenplay")
+    return screenplay
+
+
+def _segment_write(run: Run, screenplay: Any, emit: Emit) -> None:
+    from scenescore.io import elements_to_jsonl, scenes_to_frame
+
+    emit("elements.jsonl", elements_to_jsonl(screenplay.elements).encode("utf-8"))
+    frame = scenes_to_frame(screenplay.scenes)
+    emit("scenes.parquet", _frame_bytes(frame, ".parquet"))
+    emit("scenes.csv", _frame_bytes(frame, ".csv"))
+
+
+def _analyze(run: Run) -> Any:
+    from scenescore.memory import analyze_screenplay
+
+    visual = None
+    if "evidence" in run.stages:
+        visual = {sid: (ev.visual_valence, ev.visual_arousal, ev.confidence)
+                  for sid, ev in run.value("evidence").items() if ev.visual_valence is not None}
+    return analyze_screenplay(run.value("segment").scenes, options=_opt(run, "analyze"),
+                              memory=_opt(run, "memory"), visual=visual)
+
+
+def _analyze_write(run: Run, analysis: Any, emit: Emit) -> None:
+    from scenescore.emotion.table import NESTED_EMOTION_COLUMNS, emotions_to_frame
+
+    frame = emotions_to_frame(analysis)
+    emit("emotions.parquet", _frame_bytes(frame, ".parquet", NESTED_EMOTION_COLUMNS))
+    emit("emotions.csv", _frame_bytes(frame, ".csv", NESTED_EMOTION_COLUMNS))
+    arc = {
+        "points": [dataclasses.asdict(p) for p in analysis.arc.points],
+        "turning_points": [dataclasses.asdict(t) for t in analysis.arc.turning_points],
+    }
+    emit("arc.json", (json.dumps(arc, indent=1, sort_keys=True) + "\n").encode("utf-8"))
+
+
+def _align(run: Run) -> Any:
+    from scenescore.align import align_screenplay
+
+    return align_screenplay(run.value("segment"), run.options.video, subtitles=run.options.subtitles,
+                            options=_opt(run, "align"))
+
+
+def _align_options(run: Run) -> Any:
+    """The footage and subtitles are inputs: their hashes are part of the stage's key."""
+    return {"align": _opt(run, "align"), "video_sha256": _file_sha(run.options.video),
+            "subtitles_sha256": _file_sha(run.options.subtitles)}
+
+
+def _file_sha(path: str | None) -> str | None:
+    if path is None:
+        return None
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(path, "no such file")
+    return sha256_file(p)
+
+
+def _align_write(run: Run, alignment: Any, emit: Emit) -> None:
+    import tempfile
+
+    from scenescore.align import write_alignment
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in write_alignment(alignment, tmp, overwrite=True):
+            emit(f"align/{Path(path).name}", Path(path).read_bytes())
+
+
+def _evidence(run: Run) -> Any:
+    from scenescore.align import gather_evidence
+
+    return gather_evidence(run.options.video, run.value("align"), options=_opt(run, "evidence"))
+
+
+def _evidence_write(run: Run, evidence: Any, emit: Emit) -> None:
+    rows = {str(sid): ev.to_dict() for sid, ev in sorted(evidence.items())}
+    emit("align/evidence.json", (json.dumps(rows, indent=1, sort_keys=True, ensure_ascii=False, default=str)
+                                 + "\n").encode("utf-8"))
+
+
+def _wants_evidence(options: Any) -> bool:
+    return bool(getattr(options, "caption_model", None) or getattr(options, "clip_model", None))
+
+
+def _spot(run: Run) -> Any:
+    from scenescore.spotting import spot_cues
+
+    spans = run.value("align").spans if "align" in run.stages else None
+    return spot_cues(run.value("segment").scenes, run.value("analyze"), options=_opt(run, "spot"),
+                     spans=spans)
+
+
+def _spot_write(run: Run, cues: Any, emit: Emit) -> None:
+    from scenescore.deliver.notes import spotting_notes_frame
+
+    rows = [cue.to_dict() for cue in cues]
+    emit("cues.json", (json.dumps(rows, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"))
+    frame = spotting_notes_frame(cues, options=_opt(run, "spot"))
+    emit("cues.csv", _frame_bytes(frame, ".csv", frozenset()))
+
+
+def _translate_options(run: Run) -> Any:
+    options = _opt(run, "translate")
+    if run.options.style and not options.style:
+        options = dataclasses.replace(options, style=run.options.style)
+    return options
+
+
+def _translate(run: Run) -> Any:
+    from scenescore.conditions.translate import translate_cues
+
+    evidence = None
+    if "evidence" in run.stages:
+        from scenescore.align import evidence_for_prompt
+
+        evidence = evidence_for_prompt(run.value("evidence"))
+    return translate_cues(run.value("spot"), run.value("segment").scenes, run.value("analyze"),
+                          options=_translate_options(run), evidence=evidence)
+
+
+def _translate_write(run: Run, translation: Any, emit: Emit) -> None:
+    from scenescore.conditions.translate import conditions_to_jsonl
+    from scenescore.deliver.notes import spotting_notes_frame
+
+    emit("conditions.jsonl", conditions_to_jsonl(translation.conditions).encode("utf-8"))
+    # The spotting notes again, now with each cue's palette and themes: what a music editor reads.
+    frame = spotting_notes_frame(run.value("spot"), translation.conditions, options=_opt(run, "spot"))
+    emit("spotting_notes.csv", _frame_bytes(frame, ".csv", frozenset()))
+    reports = [r.to_dict() for r in translation.reports]
+    emit("translate_report.json", (json.dumps({"cues": reports, "usage": _plain(translation.usage)},
+                                              indent=1, sort_keys=True, default=str) + "\n").encode("utf-8"))
+
+
+def _translate_load(run: Run) -> Any:
+    from scenescore.conditions.translate import read_conditions
+
+    return _Loaded(conditions=read_conditions(run.folder / "conditions.jsonl"))
+
+
+def _render_options(run: Run) -> Any:
+    options = _opt(run, "render")
+    if options.sketch.seed != run.options.seed:
+        options = dataclasses.replace(options, sketch=dataclasses.replace(options.sketch, seed=run.options.seed))
+    if "align" in run.stages:  # picture time: the MIDI SMPTE offsets use the footage's frame rate
+        from scenescore.align.media import probe_video
+
+        fps = float(probe_video(run.options.video).frame_rate)
+        options = dataclasses.replace(options, midi=dataclasses.replace(options.midi, fps=round(fps, 3)))
+    return options
+
+
+def _render_write(run: Run, _value: Any, emit: Emit) -> None:
+    from scenescore.render.film import render_film
+
+    cues = run.value("spot")
+    conditions = run.value("translate").conditions
+    by_id = {c.cue_id: c for c in cues}
+    starts = [by_id[c.cue_id].start_s for c in conditions]
+    markers: list[tuple[float, str]] = []
+    t = 0.0
+    for scene in run.value("segment").scenes:
+        markers.append((t, f"sc. {scene.scene_id} {scene.heading}".strip()))
+        t += scene.est_seconds
+    title = run.value("segment").title or run.folder.name
+    rendered = render_film(conditions, starts, run.folder, options=_render_options(run), scenes=markers,
+                           title=title)
+    def rel(path: Any) -> str | None:
+        return None if path is None else Path(path).resolve().relative_to(run.folder.resolve()).as_posix()
+
+    paths = [rendered.midi, rendered.themes, rendered.temp_track]
+    for cue in rendered.cues:
+        paths += [cue.midi, cue.musicxml, cue.audio]
+    for path in paths:
+        if path is not None:
+            emit.record(rel(path))
+    # What each file is, for deliver and the report: they read names here, never re-derive them.
+    emit.files = {
+        "midi": rel(rendered.midi), "themes": rel(rendered.themes), "temp_track": rel(rendered.temp_track),
+        "cues": {cue.cue_id: {"midi": rel(cue.midi), "musicxml": rel(cue.musicxml), "audio": rel(cue.audio)}
+                 for cue in rendered.cues},
+    }
+
+
+def _deliver_write(run: Run, _value: Any, emit: Emit) -> None:
+    import pandas as pd
+
+    from scenescore.deliver import CUE_SHEET_COLUMNS, cue_sheet_rows
+
+    title = run.value("segment").title or run.folder.name
+    rows = cue_sheet_rows(run.value("spot"), run.value("translate").conditions, production=title,
+                          fps=_opt(run, "spot").fps)
+    emit("cue_sheet.csv", _frame_bytes(pd.DataFrame(rows, columns=list(CUE_SHEET_COLUMNS)), ".csv", frozenset()))
+    from scenescore.report import arc_png, build_report
+
+    emit("report.html", build_report(run.folder))
+    emit("arc.png", arc_png(run.folder))
+    from scenescore.report import render_files
+
+    temp_rel = render_files(run.manifest).get("temp_track")
+    temp = run.folder / temp_rel if temp_rel else None
+    if run.options.video and temp is not None and temp.is_file():
+        from scenescore.align import mux_audio
+
+        suffix = Path(run.options.video).suffix.lower()
+        rel = f"review/{run.folder.name}_temp_score{suffix if suffix in ('.mp4', '.mov', '.mkv') else '.mp4'}"
+        mux_audio(run.options.video, temp, run.folder / rel, overwrite=True)
+        emit.record(rel)
+
+
+@dataclass
+class _Loaded:
+    """A stage result read back from the run folder (only what later stages use)."""
+
+    conditions: list[Any]
+
+
+def default_stages(options: ScoreOptions | None = None, evidence: bool = False) -> list[Stage]:
+    """The stages of ``score``, in order (``align`` only with footage, ``evidence`` only when a
+    caption or CLIP model is configured too)."""
+    video = bool(options and options.video)
+    evidence = video and evidence
+    picture = ("align",) if video else ()
+    stages = [
+        Stage("segment", "1", (), _segment, _segment_write,
+              options=lambda run: {"ingest": _opt(run, "ingest"), "segment": _opt(run, "segment")}),
+        Stage("analyze", "1", ("segment", *(("evidence",) if evidence else ())), _analyze, _analyze_write,
+              options=lambda run: {"analyze": _opt(run, "analyze"), "memory": _opt(run, "memory")}),
+        Stage("spot", "1", ("segment", "analyze", *picture), _spot, _spot_write,
+              options=lambda run: _opt(run, "spot")),
+        Stage("translate", "1", ("segment", "analyze", "spot", *(("evidence",) if evidence else ())),
+              _translate, _translate_write,
+              options=_translate_options, load=_translate_load),
+        Stage("render", "1", ("segment", "spot", "translate"), lambda run: None, _render_write,
+              options=_render_options),
+        Stage("deliver", "1", ("segment", "analyze", "spot", "translate", "render", *picture), lambda run: None,
+              _deliver_write),
+    ]
+    if video:
+        stages.insert(1, Stage("align", "1", ("segment",), _align, _align_write, options=_align_options))
+    if evidence:
+        stages.insert(2, Stage("evidence", "1", ("align",), _evidence, _evidence_write,
+                               options=lambda run: _opt(run, "evidence")))
+    return stages
+
+
+def score(script: str | os.PathLike[str], *, options: ScoreOptions | None = None,
+          stage_options: dict[str, Any] | None = None, corpus: str | None = None,
+          progress: ProgressCallback | None = None) -> RunResult:
+    """Score one film into ``options.out/<name>/`` (see the module docstring)."""
+    options = options or ScoreOptions()
+    stage_options = dict(stage_options or {})
+    ingest = stage_options.get("ingest")
+    source, data, name = resolve_input(script, corpus=corpus, max_bytes=getattr(ingest, "max_bytes", None),
+                                       crawl=stage_options.get("corpus"))
+    folder = Path(options.out) / (options.name or name)
+    stages = default_stages(options, evidence=_wants_evidence(stage_options.get("evidence")))
+    run = Run(source, data, folder, stages, options, stage_options, progress)
+    return run.run()

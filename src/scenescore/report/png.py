@@ -1,0 +1,99 @@
+"""The emotional arc as a PNG (matplotlib, imported only here): the page's data for people who
+will not open a browser. Deterministic: no timestamps in the file, the same run gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from pathlib import Path
+from typing import Any
+
+from scenescore.report.run import read_run_view, timeline_spans
+from scenescore.report.style import (
+    AROUSAL_COLOUR,
+    CUE_COLOURS,
+    TIMELINE_COLOURS,
+    VALENCE_COLOUR,
+    clock,
+    signed,
+    tick_step,
+    value_limit,
+    value_ticks,
+)
+
+
+def arc_png(folder: str | Path) -> bytes:
+    """The emotional arc as a PNG, for people who will not open a browser (same data as the page)."""
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch, Rectangle
+    from matplotlib.ticker import FuncFormatter, MultipleLocator
+
+    view = read_run_view(folder)
+    duration = view.duration_s
+    spans = list(dict.fromkeys(t for t, _, _ in timeline_spans(view.scenes)))
+    legend_rows = 1 if len(spans) + 5 <= 8 else 2
+    fig = Figure(figsize=(12.0, 6.6), dpi=110, facecolor="white")
+    top = 0.895 - 0.035 * (legend_rows - 1)
+    grid = fig.add_gridspec(3, 1, height_ratios=(5, 5, 1.1), hspace=0.12,
+                            left=0.07, right=0.985, top=top, bottom=0.09)
+    ax_v = fig.add_subplot(grid[0])
+    ax_a = fig.add_subplot(grid[1], sharex=ax_v)
+    ax_c = fig.add_subplot(grid[2], sharex=ax_v)
+    mids = [s.mid_s for s in view.scenes]
+    marker = min(3.5, max(1.5, 1000 / max(len(view.scenes), 1) / 6))
+    handles: list[Any] = []
+    for ax, key, label, colour in ((ax_v, "valence", "valence", VALENCE_COLOUR),
+                                   (ax_a, "arousal", "arousal", AROUSAL_COLOUR)):
+        for timeline, start, end in timeline_spans(view.scenes):
+            ax.axvspan(start, end, color=TIMELINE_COLOURS.get(timeline, "#bbbbbb"), alpha=0.25, lw=0)
+        for cue in view.cues:
+            ax.axvline(cue.start_s, color="#9aa3ae", lw=0.6, alpha=0.5, ls=(0, (2, 3)))
+        for s in view.scenes:
+            if s.turn:
+                ax.axvline(s.mid_s, color="#333333", lw=1.0, alpha=0.7, ls=(0, (1, 2)))
+                if ax is ax_v:
+                    ax.plot([s.mid_s], [1.0], marker="v", ms=7, color="#333333", clip_on=False,
+                            transform=ax.get_xaxis_transform())
+        raw = [math.nan if v is None else v for v in (getattr(s, "raw_" + key) for s in view.scenes)]
+        ctx = [math.nan if v is None else v for v in (getattr(s, key) for s in view.scenes)]
+        limit = value_limit([getattr(s, key) for s in view.scenes] + [getattr(s, "raw_" + key) for s in view.scenes])
+        ax.axhline(0, color="#aab2bd", lw=0.8)
+        (line_raw,) = ax.plot(mids, raw, color=colour, lw=1.2, ls=(0, (5, 4)), alpha=0.75)
+        (line_ctx,) = ax.plot(mids, ctx, color=colour, lw=2.2, marker="o", ms=marker)
+        handles += [(line_ctx, f"{label} in context"), (line_raw, f"{label} raw")]
+        ax.set_ylim(-limit * 1.04, limit * 1.04)
+        ax.set_ylabel(label.capitalize(), fontsize=11)
+        ax.set_yticks(value_ticks(limit))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: signed(v) if abs(v) > 1e-9 else "0"))
+        ax.grid(axis="y", color="#eef0f3", lw=0.8)
+        ax.tick_params(labelsize=9, labelbottom=False)
+    for i, cue in enumerate(view.cues):
+        width = max(cue.end_s - cue.start_s, duration / 1000)
+        ax_c.add_patch(Rectangle((cue.start_s, 0.1), width, 0.8, color=CUE_COLOURS[i % 2], lw=0))
+        if width / duration * 1090 > 7 * len(cue.cue_id) + 6:
+            ax_c.text(cue.start_s + width / 2, 0.5, cue.cue_id, color="white", fontsize=8,
+                      fontweight="bold", ha="center", va="center")
+    ax_c.set_ylim(0, 1)
+    ax_c.set_yticks([])
+    ax_c.set_ylabel("Cues", fontsize=10, rotation=0, ha="right", va="center")
+    ax_c.set_xlim(0, duration)
+    ax_c.xaxis.set_major_locator(MultipleLocator(tick_step(duration)))
+    ax_c.xaxis.set_major_formatter(FuncFormatter(lambda t, _pos: clock(t)))
+    ax_c.tick_params(labelsize=9)
+    ax_c.set_xlabel("screen time from the picture" if view.time_basis == "picture" else "estimated screen time",
+                    fontsize=10)
+    for spine in ("top", "right", "left"):
+        ax_c.spines[spine].set_visible(False)
+    handles += [(Patch(color=TIMELINE_COLOURS.get(t, "#bbbbbb"), alpha=0.4, lw=0), t) for t in spans]
+    if any(s.turn for s in view.scenes):
+        handles.append((Line2D([], [], color="#333333", marker="v", ms=6, lw=1.0, ls=(0, (1, 2))),
+                        "turning point"))
+    fig.legend([h for h, _ in handles], [label for _, label in handles], loc="lower left",
+               ncol=math.ceil(len(handles) / legend_rows), fontsize=9, frameon=False,
+               bbox_to_anchor=(0.062, top), handlelength=2.6, columnspacing=1.4)
+    fig.text(0.07, 0.962, f"{view.title}: emotional arc", fontsize=14, fontweight="bold", va="center")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
