@@ -118,12 +118,13 @@ def programme_start_seconds(programme_start: tuple[int, int, int, int], fps: flo
 def render_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float], out_dir: str | os.PathLike[str],
                 *, options: RenderOptions | None = None, scenes: Sequence[tuple[float, str]] = (),
                 title: str = "film", themes: ThemeBook | None = None,
-                progress: Progress | None = None) -> RenderedFilm:
+                progress: Progress | None = None, on_cue: Callable[[CueProgress], None] | None = None) -> RenderedFilm:
     """Write every cue's MIDI, MusicXML and audio, the whole-film MIDI and the temp track.
 
     ``starts_s`` are the cues' starts in seconds after programme start (the spotting notes'
     in-times); ``scenes`` are (seconds, text) markers for the film file and the cues they fall in.
-    Same inputs and seed give byte-identical MIDI and MusicXML.
+    Same inputs and seed give byte-identical MIDI and MusicXML. ``on_cue`` hears of every cue
+    whose audio file is written, in film order (``CueProgress``: cues and music done of the total).
     """
     options = options or RenderOptions()
     _check_fps(options.midi.fps)
@@ -134,8 +135,9 @@ def render_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float],
                            progress=progress)
     overwrite = options.overwrite
     audio = None
+    audio_paths: dict[int, Path] = {}
     if options.audio.backend != "none":  # the synthesizer starts now and works while MIDI and MusicXML are written
-        audio = _start_audio(conditions, sketches, order, options, progress)
+        audio, audio_paths = _start_audio(conditions, sketches, order, starts_s, out, options, progress, on_cue)
     midi_paths: dict[int, Path] = {}
     xml_paths: dict[int, Path] = {}
     for i in order:
@@ -157,11 +159,10 @@ def render_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float],
                 progress("musicxml", done, len(order))
     themes_path = atomic_write_text(out / "themes.json", json.dumps(book.to_dict(), indent=2) + "\n",
                                     overwrite=overwrite)
-    audio_paths: dict[int, Path] = {}
     temp_track = None
     backend_name = options.audio.backend
     if audio is not None:
-        audio_paths, temp_track = _write_audio(audio, conditions, starts_s, order, out, options)
+        temp_track = _write_audio(audio, conditions, starts_s, order, out, options)
     mg = options.midi
     cues = tuple(
         RenderedCue(cue_id=conditions[i].cue_id, start_s=float(starts_s[i]), duration_s=conditions[i].duration_s,
@@ -175,41 +176,37 @@ def render_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float],
                         sketches=tuple(sketches[i] for i in order))
 
 
+@dataclass(frozen=True, slots=True)
+class CueProgress:
+    """What ``render_film`` reports as each cue's audio is written: cues and seconds of music
+    done of the film's total (a display adds elapsed and remaining time)."""
+
+    cue_id: str
+    cues_done: int
+    cues_total: int
+    music_done_s: float
+    music_total_s: float
+
+
 def _start_audio(conditions: Sequence[MusicCondition], sketches: Sequence[Sketch], order: list[int],
-                 options: RenderOptions, progress: Progress | None) -> tuple[str, Iterator[tuple[int, np.ndarray]]]:
+                 starts_s: Sequence[float], out: Path, options: RenderOptions, progress: Progress | None,
+                 on_cue: Callable[[CueProgress], None] | None,
+                 ) -> tuple[Iterator[tuple[int, np.ndarray]], dict[int, Path]]:
+    """Start the backend; each cue's file is written by ``finish`` as soon as it is rendered
+    (in the synthesizer's worker threads, so packing, hashing and writing overlap synthesis)."""
+    import numpy as np
+
+    from scenescore.render.audio import fade, fit_length, limit_peak, write_bwf
     from scenescore.render.backends import AudioJob, get_audio_backend
 
     backend = get_audio_backend(options.audio.backend)
     jobs = [AudioJob(condition=conditions[i], sketch=sketches[i]) for i in order]
-
-    def report(done: int, total: int) -> None:
-        if progress is not None:
-            progress("audio", done, total)
-
-    return backend.name, backend.render(jobs, options=options.audio, seed=options.sketch.seed, progress=report)
-
-
-def _write_audio(audio: tuple[str, Iterator[tuple[int, np.ndarray]]], conditions: Sequence[MusicCondition],
-                 starts_s: Sequence[float], order: list[int], out: Path,
-                 options: RenderOptions) -> tuple[dict[int, Path], Path | None]:
-    import numpy as np
-
-    from scenescore.render.audio import (
-        fade,
-        fit_length,
-        limit_peak,
-        mix_stream,
-        place_cue,
-        write_bwf,
-    )
-
-    backend_name, results = audio
     ao = options.audio
     mg = options.midi
     sr = ao.sample_rate
     origin = programme_start_seconds(mg.programme_start, mg.fps)
     paths: dict[int, Path] = {}
-    history = f"A=PCM,F={sr},W={ao.bit_depth},M=stereo,T=scenescore {backend_name}"
+    history = f"A=PCM,F={sr},W={ao.bit_depth},M=stereo,T=scenescore {backend.name}"
 
     def finish(k: int, audio: np.ndarray) -> np.ndarray:
         """Write cue k's file; return its audio (with ring-out) at the level the file has."""
@@ -217,25 +214,60 @@ def _write_audio(audio: tuple[str, Iterator[tuple[int, np.ndarray]]], conditions
         c = conditions[i]
         audio = limit_peak(np.asarray(audio, np.float32).reshape(len(audio), -1), ao.ceiling_dbfs)
         frames = round(c.duration_s * sr)
-        cue = fit_length(audio, frames).copy()
+        cue = fit_length(audio, frames)
         declick = min(frames, round(0.005 * sr))
-        cue[:declick] *= fade(declick, kind="in")[:, None]
         tail = min(frames, round(ao.end_fade_s * sr))
-        if tail:
+        # only the faded ends are copied; the body is written from the rendered array
+        ends = [(0, cue[:declick] * fade(declick, kind="in")[:, None])]
+        if declick + tail > frames:  # a cue shorter than its fades: both on a copy of all of it
+            cue = cue.copy()
+            cue[:declick] *= fade(declick, kind="in")[:, None]
             cue[frames - tail:] *= fade(tail, kind="out")[:, None]
+            ends = []
+        elif tail:
+            ends.append((frames - tail, cue[frames - tail:] * fade(tail, kind="out")[:, None]))
         start = float(starts_s[i])
         name = audio_file_name(c.cue_id, start, fps=mg.fps, programme_start=mg.programme_start)
         tc = timecode(start, fps=mg.fps, start=mg.programme_start)
         paths[i] = write_bwf(out / "audio" / name, cue, sample_rate=sr, bit_depth=ao.bit_depth,
                              time_reference=round((origin + start) * sr),
                              description=f"{c.cue_id} {tc} {c.prompt}"[:256], coding_history=history,
-                             overwrite=options.overwrite)
+                             overwrite=options.overwrite, replace=ends)
         return audio
 
+    total_s = sum(j.sketch.duration_s for j in jobs)
+    done_s = 0.0
+
+    def report(done: int, total: int) -> None:
+        nonlocal done_s
+        done_s += jobs[done - 1].sketch.duration_s
+        if progress is not None:
+            progress("audio", done, total)
+        if on_cue is not None:
+            on_cue(CueProgress(cue_id=jobs[done - 1].condition.cue_id, cues_done=done, cues_total=total,
+                               music_done_s=done_s, music_total_s=total_s))
+
+    results = backend.render(jobs, options=ao, seed=options.sketch.seed, progress=report, post=finish)
+    return results, paths
+
+
+def _write_audio(results: Iterator[tuple[int, np.ndarray]], conditions: Sequence[MusicCondition],
+                 starts_s: Sequence[float], order: list[int], out: Path,
+                 options: RenderOptions) -> Path | None:
+    """The temp track from the finished cues, in start order; None when it is not asked for."""
+    import numpy as np
+
+    from scenescore.render.audio import mix_stream, place_cue
+
+    ao = options.audio
+    mg = options.midi
+    sr = ao.sample_rate
+    origin = programme_start_seconds(mg.programme_start, mg.fps)
+
     if not ao.temp_track:
-        for k, audio in results:
-            finish(k, audio)
-        return paths, None
+        for _ in results:
+            pass
+        return None
 
     crossfade = round(ao.crossfade_s * sr)
     declick = round(0.005 * sr)
@@ -250,7 +282,6 @@ def _write_audio(audio: tuple[str, Iterator[tuple[int, np.ndarray]]], conditions
             want = 0
             fade_end = -1
             for k, audio in results:
-                audio = finish(k, audio)
                 if k != want:
                     waiting[k] = Path(spill_dir) / f"{k}.npy"
                     np.save(waiting[k], audio)
@@ -271,7 +302,7 @@ def _write_audio(audio: tuple[str, Iterator[tuple[int, np.ndarray]]], conditions
                           bit_depth=ao.bit_depth, description="temp score (TEMP, not for release)",
                           time_reference=round(origin * sr), ceiling_dbfs=ao.ceiling_dbfs,
                           overwrite=options.overwrite)
-    return paths, temp
+    return temp
 
 
 def write_sketch(condition: MusicCondition, path: str | os.PathLike[str], *, options: RenderOptions | None = None,

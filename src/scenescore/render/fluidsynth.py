@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scenescore.errors import OptionsError, ScenescoreError
 from scenescore.render.midi import CONTROL, NOTE_OFF, NOTE_ON, PROGRAM, performance_events
@@ -346,13 +346,16 @@ class Synth:
 
 def render_fluidsynth(jobs: Sequence[AudioJob], *, options: AudioOptions,
                       progress: Callable[[int, int], None] | None = None,
-                      voices: Callable[[int, VoiceStats], None] | None = None) -> Iterator[tuple[int, np.ndarray]]:
+                      voices: Callable[[int, VoiceStats], None] | None = None,
+                      post: Callable[[int, np.ndarray], Any] | None = None) -> Iterator[tuple[int, Any]]:
     """Start rendering now; iterate for (job index, stereo float32 at the output rate), in order.
 
     Each cue comes with ``crossfade_s`` of ring-out. Rendering runs in worker threads while the
     caller does other work (MusicXML, writing finished cues); at most a few finished cues wait
     in memory. ``voices(job index, stats)``, called from the worker threads, measures the voices
-    of each cue (the benchmark's figures; the audio is the same).
+    of each cue (the benchmark's figures; the audio is the same). ``post(job index, audio)`` runs
+    in the worker right after a cue is rendered (writing its file while the next cue renders) and
+    its result is what the iterator yields.
     """
     fs = options.fluidsynth
     if fs.interpolation not in INTERPOLATION:
@@ -372,12 +375,13 @@ def render_fluidsynth(jobs: Sequence[AudioJob], *, options: AudioOptions,
         synth = Synth(lib, soundfont, fs, sr)
         try:
             if voices is None:
-                return synth.render(performance_events(sketch, sr), frames)
-            audio, stats = synth.render_measured(performance_events(sketch, sr), frames)
-            voices(k, stats)
-            return audio
+                audio = synth.render(performance_events(sketch, sr), frames)
+            else:
+                audio, stats = synth.render_measured(performance_events(sketch, sr), frames)
+                voices(k, stats)
         finally:
             synth.close()
+        return audio if post is None else post(k, audio)
 
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fluidsynth")
     # Cues are handed over in film order; a few render ahead so no worker waits on a long cue.
