@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -216,7 +217,7 @@ def _render_write(run: Run, _value: Any, emit: Emit) -> None:
         t += scene.est_seconds
     title = run.value("segment").title or run.folder.name
     rendered = render_film(conditions, starts, run.folder, options=_render_options(run), scenes=markers,
-                           title=title)
+                           title=title, on_cue=run.on_cue)
     def rel(path: Any) -> str | None:
         return None if path is None else Path(path).resolve().relative_to(run.folder.resolve()).as_posix()
 
@@ -298,8 +299,9 @@ def default_stages(options: ScoreOptions | None = None, evidence: bool = False) 
 
 def score(script: str | os.PathLike[str], *, options: ScoreOptions | None = None,
           stage_options: dict[str, Any] | None = None, corpus: str | None = None,
-          progress: ProgressCallback | None = None) -> RunResult:
-    """Score one film into ``options.out/<name>/`` (see the module docstring)."""
+          progress: ProgressCallback | None = None, on_cue: Callable[[Any], None] | None = None) -> RunResult:
+    """Score one film into ``options.out/<name>/`` (see the module docstring). ``progress`` hears
+    each stage start and end; ``on_cue`` each cue whose audio is written (``CueProgress``)."""
     options = options or ScoreOptions()
     stage_options = dict(stage_options or {})
     ingest = stage_options.get("ingest")
@@ -307,5 +309,5 @@ def score(script: str | os.PathLike[str], *, options: ScoreOptions | None = None
                                        crawl=stage_options.get("corpus"))
     folder = Path(options.out) / (options.name or name)
     stages = default_stages(options, evidence=_wants_evidence(stage_options.get("evidence")))
-    run = Run(source, data, folder, stages, options, stage_options, progress)
+    run = Run(source, data, folder, stages, options, stage_options, progress, on_cue)
     return run.run()
