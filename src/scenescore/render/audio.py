@@ -18,6 +18,7 @@ import math
 import os
 import struct
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
@@ -176,23 +177,32 @@ class BwfWriter:
 
 def write_bwf(path: str | os.PathLike[str], samples: np.ndarray, *, sample_rate: int, bit_depth: int = 24,
               time_reference: int = 0, description: str = "", coding_history: str = "",
-              overwrite: bool = True, replace: Sequence[tuple[int, np.ndarray]] = ()) -> Path:
+              overwrite: bool = True, replace: Sequence[tuple[int, np.ndarray]] = (),
+              closer: Executor | None = None) -> Path | Future[Path]:
     """Write float samples (frames, channels) as a Broadcast WAV, atomically.
 
     ``replace`` lists (first frame, samples) written instead of those frames (a fade computed
     on a copy of the ends, so the body is packed straight from ``samples``); in order, apart.
+    With ``closer``, the file is synced to disk and renamed into place there, and the future of
+    its path is returned (a synthesizer thread need not wait on the disk).
     """
     samples = samples.reshape(len(samples), -1)
-    with BwfWriter(path, frames=len(samples), sample_rate=sample_rate, channels=samples.shape[1],
-                   bit_depth=bit_depth, time_reference=time_reference, description=description,
-                   coding_history=coding_history, overwrite=overwrite) as writer:
+    writer = BwfWriter(path, frames=len(samples), sample_rate=sample_rate, channels=samples.shape[1],
+                       bit_depth=bit_depth, time_reference=time_reference, description=description,
+                       coding_history=coding_history, overwrite=overwrite)
+    try:
         at = 0
         for first, block in [*replace, (len(samples), samples[:0])]:
             first = max(first, at)
             writer.write(samples[at:first])
             writer.write(block[: len(samples) - first])
             at = first + len(block)
-    return Path(path)
+    except BaseException:
+        writer.abort()
+        raise
+    if closer is not None:
+        return closer.submit(writer.close)
+    return writer.close()
 
 
 def read_bext(path: str | os.PathLike[str]) -> dict[str, object]:

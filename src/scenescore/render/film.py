@@ -22,6 +22,7 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -137,7 +138,7 @@ def render_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float],
     audio = None
     audio_paths: dict[int, Path] = {}
     if options.audio.backend != "none":  # the synthesizer starts now and works while MIDI and MusicXML are written
-        audio, audio_paths = _start_audio(conditions, sketches, order, starts_s, out, options, progress, on_cue)
+        audio, closed = _start_audio(conditions, sketches, order, starts_s, out, options, progress, on_cue)
     midi_paths: dict[int, Path] = {}
     xml_paths: dict[int, Path] = {}
     for i in order:
@@ -162,7 +163,10 @@ def render_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float],
     temp_track = None
     backend_name = options.audio.backend
     if audio is not None:
-        temp_track = _write_audio(audio, conditions, starts_s, order, out, options)
+        try:
+            temp_track = _write_audio(audio, conditions, starts_s, order, out, options)
+        finally:
+            audio_paths = closed()
     mg = options.midi
     cues = tuple(
         RenderedCue(cue_id=conditions[i].cue_id, start_s=float(starts_s[i]), duration_s=conditions[i].duration_s,
@@ -191,7 +195,7 @@ class CueProgress:
 def _start_audio(conditions: Sequence[MusicCondition], sketches: Sequence[Sketch], order: list[int],
                  starts_s: Sequence[float], out: Path, options: RenderOptions, progress: Progress | None,
                  on_cue: Callable[[CueProgress], None] | None,
-                 ) -> tuple[Iterator[tuple[int, np.ndarray]], dict[int, Path]]:
+                 ) -> tuple[Iterator[tuple[int, np.ndarray]], Callable[[], dict[int, Path]]]:
     """Start the backend; each cue's file is written by ``finish`` as soon as it is rendered
     (in the synthesizer's worker threads, so packing, hashing and writing overlap synthesis)."""
     import numpy as np
@@ -205,7 +209,9 @@ def _start_audio(conditions: Sequence[MusicCondition], sketches: Sequence[Sketch
     mg = options.midi
     sr = ao.sample_rate
     origin = programme_start_seconds(mg.programme_start, mg.fps)
-    paths: dict[int, Path] = {}
+    closing: dict[int, Future[Path]] = {}
+    # fsync and rename off the synthesizer's threads: one thread is enough to keep the disk busy
+    closer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wav-close")
     history = f"A=PCM,F={sr},W={ao.bit_depth},M=stereo,T=scenescore {backend.name}"
 
     def finish(k: int, audio: np.ndarray) -> np.ndarray:
@@ -229,10 +235,10 @@ def _start_audio(conditions: Sequence[MusicCondition], sketches: Sequence[Sketch
         start = float(starts_s[i])
         name = audio_file_name(c.cue_id, start, fps=mg.fps, programme_start=mg.programme_start)
         tc = timecode(start, fps=mg.fps, start=mg.programme_start)
-        paths[i] = write_bwf(out / "audio" / name, cue, sample_rate=sr, bit_depth=ao.bit_depth,
-                             time_reference=round((origin + start) * sr),
-                             description=f"{c.cue_id} {tc} {c.prompt}"[:256], coding_history=history,
-                             overwrite=options.overwrite, replace=ends)
+        closing[i] = write_bwf(out / "audio" / name, cue, sample_rate=sr, bit_depth=ao.bit_depth,
+                               time_reference=round((origin + start) * sr),
+                               description=f"{c.cue_id} {tc} {c.prompt}"[:256], coding_history=history,
+                               overwrite=options.overwrite, replace=ends, closer=closer)
         return audio
 
     total_s = sum(j.sketch.duration_s for j in jobs)
@@ -248,7 +254,15 @@ def _start_audio(conditions: Sequence[MusicCondition], sketches: Sequence[Sketch
                                music_done_s=done_s, music_total_s=total_s))
 
     results = backend.render(jobs, options=ao, seed=options.sketch.seed, progress=report, post=finish)
-    return results, paths
+
+    def closed() -> dict[int, Path]:
+        """The cue files' paths once every one is on disk (the first failure raised)."""
+        try:
+            return {i: future.result() for i, future in closing.items()}
+        finally:
+            closer.shutdown(wait=True, cancel_futures=True)
+
+    return results, closed
 
 
 def _write_audio(results: Iterator[tuple[int, np.ndarray]], conditions: Sequence[MusicCondition],
