@@ -14,7 +14,8 @@ integrated, over the held notes' time) and peak memory. With ``--baseline REV`` 
 are also run on the source of another commit (``git archive``), interleaved, for a before and
 after in one run. With ``--compare``, each cue is rendered with the default playing and with
 ``--before`` sketch options (default: every patch's own release, no CC72), and the residual's
-level per cue is printed, split between where the two sound different voice counts and elsewhere.
+level per cue is printed, split between where releases were cut (from a note-off of a part given
+CC72 to the end of its patch's own release) and elsewhere.
 
     python scripts/bench_score.py [SCRIPT ...] [--pages 120] [--runs 3] [--no-sample]
                                   [--baseline REV] [--compare [--before JSON]] [--per-cue] [--draft]
@@ -90,13 +91,13 @@ from scenescore.options import ScoreOptions
 from scenescore.conditions.schema import MusicCondition
 from scenescore.render.backends import AudioJob
 from scenescore.render.film import sketch_film
-from scenescore.render.fluidsynth import render_fluidsynth, VOICE_STEP
-from scenescore.render.options import AudioOptions, FluidSynthOptions
+from scenescore.render.fluidsynth import render_fluidsynth
+from scenescore.render.options import AudioOptions, FluidSynthOptions, SketchOptions
+from scenescore.render.performance import GM_RELEASE_S, RELEASE_CC
 r = score(sys.argv[1], options=ScoreOptions(out=sys.argv[2], name="feature", stop="translate"))
 conds = [MusicCondition.model_validate_json(line)
          for line in r.folder.joinpath("conditions.jsonl").read_text().splitlines()]
 starts = [c["start_s"] for c in json.loads(r.folder.joinpath("cues.json").read_text())]
-from scenescore.render.options import SketchOptions
 new = old = AudioOptions(fluidsynth=FluidSynthOptions(**json.loads(sys.argv[3]), workers=1))
 jobs = [AudioJob(condition=c, sketch=s) for c, s in zip(conds, sketch_film(conds, starts), strict=True)]
 before = [AudioJob(condition=c, sketch=s) for c, s in
@@ -108,9 +109,15 @@ for (k, a), (_, b) in zip(render_fluidsynth(jobs, options=new, voices=sn.__setit
     frames = round(jobs[k].sketch.duration_s * new.sample_rate)  # the cue's own length, no ring-out
     a, b = a[:frames].astype(np.float64), b[:frames].astype(np.float64)
     res = a - b
-    # where the two renders sound different voices (a release cut short, or let ring)
-    cut = (so[k].counts != sn[k].counts)[: -(-frames // VOICE_STEP)]
-    mask = np.repeat(cut, VOICE_STEP)[:frames]
+    # where a release was cut: from each note-off of a part given CC72 until its patch's own
+    # release would have ended
+    mask = np.zeros(frames, bool)
+    for part in jobs[k].sketch.parts:
+        if any(cc == RELEASE_CC for _, cc, _ in part.controls):
+            ring = round(GM_RELEASE_S[part.program] * new.sample_rate)
+            for n in part.notes:
+                end = round(n.end_s * new.sample_rate)
+                mask[end:end + ring] = True
     e_res, e_sig = float((res ** 2).sum()), float((b ** 2).sum())
     rows.append({"cue": jobs[k].condition.cue_id, "seconds": frames / new.sample_rate,
                  "residual_db": 10 * np.log10(max(e_res, 1e-30) / max(e_sig, 1e-30)),
@@ -235,10 +242,10 @@ def main() -> None:
             if args.compare:
                 rows = child(COMPARE, str(script), json.dumps(fs), args.before, src=ROOT / "src")
                 print(f"  residual per cue, the default playing against {args.before} (the cue's own length; "
-                      "'cut' = the 10 ms steps where the two sound different voice counts):")
+                      "'cut' = from each note-off of a part given CC72 to the end of its patch's own release):")
                 for r in rows:
                     print(f"    {r['cue']:>6} {r['seconds']:6.1f} s  residual {r['residual_db']:6.1f} dB, "
-                          f"{100 * r['in_cut']:5.1f}% of it in the cut steps ({100 * r['cut_share']:4.1f}% of the "
+                          f"{100 * r['in_cut']:5.1f}% of it where releases were cut ({100 * r['cut_share']:4.1f}% of the "
                           f"time), {r['same_db']:6.1f} dB elsewhere; voices per held note "
                           f"{r['vpn_old']:.2f} -> {r['vpn_new']:.2f}")
 
