@@ -102,9 +102,6 @@ def imports_of(name: str, *, runtime_only: bool = False) -> set[str]:
 
 GRAPH: dict[str, set[str]] = {name: imports_of(name) for name in MODULES}
 RUNTIME_GRAPH: dict[str, set[str]] = {name: imports_of(name, runtime_only=True) for name in MODULES}
-#: The flat CLI modules import each other in a circle; the other half of issue 13 replaces them
-#: with the ``scenescore.cli`` package, which this check then covers (drop this at that merge).
-_FLAT_CLI = not (SRC / "cli").is_dir()
 
 
 def stage_of(name: str) -> tuple[str, int | None]:
@@ -184,8 +181,7 @@ def test_no_import_cycles_between_modules() -> None:
     """Every import that runs (lazy ones too) is an edge, except a package's ``__init__``
     re-exporting its own modules; imports for annotations only never run."""
     graph = {name: {t for t in targets if not t.startswith(name + ".")}
-             for name, targets in RUNTIME_GRAPH.items()
-             if not (_FLAT_CLI and name.startswith("scenescore.cli"))}
+             for name, targets in RUNTIME_GRAPH.items()}
     cycle = _cycle(graph)
     assert cycle is None, "import cycle: " + " -> ".join(cycle or ())
 

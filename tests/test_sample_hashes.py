@@ -1,5 +1,8 @@
 """The sample's outputs do not drift: the same scenes, emotions, cues, conditions and MIDI as the
-hashes recorded from ``main`` before issue 13 restructured the stages (commit 71ca619).
+hashes recorded from ``main`` before issue 13 restructured the stages (commit 71ca619; phase one of
+the restructuring reproduced them exactly, commit fc0f6da), re-recorded from ``main`` at 375885b
+after issue 16 made the fitted emotion model the default (a change of the music on purpose), and
+reproduced by issue 13's second part (keys, degraded runs, one time base) on top of it.
 
 Only the corrections issue 13 names may change the outputs (the spotting notes' timecodes now
 start at the programme start, the scene table gains its time columns), so those are compared
@@ -26,22 +29,22 @@ SCENE_COLUMNS = ["scene_id", "number", "heading", "int_ext", "location", "time_o
 
 RECORDED = {
     "elements.jsonl": "7d70c00a64ed34c9150c9f9f2a51da40f18360414a62c5a0a42f1ebcc5c1077c",
+    "emotions.csv": "7094f4809cba17c0c738db96892bb75403db0e5323aabcd761fd5e943df576c6",
+    "cues.json": "87e2e1b465a6bce2f61404ff76c643bde333021abc92d46224cbb13a50579038",
+    "conditions.jsonl": "5b6f116ebe347dd869290a18e93758e41b5c207f78d64bbbd894d5875fd547da",
+    "cue_sheet.csv": "5139ebb2c501be6c99fa1421a56fd1d274fe93abd7f0c8a381a6e1e08e2883ae",
     "scenes": "77b805121fef978ad36cf7bcd9b9f7275fac764b398727fea5dec8a4dc1f4de2",
-    "emotions.csv": "4b21a1b272bfc97789a700ea60961f164b948c167bb17e332f968aa4b99a0dcf",
-    "cues.json": "eabc972b2859a93d6f1c548ba2fcd12ba1edd1cde53020cbe3d0a2457bfd9266",
-    "conditions.jsonl": "228da35c6f2452d45fe58a9bec68fdf1ab8d879dacd5e3c9f8899ab1a3879b8f",
-    "cue_sheet.csv": "0a3c278eaf023e944d24e2dee11b4413c4032f053759b9c47fc52ba8a8dacbcb",
-    "spotting_notes_untimed": "4e63baede057b7482f12fd08fe6da9d1a63c33c7b36e01248f69a7d6e5bacfe6",
-    "midi/1M01.mid": "45a9249c0ead467d1e9746a9ff1356384992904ecc0cdb7af2c8342446939c40",
-    "midi/1M02.mid": "80a1cbcf2eaa3ddd0ec8f9527cfb427d15a0fe2a1576cc61a7138f76173516fb",
-    "midi/1M03.mid": "164a44c8883f9edd9370036540bedae33fd2500d72cfd16ca22272bc3d533408",
-    "midi/1M04.mid": "be68cd20138a11b34ef3b4df9313019a4e94773d80cd56b750695953929ed705",
-    "midi/1M05.mid": "ef8bfa8c1931d6172f6f55593740733057ca71090512f8f3a8808c1e7595eef7",
-    "midi/1M06.mid": "d71e33cab5c82badc0a73db7a97ff2a21a95860c21f8208cbb51b9a6a8432337",
-    "midi/1M07.mid": "c47a08d31a78aec6b5b8e08c1bf5179f77c6cdd327685a7ec619a1d167b5242d",
-    "midi/1M08.mid": "0ce8f8af32d1f614f66f7b7e3e195944d7bda2eb58037859ed6d0d786d9e2c3b",
-    "midi/1M09.mid": "b1d56f2733ad3130c21140f40aad3e9e162fa7cd8f6cc768ab598acd30c4739c",
-    "midi/score.mid": "b21fd9a9557c984fbb4cfb0c0a8a14621d87aef7c78cbdf840f2c09cec1e08ee",
+    "spotting_notes_untimed": "ad2805e0b1205d4b35102b793bbc0514555c56bea00d77ae27a81c4583c2692a",
+    "midi/1M01.mid": "c5aa949cc0799b06c249c5350270b7e531a00b2ec0d3fef2157732537affcad8",
+    "midi/1M02.mid": "0323b7216a88589e7be556bceec5f9be088273e7c198431861d0118d5b7016e9",
+    "midi/1M03.mid": "0328285009262c1982f34c77abe548efa6e3962f0f320dad5fa12863a74a5d51",
+    "midi/1M04.mid": "b38362f10578ad594b1aeaf027eb1c274def27485f4bb656e7d620c63d084486",
+    "midi/1M05.mid": "61f22f094176bfd15d7276cc3daf4ad3a281552b4bbfeb9227c6a88027d35a38",
+    "midi/1M06.mid": "7fd7fa677877c06343b08d00b0bccd9745a564ae03bd57059dfd1f8bdd250879",
+    "midi/1M07.mid": "1316bd15754c19124f31ccaf61e4f88067015db30fd41ec523864130662efca0",
+    "midi/1M08.mid": "8220e64031f1c4bf54dbfb8cda9bbdc4c180097008904de8b125ecb7b8b6d16a",
+    "midi/1M09.mid": "ccd0edfac2199978d54258e94d9eb1751f0f7feb5135d6080e3cfd3d049396a1",
+    "midi/score.mid": "897fe2b1efe16aee5f807266d452e6bf7925636b0f22f072cb8d5fabcd9588ae",
 }
 
 
@@ -74,9 +77,23 @@ def test_sample_outputs_match_the_recorded_hashes(tmp_path: Path) -> None:
 
     score(SAMPLE, options=ScoreOptions(out=str(tmp_path), name="film"),
           stage_options={"render": RenderOptions(audio=AudioOptions(backend="none"), musicxml=False)})
-    got = output_hashes(tmp_path / "film")
+    folder = tmp_path / "film"
+    got = output_hashes(folder)
     assert {k: v for k, v in got.items() if RECORDED.get(k) != v} == {}
     assert set(got) == set(RECORDED)
+    # The corrections: one programme start (01:00:00:00) in every deliverable, and the scene
+    # table's own times, the clock the cues were spotted on.
+    notes = pd.read_csv(folder / "spotting_notes.csv", dtype=str)
+    sheet = pd.read_csv(folder / "cue_sheet.csv", dtype=str)
+    assert list(notes["start"]) == list(sheet["timing_in"]) and notes["start"].iloc[0] == "01:00:00:00"
+    assert list(notes["end"]) == list(sheet["timing_out"])
+    assert list(pd.read_csv(folder / "cues.csv", dtype=str)["start"]) == list(notes["start"])
+    scenes = pd.read_csv(folder / "scenes.csv")
+    assert set(scenes["time_basis"]) == {"estimated"} and scenes["start_s"].iloc[0] == 0.0
+    assert (scenes["start_s"].iloc[1:].to_numpy() == scenes["end_s"].iloc[:-1].to_numpy()).all()
+    cues = json.loads((folder / "cues.json").read_text(encoding="utf-8"))
+    starts = dict(zip(scenes["scene_id"], scenes["start_s"], strict=True))
+    assert all(abs(c["start_s"] - starts[c["scene_ids"][0]]) < 1e-3 for c in cues)
 
 
 if __name__ == "__main__":  # re-record: python tests/test_sample_hashes.py RUN_FOLDER

@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 #: Summary table columns, in order (one row per film).
 SUMMARY_COLUMNS: tuple[str, ...] = (
-    "film", "source", "scenes", "cues", "minutes_of_music", "seconds", "status", "error",
+    "film", "source", "scenes", "cues", "minutes_of_music", "seconds", "status", "error", "degraded",
 )
 SUMMARY_NAME = "batch_summary.csv"
 #: A film's states as the progress callback sees them; the summary holds the last two only
@@ -86,7 +86,10 @@ class FilmResult:
     minutes_of_music: float | None = None
     seconds: float | None = None
     error: str | None = None
-    #: Per stage: ``ran``, ``skipped`` or ``not in slice`` (empty until the film is scored).
+    #: A film scored but degraded (``translate: 9 of 9 cues fell back to the rules``); its next
+    #: run retries those stages.
+    degraded: str | None = None
+    #: Per stage: ``ran``, ``degraded``, ``skipped`` or ``not in slice`` (empty until scored).
     stages: dict[str, str] = field(default_factory=dict)
     folder: str | None = None
     #: The traceback of an unexpected exception (logged at DEBUG, not in the summary).
@@ -99,7 +102,7 @@ class FilmResult:
     @property
     def up_to_date(self) -> bool:
         """Scored before with the same inputs and options: every stage was skipped."""
-        return bool(self.stages) and all(s != "ran" for s in self.stages.values())
+        return bool(self.stages) and all(s in ("skipped", "not in slice") for s in self.stages.values())
 
 
 @dataclass
@@ -224,6 +227,7 @@ def score_film(job: FilmJob) -> FilmResult:
         result.folder = str(run.folder)
         result.scenes, result.cues, result.minutes_of_music = film_counts(run.folder, run.manifest)
         result.status = "ok"
+        result.degraded = "; ".join(f"{stage}: {why}" for stage, why in run.degraded.items()) or None
     except Exception as exc:
         result.status = "failed"
         result.error = one_line(exc)
@@ -238,8 +242,8 @@ def film_counts(folder: Path, manifest: dict[str, Any]) -> tuple[int | None, int
     (None where that stage has not run: a ``--to`` slice)."""
     import json
 
-    done = {rel for record in manifest.get("stages", {}).values() if record.get("status") == "done"
-            for rel in record.get("outputs", {})}
+    done = {rel for record in manifest.get("stages", {}).values()
+            if record.get("status") in ("done", "degraded") for rel in record.get("outputs", {})}
     scenes = cues = minutes = None
     if "scenes.parquet" in done:
         import pyarrow.parquet as pq

@@ -63,6 +63,7 @@ COMMAND_TABLES: dict[str, type] = {
 #: not negative must not be negative either.
 RANGES: dict[str, tuple[float | None, float | None]] = {
     "ingest.max_bytes": (1, None),
+    "ingest.max_text_chars": (1, None),
     "ingest.tab_size": (1, None),
     "segment.lines_per_page": (1, None),
     "segment.seconds_per_page": (1e-9, None),

@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover
 SCENE_COLUMNS: tuple[str, ...] = (
     "scene_id", "number", "heading", "int_ext", "location", "time_of_day", "timeline",
     "characters", "dialogue", "action", "text", "word_count", "eighths", "est_seconds",
-    "start_line", "end_line",
+    "start_line", "end_line", "start_s", "end_s", "time_basis",
 )
 NESTED_SCENE_COLUMNS: frozenset[str] = frozenset({"characters", "dialogue"})
 TABLE_SUFFIXES: tuple[str, ...] = (".parquet", ".csv", ".json", ".jsonl")

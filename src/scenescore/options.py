@@ -13,6 +13,11 @@ from dataclasses import dataclass
 class IngestOptions:
     #: Refuse inputs larger than this many bytes (a screenplay PDF is rarely over 5 MB).
     max_bytes: int = 50 * 1024 * 1024
+    #: Refuse a screenplay whose text is longer than this many characters. A feature's text is
+    #: about 0.2 MB; scoring costs about 20 s of CPU and 0.4 GB of memory per MB of text
+    #: (scripts/bench_scale.py), so a text this long still finishes in minutes, while 50 MB of
+    #: text (the file limit, meant for PDFs) would take most of an hour and tens of GB.
+    max_text_chars: int = 10_000_000
     #: Force a reader (``fountain``, ``fdx``, ``html``, ``text``, ``pdf``) instead of detecting it.
     format: str | None = None
     #: Columns per tab when expanding tabs in plain text.
@@ -61,3 +66,7 @@ class ScoreOptions:
     video: str | None = None
     #: Subtitles of the footage (SRT/WebVTT); without them Whisper transcribes the dialogue.
     subtitles: str | None = None
+    #: Timecode of the film's first frame in every deliverable (spotting notes, cue sheet, MIDI
+    #: SMPTE offsets and markers, WAV names and time references, the report): the film and
+    #: television convention is one hour in. ``score`` applies it over the stages' own settings.
+    programme_start: str = "01:00:00:00"

@@ -101,6 +101,19 @@ class Scene:
     est_seconds: float
     start_line: int
     end_line: int
+    #: Where the scene sits in the film, in seconds from its first frame: the estimate laid end
+    #: to end (``time_basis`` ``estimated``), or the picture's span when aligned to footage
+    #: (``picture``). Every deliverable reads its times from here.
+    start_s: float | None = None
+    end_s: float | None = None
+    time_basis: str = "estimated"
+
+    @property
+    def seconds(self) -> float:
+        """The scene's screen time: the picture's span when aligned, else the estimate."""
+        if self.time_basis == "picture" and self.start_s is not None and self.end_s is not None:
+            return max(0.0, self.end_s - self.start_s)
+        return self.est_seconds
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -120,6 +133,10 @@ class Scene:
             "est_seconds": self.est_seconds,
             "start_line": self.start_line,
             "end_line": self.end_line,
+            # Milliseconds in the table; the record keeps the exact sum the MIDI markers use.
+            "start_s": None if self.start_s is None else round(self.start_s, 3),
+            "end_s": None if self.end_s is None else round(self.end_s, 3),
+            "time_basis": self.time_basis,
         }
 
 

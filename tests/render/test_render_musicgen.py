@@ -161,3 +161,25 @@ def test_backend_table():
     assert get_audio_backend("musicgen").name == "musicgen"
     with pytest.raises(Exception, match="fluidsynth, musicgen"):
         get_audio_backend("wavenet")
+
+
+def test_a_cue_the_model_stops_early_on_is_padded_and_said(tiny_musicgen, tmp_path, monkeypatch):
+    """Padding with silence is a degraded result: the job, the rendered film and the run say so."""
+    from scenescore.render import musicgen
+
+    real = musicgen._generate
+
+    def stalls_on_continuations(lm, prompts, seconds, options, seed, prompt_audio=None, chroma=None):
+        out = real(lm, prompts, seconds, options, seed, prompt_audio=prompt_audio, chroma=chroma)
+        return out if prompt_audio is None else out[..., : prompt_audio.shape[-1]]  # nothing new
+
+    monkeypatch.setattr(musicgen, "_generate", stalls_on_continuations)
+    options = _options(tiny_musicgen)
+    jobs = _jobs([2.3, 0.5])
+    out = dict(render_musicgen(jobs, options=options, seed=1, loaded=load_musicgen(options.musicgen)))
+    assert out[0].shape == (round(2.3 * 48000), 2)  # still the cue's length, padded
+    assert len(jobs[0].problems) == 1 and "padded with silence" in jobs[0].problems[0]
+    assert jobs[1].problems == []  # the short cue fit in one window
+    film = render_film([condition("1M01", seconds=2.3)], [0.0], tmp_path,
+                       options=RenderOptions(musicxml=False, audio=options))
+    assert len(film.degraded) == 1 and film.degraded[0].startswith("1M01: MusicGen stopped early")

@@ -24,9 +24,12 @@ SCENES = [(3.3, "INT. KITCHEN - NIGHT: Ella finds the letter under the bread bin
 
 #: (condition, meter, sharps of the key signature): the mapping's meters plus hand-built ones.
 CASES = {
-    "3/4 D major": (lambda: condition_from_va(0.5, -0.4, seconds=20, themes=[theme("statement")]), "3/4", 2),
-    "4/4 C minor drums": (lambda: condition_from_va(-0.6, 0.8, seconds=33, themes=[theme("statement")]), "4/4", -3),
-    "6/8 Eb major": (lambda: condition_from_va(0.6, 0.3, seconds=25), "6/8", -3),
+    "3/4 D major": (lambda: condition(meter="3/4", key="D", mode="major", tempo=66, valence=0.5, arousal=-0.4,
+                                      seconds=20, themes=[theme("statement")]), "3/4", 2),
+    "4/4 C minor drums": (lambda: condition(key="C", mode="minor", tempo=128, valence=-0.6, arousal=0.8, seconds=33,
+                                            articulation="marcato", themes=[theme("statement")]), "4/4", -3),
+    "6/8 Eb major": (lambda: condition(meter="6/8", key="Eb", mode="major", tempo=112, valence=0.6, arousal=0.3,
+                                       articulation="staccato", seconds=25), "6/8", -3),
     "12/8 D dorian": (lambda: condition(meter="12/8", mode="dorian", arousal=0.8, articulation="staccato",
                                         seconds=19), "12/8", -1),  # written as D minor, as before
     "5/4 Bb major": (lambda: condition(meter="5/4", key="Bb", mode="major", tempo=73, articulation="marcato",
@@ -39,18 +42,18 @@ CASES = {
 def expected_notes(sketch: Sketch, part: Part) -> list[tuple[float, tuple, float, int, str | None]]:
     """(onset, heads, written length, velocity, mark) in quarters, straight from the sketch:
     onsets on the sixteenth grid, chords per onset, held to the next onset at most."""
-    qps = sketch.tempo_bpm / 60.0
-    end = round(sketch.duration_s * qps * 4)
+    quarters = sketch.quarters  # through the cue's tempo map (fitted to picture)
+    end = round(quarters(sketch.duration_s) * 4)
     groups: dict[int, list[Note]] = defaultdict(list)
     for n in part.notes:
-        groups[round(n.start_s * qps * 4)].append(n)
+        groups[round(quarters(n.start_s) * 4)].append(n)
     onsets = sorted(o for o in groups if o < end)
     factor = ARTICULATION_LENGTH.get(part.articulation, 1.0)
     mark = MARKS.get(part.articulation) if factor < 1 and not part.is_drum else None
     out = []
     for o, after in zip(onsets, [*onsets[1:], end], strict=True):
         group = groups[o]
-        written = round((max(n.end_s for n in group) * qps - o / 4) / factor * 4)
+        written = round((quarters(max(n.end_s for n in group)) - o / 4) / factor * 4)
         heads = tuple(sorted({DRUM_STAFF.get(n.pitch, ("C", 5)) for n in group} if part.is_drum
                              else {n.pitch for n in group}))
         out.append((o / 4, heads, max(1, min(after - o, written)) / 4, max(n.velocity for n in group), mark))
@@ -84,11 +87,11 @@ def test_musicxml_reads_back(tmp_path, valence, arousal):
     score = music21.converter.parse(path)
     assert [p.partName for p in score.parts] == [p.name for p in sketch.parts]
     key = score.parts[0].recurse().getElementsByClass(music21.key.Key).first()
-    assert key.tonic.name.replace("-", "b") == c.key and key.mode == c.mode
+    assert key.tonic.name.replace("-", "b") == c.key and key.mode == c.mode.replace("harmonic ", "")
     ts = score.parts[0].recurse().getElementsByClass(music21.meter.TimeSignature).first()
     assert ts.ratioString == c.meter
     bar = ts.barDuration.quarterLength
-    whole_bars = -(-round(20 * c.tempo_bpm / 60 * 4) / 4 // bar) * bar
+    whole_bars = -(-round(sketch.quarters(20) * 4) / 4 // bar) * bar
     for part in score.parts:  # every part runs to the same whole bar; every bar is full
         assert part.highestTime == pytest.approx(whole_bars)
         assert all(m.duration.quarterLength == pytest.approx(bar) for m in part.getElementsByClass("Measure"))
@@ -108,14 +111,16 @@ def test_musicxml_round_trip(case):
     assert score.metadata.composer == "scenescore (TEMP sketch)"
     assert [p.partName for p in score.parts] == [p.name for p in sketch.parts]
     m = Meter.parse(meter)
-    bars = -(-round(c.duration_s * c.tempo_bpm / 60 * 4) // round(m.bar_quarters * 4))
+    bars = -(-round(sketch.quarters(c.duration_s) * 4) // round(m.bar_quarters * 4))
     for part, parsed in zip(sketch.parts, score.parts, strict=True):
         assert read_notes(parsed) == expected_notes(sketch, part), part.name
         measures = list(parsed.getElementsByClass("Measure"))
         assert len(measures) == bars
         for measure in measures:  # full bars of single note values
             assert sum(x.quarterLength for x in measure.notesAndRests) == m.bar_quarters
-            assert all(x.duration.type not in ("complex", "inexpressible") for x in measure.notesAndRests)
+            # (a part resting a whole bar writes one measure rest, whatever the meter)
+            assert all(x.duration.type not in ("complex", "inexpressible") for x in measure.notesAndRests
+                       if not (x.isRest and x.quarterLength == m.bar_quarters))
         first = measures[0]
         assert first.timeSignature.ratioString == meter
         if part.is_drum:
@@ -128,10 +133,10 @@ def test_musicxml_round_trip(case):
             assert key.sharps == sharps
             assert key.mode == ("minor" if c.mode in ("minor", "dorian") else "major")
     tempo = score.parts[0].recurse().getElementsByClass(music21.tempo.MetronomeMark).first()
-    assert tempo.number == round(c.tempo_bpm, 2) and tempo.referent.quarterLength == 1.0
+    assert tempo.number == round(sketch.tempo_bpm, 2) and tempo.referent.quarterLength == 1.0
     marks = [(float(r.getOffsetInHierarchy(score.parts[0])), r.content)
              for r in score.parts[0].recurse().getElementsByClass(music21.expressions.RehearsalMark)]
-    assert marks == sorted((round(mk.time_s * c.tempo_bpm / 60 * 4) / 4, mk.text[:40])
+    assert marks == sorted((round(sketch.quarters(mk.time_s) * 4) / 4, mk.text[:40])
                            for mk in sketch.markers if mk.time_s > 0)
     assert any(text.startswith("INT. KITCHEN") and len(text) == 40 for _, text in marks)
 
@@ -142,7 +147,7 @@ def test_musicxml_raw_fields(case):
     sketch = sketch_cue(CASES[case][0](), scene_markers=SCENES)
     root = ET.fromstring(sketch_to_musicxml(sketch))
     assert root.tag == "score-partwise" and root.get("version") == "4.0"
-    assert root.find("part/measure/direction/sound").get("tempo") == f"{sketch.tempo_bpm:g}"
+    assert root.find("part/measure/direction/sound").get("tempo") == f"{round(sketch.tempo_bpm, 2):g}"
     for part, score_part in zip(sketch.parts, root.iter("score-part"), strict=True):
         channels = {int(e.text) for e in score_part.iter("midi-channel")}
         programs = {int(e.text) for e in score_part.iter("midi-program")}

@@ -51,8 +51,10 @@ def test_closed_loop_measures_rise_with_arousal(sweep, measure):
 
 
 def test_closed_loop_mode_follows_valence(sweep):
-    agree = [(r["detected_mode"] == "major") == (r["valence"] > 0) for r in sweep]
-    assert sum(agree) / len(agree) >= 0.95
+    # Near-neutral valence (|v| < 0.12) is modal on purpose (dorian or mixolydian by arousal).
+    rows = [r for r in sweep if abs(r["valence"]) >= 0.12]
+    agree = [(r["detected_mode"] == "major") == (r["valence"] > 0) for r in rows]
+    assert len(rows) >= 30 and sum(agree) / len(agree) >= 0.95
 
 
 def test_plausibility_like_muspy(sweep):
@@ -70,8 +72,11 @@ def test_mapping_is_monotonic_and_grounded():
 
 
 def test_parts_chords_bass_melody_and_drums_only_when_aroused():
-    calm = sketch_cue(condition_from_va(0.4, -0.6, seconds=20))
-    driving = sketch_cue(condition_from_va(0.4, 0.8, seconds=20))
+    calm = sketch_cue(condition(valence=0.4, arousal=-0.6, seconds=20))
+    driving = sketch_cue(condition(valence=0.4, arousal=0.8, seconds=20))
+    # The rules keep the drum kit out of a film whose palette has none (their avoid list).
+    product = condition_from_va(0.4, 0.8, seconds=20)
+    assert "drum kit" in product.avoid and not any(p.is_drum for p in sketch_cue(product).parts)
     assert {"melody", "bass"} <= {p.role for p in calm.parts}
     assert {"harmony", "pad"} & {p.role for p in calm.parts}
     assert not any(p.is_drum for p in calm.parts)
@@ -150,7 +155,7 @@ def test_sustained_chords_tie_common_tones():
     assert not restruck  # no pitch stops and starts again on the same instant
     held = [n for n in pad.notes if n.end_s - n.start_s > 1.5 * bar_s]
     assert held  # some tones were common to neighbouring chords and ran on
-    # Every bar still sounds a full chord: four pitches at each bar's middle.
+    # Every bar still sounds a full chord (a doubling may give way to the tune above it).
     for k in range(int(sketch.duration_s / bar_s) - 1):
         t = (k + 0.5) * bar_s
-        assert len({n.pitch for n in pad.notes if n.start_s <= t < n.end_s}) == 4
+        assert len({n.pitch % 12 for n in pad.notes if n.start_s <= t < n.end_s}) >= 3

@@ -22,7 +22,7 @@ def test_spot_writes_spotting_notes(tmp_path) -> None:
     assert result.exit_code == 0, result.output
     frame = pd.read_csv(out, keep_default_na=False)
     assert tuple(frame.columns) == NOTES_COLUMNS and len(frame) >= 6
-    assert frame["cue"].iloc[0] == "1M01" and frame["start"].iloc[0] == "00:00:00:00"
+    assert frame["cue"].iloc[0] == "1M01" and frame["start"].iloc[0] == "01:00:00:00"  # the programme start
     assert all(int(tc.split(":")[3]) < 25 for tc in frame["end"])
     assert "1M01" in result.stdout
 

@@ -53,11 +53,15 @@ def test_one_palette_for_the_film(sample) -> None:
     for cond in translation.conditions:
         assert {i.program for i in cond.instrumentation} <= allowed
         assert cond.genre == p.genre
-    # Present-time cues sit on the home tonic, flashbacks a fourth up.
-    present = {c.key for c, cue in zip(translation.conditions, sample.cues, strict=True)
-               if cue.timeline == "present"}
-    assert present == {p.tonic}
+    # Present-time cues sit where the key plan puts them (its reason is in the condition);
+    # flashbacks a fourth above that, dreams a third.
+    by_id = {c.cue_id: c for c in sample.cues}
+    for cond in translation.conditions:
+        assert cond.key_reason
+        if by_id[cond.cue_id].timeline == "present" and cond.key_reason.startswith("act I;"):
+            assert cond.key == p.tonic
     assert cue_key(p, "flashback", "major") == "G" and cue_key(p, "dream", "lydian") == "F#"
+    assert cue_key(p, "present", "major", area=7) == "A"
     # Each principal has one theme instrument for the whole film.
     assert set(p.themes) == {"ella", "theo", "june"}
     assert len({i.program for i in p.themes.values()}) == 3

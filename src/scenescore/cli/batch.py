@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from scenescore.cli.common import all_stage_options, ingest_options, stage_options
+from scenescore.cli.common import EXIT_DEGRADED, all_stage_options, ingest_options, stage_options
 
 #: Above this many films the final table lists only the ones that did not succeed.
 _FULL_TABLE_FILMS = 50
@@ -64,10 +64,16 @@ def batch(
     _print_final_table(report.films, Console())
     failed = report.failed
     colour = "red" if failed else "green"
+    degraded = [f for f in report.ok if f.degraded]
     err.print(f"[{colour}]{len(report.ok)} ok, {len(failed)} failed[/] of {len(report.films)} films "
               f"in {report.seconds:.1f}s; summary: {report.summary}")
+    if degraded:
+        err.print(f"[yellow]{len(degraded)} degraded[/] (see the summary's degraded column; "
+                  "their next run retries the degraded stages)")
     if failed:
         raise typer.Exit(1)
+    if degraded:
+        raise typer.Exit(EXIT_DEGRADED)
 
 
 class _Display:
@@ -115,6 +121,8 @@ class _Display:
 
 
 def _status(film: Any) -> str:
+    if film.status == "ok" and getattr(film, "degraded", None):
+        return "[yellow]ok, degraded[/]"
     if film.status == "ok":
         return "[green]ok[/] [dim](up to date)[/]" if film.up_to_date else "[green]ok[/]"
     colour = {"failed": "red", "running": "yellow", "not run": "magenta"}.get(film.status, "dim")

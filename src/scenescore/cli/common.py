@@ -24,6 +24,10 @@ from scenescore.options import IngestOptions
 TABLE_SUFFIXES = (".parquet", ".csv", ".json", ".jsonl")
 _DEFAULT_INGEST = IngestOptions()
 
+#: Exit status of a run that finished but degraded (translate fell back to the rules, MusicGen
+#: padded audio): every file is written, and the next run retries the degraded stages.
+EXIT_DEGRADED = 3
+
 
 @dataclass(slots=True)
 class CliState:

@@ -15,13 +15,15 @@ from typing import Annotated, Any
 import typer
 
 from scenescore.cli.common import read_scenes, stage_options
+from scenescore.emotion.backends import BACKENDS
 from scenescore.emotion.options import AnalyzeOptions, MemoryOptions
 
 _ANALYZE = AnalyzeOptions()
 _MEMORY = MemoryOptions()
 
 BackendOption = Annotated[str | None, typer.Option(
-    "--backend", "-b", help=f"Emotion backend: lexicon (offline), transformers or llm (default {_ANALYZE.backend}).")]
+    "--backend", "-b", help=f"Emotion backend: {', '.join(BACKENDS)} (default {_ANALYZE.backend}; "
+                         "transformers and llm need a model or a server).")]
 ModelOption = Annotated[str | None, typer.Option(
     "--model", help="transformers backend: local model folder or a model id in the HF cache.")]
 BaseUrlOption = Annotated[str | None, typer.Option(

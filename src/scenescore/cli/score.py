@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from scenescore.cli.common import (
+    EXIT_DEGRADED,
     FormatOption,
     MaxMbOption,
     all_stage_options,
@@ -76,11 +77,21 @@ def score(
     took = sum(result.seconds.values())
     if not quiet:
         _print_cue_summary(result.folder, Console())
-    err.print(f"[green]done[/] in {took:.1f}s: {result.folder}")
+    if result.degraded:
+        err.print(f"[bold yellow]degraded[/] in {took:.1f}s: {result.folder}")
+        from rich.markup import escape
+
+        for stage, why in result.degraded.items():
+            err.print(f"  [yellow]{escape(stage)}[/]: {escape(why)}", highlight=False)
+        err.print("  the next run retries these stages; the run exits with status 3")
+    else:
+        err.print(f"[green]done[/] in {took:.1f}s: {result.folder}")
     for name, what in (("report.html", "report"), ("audio/temp_score.wav", "temp score"),
                        ("midi/score.mid", "film MIDI")):
         if (result.folder / name).exists():
             err.print(f"  {what:<11} {result.folder / name}")
+    if result.degraded:
+        raise typer.Exit(EXIT_DEGRADED)
 
 
 def _print_cue_summary(folder: Path, console) -> None:  # noqa: ANN001 - rich imported lazily

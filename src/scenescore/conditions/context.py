@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from scenescore.conditions.keyplan import KeyArea
 from scenescore.conditions.palette import Palette
 from scenescore.conditions.schema import ThemeUse
 from scenescore.memory.affect import SceneAffect
@@ -31,12 +32,15 @@ class CueContext:
     evidence: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
     #: The user's film-level brief.
     style: str | None = None
+    #: Where the film's key plan puts this cue (conditions/keyplan.py); None: at home.
+    key_area: KeyArea | None = None
 
 
 def build_contexts(cues: Sequence[Cue], scenes: Sequence[Scene], affects: Mapping[int, SceneAffect],
                    palette: Palette, themes: Mapping[str, tuple[ThemeUse, ...]], *,
                    evidence: Mapping[int, Sequence[str]] | None = None,
-                   style: str | None = None) -> list[CueContext]:
+                   style: str | None = None,
+                   key_plan: Mapping[str, KeyArea] | None = None) -> list[CueContext]:
     by_id = {s.scene_id: s for s in scenes}
     out: list[CueContext] = []
     for i, cue in enumerate(cues):
@@ -51,5 +55,6 @@ def build_contexts(cues: Sequence[Cue], scenes: Sequence[Scene], affects: Mappin
             evidence={sid: tuple(evidence[sid]) for sid in cue.scene_ids
                       if evidence and sid in evidence},
             style=style,
+            key_area=(key_plan or {}).get(cue.cue_id),
         ))
     return out

@@ -80,7 +80,7 @@ def _context_block(ctx: CueContext) -> dict:
     for scene, a in zip(ctx.scenes, ctx.affects, strict=True):
         scenes.append({
             "scene": scene.scene_id, "heading": scene.heading, "timeline": str(scene.timeline),
-            "seconds": round(scene.est_seconds, 1),
+            "seconds": round(scene.seconds, 1),
             "scene_emotion": {"valence": _round(a.scene_valence), "arousal": _round(a.scene_arousal),
                               "emotions": [k for k, _ in a.emotions[:3]],
                               "evidence": list(a.evidence[:4])},

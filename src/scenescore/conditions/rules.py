@@ -35,9 +35,10 @@ def _clamp(x: float, lo: float, hi: float) -> float:
     return max(lo, min(hi, x))
 
 
-def cue_key(palette: Palette, timeline: str, mode: str) -> str:
-    """The tonic of a cue: the home tonic moved by the timeline layer, spelled for the mode."""
-    pc = (PITCH_CLASS.get(palette.tonic, 2) + LAYER_OFFSET.get(timeline, 0)) % 12
+def cue_key(palette: Palette, timeline: str, mode: str, area: int = 0) -> str:
+    """The tonic of a cue: the home tonic moved by the key plan's area and the timeline layer,
+    spelled for the mode."""
+    pc = (PITCH_CLASS.get(palette.tonic, 2) + area + LAYER_OFFSET.get(timeline, 0)) % 12
     return (MINOR_NAMES if mode in _MINOR_LIKE else MAJOR_NAMES)[pc]
 
 
@@ -182,7 +183,7 @@ def intensity_curve(ctx: CueContext, function: str) -> list[IntensityPoint]:
     points: list[tuple[float, float]] = []
     clock = 0.0
     for scene, affect in zip(ctx.scenes, ctx.affects, strict=True):
-        length = max(float(scene.est_seconds), 0.0)
+        length = max(float(scene.seconds), 0.0)  # the picture's span when aligned
         mid = _clamp((clock + length / 2) / total, 0.0, 1.0) if len(ctx.scenes) > 1 else 0.5
         points.append((mid, _clamp(0.5 + 0.45 * affect.arousal, 0.08, 0.95)))
         clock += length
@@ -240,6 +241,28 @@ def avoid_list(ctx: CueContext, v: float, a: float, function: str) -> list[str]:
     if ctx.cue.timeline in ("flashback", "dream") and "synth" not in ctx.palette.genre.lower():
         items.append("modern electronic sounds")
     return list(dict.fromkeys(items))[:12]
+
+
+def choose_ending(ctx: CueContext, function: str, harmony: str) -> tuple[str, str]:
+    """How the cue ends, and why: from its out point, its function and its harmony.
+
+    A cue that segues hands over without closing; a cut to another timeline is a hard out; a
+    build or a harmony that must not resolve stays open; a release or the film's end resolves;
+    a reel change closes with a button.
+    """
+    out = ctx.cue.out_point.lower()
+    if "never resolve" in harmony or "unresolved" in harmony:
+        return "open", "the harmony must not resolve"
+    if function == CueFunction.BUILD_TENSION:
+        return ("segue", "a build that hands over to the next cue") if "segue" in out else (
+            "open", "a build: no tonic resolution")
+    if "segue" in out:
+        return "segue", "segues into the next cue"
+    if "hard out" in out:
+        return "hard_out", "hard out on the cut"
+    if "reel change" in out:
+        return "button", "a button at the reel change"
+    return "resolve", "resolves" + (" at the end of the film" if "end of the film" in out else "")
 
 
 def mood_words(v: float, a: float, mood: str, timeline: str) -> str:
@@ -327,7 +350,10 @@ def rules_condition(ctx: CueContext) -> MusicCondition:
     v, a = float(cue.valence), float(cue.arousal)
     function = str(cue.function)
     mode, mode_why = choose_mode(v, a, cue.mood, cue.timeline)
-    key = cue_key(p, cue.timeline, mode)
+    area = ctx.key_area.offset if ctx.key_area is not None else 0
+    key = cue_key(p, cue.timeline, mode, area)
+    key_reason = (ctx.key_area.reason if ctx.key_area is not None else "home") + (
+        f"; {cue.timeline} layer" if cue.timeline in LAYER_OFFSET else "")
     tempo = choose_tempo(v, a, p, function, cue.timeline)
     dynamics = choose_dynamics(a, function)
     articulation = choose_articulation(v, a, cue.timeline)
@@ -344,11 +370,13 @@ def rules_condition(ctx: CueContext) -> MusicCondition:
                      instruments=instruments, articulation=articulation, dynamics=dynamics,
                      function=function, density=density, theme=theme_phrase)
     layer = f"; {cue.timeline}: key {key} (home {p.tonic})" if cue.timeline in LAYER_OFFSET else ""
+    harmony = choose_harmony(v, a, cue.mood, cue.timeline)
+    ending, ending_why = choose_ending(ctx, function, harmony)
     rationale = (
         f"{cue.cue_id} {function}, mood {cue.mood} (v={v:+.2f}, a={a:+.2f}, scenes "
         f"{', '.join(str(s) for s in cue.scene_ids)}). {mode_why}; arousal sets {tempo:.0f} bpm, "
         f"{dynamics}, {articulation}, density {density:.2f} (Gabrielsson & Lindström 2010; "
-        f"Eerola et al. 2013){layer}; palette '{p.name}'."
+        f"Eerola et al. 2013){layer}; palette '{p.name}'; ending: {ending} ({ending_why})."
         + (" Themes: " + "; ".join(f"{t.motif} {t.transformation} ({t.note})" for t in ctx.themes)
            if ctx.themes else ""))
     return MusicCondition(
@@ -359,7 +387,8 @@ def rules_condition(ctx: CueContext) -> MusicCondition:
         intensity_curve=intensity_curve(ctx, function),
         articulation=articulation,  # type: ignore[arg-type]
         pitch_register=choose_register(v, a),  # type: ignore[arg-type]
-        harmony=choose_harmony(v, a, cue.mood, cue.timeline)[:120], note_density=density,
+        harmony=harmony[:120], note_density=density, ending=ending,  # type: ignore[arg-type]
         themes=list(ctx.themes), avoid=avoid_list(ctx, v, a, function), rationale=rationale[:2000],
+        key_reason=key_reason[:200],
         valence=max(-1.0, min(1.0, v)), arousal=max(-1.0, min(1.0, a)), backend="rules",
     )

@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 #: Bump when the meaning of a field or the prompt to LLMs changes (it keys the cache).
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 Mode = Literal["major", "minor", "dorian", "phrygian", "lydian", "mixolydian", "aeolian", "locrian",
                "harmonic minor"]
@@ -22,6 +22,11 @@ Role = Literal["melody", "harmony", "bass", "pad", "percussion", "counter"]
 Register = Literal["low", "mid", "high", "wide"]
 Transformation = Literal["statement", "restatement", "mode_change", "transposition", "augmentation",
                          "diminution", "fragmentation", "reharmonisation", "inversion", "recall"]
+#: How the cue ends (film-music practice: Karlin & Wright, *On the Track*, 2004, ch. 10):
+#: ``resolve`` closes on the tonic with a ritardando; ``button`` a short final tonic accent;
+#: ``open`` stays unresolved (a build, a question, a dream); ``segue`` leads into the next cue
+#: without closing; ``hard_out`` stops on the cut mid-phrase.
+Ending = Literal["resolve", "button", "open", "segue", "hard_out"]
 KEYS = ("C", "C#", "Db", "D", "D#", "Eb", "E", "F", "F#", "Gb", "G", "G#", "Ab", "A", "A#", "Bb", "B")
 
 
@@ -80,6 +85,9 @@ class MusicCondition(BaseModel):
     note_density: float = Field(default=0.5, ge=0.0, le=1.0, description="0 sparse … 1 busy")
     themes: list[ThemeUse] = Field(default_factory=list)
     avoid: list[str] = Field(default_factory=list, max_length=12)
+    key_reason: str = Field(default="", max_length=200, description="where the film's key plan puts this cue")
+    ending: Ending | None = Field(default=None, description="how the cue ends: resolve, button, open (no tonic "
+                                  "resolution), segue (into the next cue), hard_out (stops on the cut)")
     rationale: str = Field(default="", max_length=2000)
     valence: float = Field(ge=-1.0, le=1.0)
     arousal: float = Field(ge=-1.0, le=1.0)

@@ -24,6 +24,7 @@ from scenescore.conditions.answers import InvalidAnswer, extract_json, finalize
 from scenescore.conditions.cache import ConditionCache
 from scenescore.conditions.clients import CompletionError, LLMClient
 from scenescore.conditions.context import CueContext, build_contexts
+from scenescore.conditions.keyplan import plan_keys
 from scenescore.conditions.options import TranslateOptions
 from scenescore.conditions.palette import Palette, choose_palette
 from scenescore.conditions.prompt import Prompt, build_prompt, prompt_key
@@ -136,7 +137,9 @@ def prepare(cues: Sequence[Cue], scenes: Sequence[Scene], analysis: Any = None, 
     ids = [(_id_of(n, affects), n) for n in principals]
     palette = choose_palette(cues, ids, style)
     themes = plan_themes(cues, affects, palette)
-    contexts = build_contexts(cues, scenes, affects, palette, themes, evidence=evidence, style=style)
+    keys = plan_keys(cues, affects, themes, [cid for cid, _ in ids])
+    contexts = build_contexts(cues, scenes, affects, palette, themes, evidence=evidence, style=style,
+                              key_plan=keys)
     return contexts, palette
 
 

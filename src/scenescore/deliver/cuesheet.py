@@ -21,13 +21,13 @@ CUE_SHEET_COLUMNS: tuple[str, ...] = (
 USAGE_BACKGROUND = "BI"
 
 
-def timecode(seconds: float, fps: int = 24) -> str:
-    """HH:MM:SS:FF with programme start at 01:00:00:00, the convention (the MIDI files' own)."""
-    return format_timecode(max(0.0, seconds), fps, start=PROGRAMME_START)
+def timecode(seconds: float, fps: int = 24, *, start: str | tuple[int, int, int, int] = PROGRAMME_START) -> str:
+    """HH:MM:SS:FF after the programme start (01:00:00:00 by convention, the MIDI files' own)."""
+    return format_timecode(max(0.0, seconds), fps, start=start)
 
 
 def cue_sheet_rows(cues: Sequence[Any], conditions: Sequence[Any], *, production: str,
-                   fps: int = 24) -> list[dict[str, Any]]:
+                   fps: int = 24, start: str | tuple[int, int, int, int] = PROGRAMME_START) -> list[dict[str, Any]]:
     """One row per cue, every row flagged TEMP."""
     by_id = {c.cue_id: c for c in conditions}
     rows = []
@@ -41,8 +41,8 @@ def cue_sheet_rows(cues: Sequence[Any], conditions: Sequence[Any], *, production
             "cue": cue.cue_id,
             "title": title,
             "usage": USAGE_BACKGROUND,
-            "timing_in": timecode(cue.start_s, fps),
-            "timing_out": timecode(cue.end_s, fps),
+            "timing_in": timecode(cue.start_s, fps, start=start),
+            "timing_out": timecode(cue.end_s, fps, start=start),
             "duration": duration_text(cue.end_s - cue.start_s),
             "composer": "TEMP (scenescore draft)",
             "publisher": "",

@@ -23,17 +23,8 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-import numpy as np
-
-from scenescore.emotion.features import (
-    DENSE_FEATURES,
-    N_BUCKETS,
-    dense_features,
-    sparse_text,
-    weighted_groups,
-)
 from scenescore.emotion.lexicon import (
     coverage_confidence,
     discrete_emotions,
@@ -42,6 +33,9 @@ from scenescore.emotion.lexicon import (
 )
 from scenescore.emotion.records import TextEmotion
 from scenescore.errors import ScenescoreError
+
+if TYPE_CHECKING:  # pragma: no cover - numpy loads with the backend, not with the package
+    import numpy as np
 
 MODEL_FILE = "data/emotion_model.npz"
 
@@ -68,6 +62,10 @@ class FittedModel:
 @functools.cache
 def load_model() -> FittedModel:
     """Read the shipped model (cached; about 0.1 s)."""
+    import numpy as np
+
+    from scenescore.emotion.features import DENSE_FEATURES, N_BUCKETS
+
     try:
         with resources.files("scenescore").joinpath(MODEL_FILE).open("rb") as f, np.load(f) as z:
             meta = json.loads(bytes(z["meta"]).decode())
@@ -109,6 +107,15 @@ class FittedBackend:
     def _score(self, text: str) -> TextEmotion:
         if not text.strip():
             return TextEmotion(valence=0.0, arousal=0.0, confidence=0.0, weight=0.0)
+        import numpy as np
+
+        from scenescore.emotion.features import (
+            N_BUCKETS,
+            dense_features,
+            sparse_text,
+            weighted_groups,
+        )
+
         m = self.model
         reading = read_text(text, self.lexicon)
         sparse = sparse_text(text)

@@ -150,6 +150,18 @@ def scenes_from_frame(frame: pd.DataFrame, source: str = "scene table") -> list[
             word_count=int(row.get("word_count") or 0), eighths=int(row.get("eighths") or 0),
             est_seconds=float(row.get("est_seconds") or 0.0),
             start_line=int(row.get("start_line") or 0), end_line=int(row.get("end_line") or 0),
+            start_s=_seconds(row.get("start_s")), end_s=_seconds(row.get("end_s")),
+            time_basis=text("time_basis") or "estimated",
         ))
     return scenes
 
+
+def _seconds(value: Any) -> float | None:
+    """A time column's value (missing in tables written before the scene table had times)."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number == number else None

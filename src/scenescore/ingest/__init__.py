@@ -129,6 +129,11 @@ def read_screenplay_bytes(data: bytes, source: str, options: IngestOptions | Non
     doc = READERS[fmt](data, source, options)
     if not any(line.strip() for line in doc.lines):
         raise InputError(source, "no screenplay text in the file")
+    chars = sum(len(line) + 1 for line in doc.lines)
+    if chars > options.max_text_chars:
+        raise InputError(source, f"the screenplay's text is {chars:,} characters, over the "
+                         f"{options.max_text_chars:,}-character limit (a feature is about 200,000; "
+                         "[ingest] max_text_chars in a --config profile raises it)")
     return doc
 
 

@@ -2,11 +2,18 @@
 
 A run folder holds ``manifest.json`` (input hashes, options, versions, and per stage its key,
 status and the sha256 of each file it wrote) next to the stage outputs. A stage's key is a
-hash of its own options, its code version and the keys of the stages it reads, so:
+hash of its own options, its code (the package version, the stage's own version, a digest of the
+source files it runs, and the sha256 of every shipped data file it reads: lexicons, model
+weights), the keys of the stages it reads, the input's sha256 and the seed, so:
 
-* a stage whose key is unchanged and whose files are all present and intact is skipped;
+* a stage whose key is unchanged, whose files are all present and intact, and whose inputs (the
+  files of the stages it reads) are the ones it was made from, is skipped;
 * changing one option changes that stage's key and the keys of the stages after it, and only
-  those run again;
+  those run again; upgrading the package re-runs every stage, and changing a shipped data file
+  re-runs the stages that read it (and what follows, as their files change);
+* a stage that *degraded* (translate fell back to the rules, render padded audio) is recorded as
+  ``degraded`` with the reason: the run says so (``RunResult.degraded``, ``manifest.json``'s
+  ``degraded``, the report), and the next run retries the stage instead of skipping it;
 * files are written atomically and a stage is recorded only after all its files are written,
   so a run killed at any point and started again redoes the interrupted stage and ends with the
   same files as an uninterrupted run.
@@ -19,6 +26,7 @@ fraction of a second, and expensive ones load what they wrote (conditions).
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
 import hashlib
 import json
 import logging
@@ -29,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import scenescore
 from scenescore import __version__
 from scenescore.errors import OptionsError, ScenescoreError
 from scenescore.io import atomic_write_bytes, sha256_file
@@ -37,7 +46,13 @@ from scenescore.options import ScoreOptions
 log = logging.getLogger(__name__)
 
 #: Bumped when the run-folder layout or manifest meaning changes.
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
+#: Where the package's shipped data files live (lexicons, model weights): part of the code.
+DATA_DIR = Path(scenescore.__file__).resolve().parent / "data"
+#: Files in the data folder that no stage reads (documentation).
+DATA_IGNORED = ("README*",)
+#: The package's own source files (a stage's ``source`` globs are matched against these).
+SOURCE_DIR = Path(scenescore.__file__).resolve().parent
 
 class Emit:
     """How a stage writes its files: ``emit(rel, data)`` writes atomically and records the hash;
@@ -51,6 +66,8 @@ class Emit:
         self.outputs: dict[str, str] = {}
         self.sizes: dict[str, int] = {}
         self.files: dict[str, Any] = {}
+        #: Set by a stage whose result is worse than asked for (a fallback, padded audio): why.
+        self.degraded: str | None = None
 
     def __call__(self, rel: str, data: bytes) -> None:
         if rel in self.outputs:
@@ -79,6 +96,14 @@ class Stage:
     write: Callable[[Run, Any, Emit], None]
     options: Callable[[Run], Any] = lambda run: None
     load: Callable[[Run], Any] | None = None
+    #: Shipped data files the stage reads, as globs under ``scenescore/data/``; their sha256 are
+    #: part of its key. A data file no stage of the run claims counts for every stage, so a
+    #: newly shipped file can never leave a stale result behind (declare it to be precise).
+    data: tuple[str, ...] = ()
+    #: The package's source files the stage runs, as globs under ``scenescore/``; their digest is
+    #: part of its key, so a code change re-runs the stage even where the version was not bumped
+    #: (a checkout between releases).
+    source: tuple[str, ...] = ()
 
 
 @dataclass
@@ -88,6 +113,16 @@ class RunResult:
     seconds: dict[str, float]
     manifest: dict[str, Any]
 
+    @property
+    def degraded(self) -> dict[str, str]:
+        """Stage → why its result is worse than asked for (empty for a clean run)."""
+        return dict(self.manifest.get("degraded") or {})
+
+    @property
+    def status(self) -> str:
+        """``ok``, or ``degraded`` when a stage fell back (the CLI exits 3)."""
+        return "degraded" if self.degraded else "ok"
+
 
 def slugify(text: str) -> str:
     slug = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
@@ -96,6 +131,56 @@ def slugify(text: str) -> str:
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+_DATA_CACHE: dict[tuple[str, int, int], str] = {}
+
+
+def data_files(root: Path | None = None) -> list[str]:
+    """The shipped data files (relative POSIX paths), documentation left out."""
+    root = DATA_DIR if root is None else root
+    if not root.is_dir():
+        return []
+    files = [p.relative_to(root).as_posix() for p in sorted(root.rglob("*")) if p.is_file()]
+    return [f for f in files if not _matches(f, DATA_IGNORED) and not Path(f).name.startswith(".")]
+
+
+def _matches(rel: str, globs: Sequence[str]) -> bool:
+    """``fnmatch`` on the relative POSIX path: ``*`` crosses folders (``emotion*`` matches
+    ``emotion/model.npz`` and ``emotion_weights.npz``)."""
+    return any(fnmatch.fnmatchcase(rel, g) for g in globs)
+
+
+def _file_digest(path: Path) -> str:
+    """sha256 of a data file, remembered per (path, size, mtime): model weights are hashed once."""
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    if key not in _DATA_CACHE:
+        _DATA_CACHE[key] = sha256_file(path)
+    return _DATA_CACHE[key]
+
+
+def data_fingerprint(globs: Sequence[str], claimed_by_any: Sequence[str], root: Path | None = None
+                     ) -> dict[str, str]:
+    """sha256 of each data file a stage reads: those its globs match, plus those no stage claims."""
+    root = DATA_DIR if root is None else root
+    out = {}
+    for rel in data_files(root):
+        if _matches(rel, globs) or not _matches(rel, claimed_by_any):
+            out[rel] = _file_digest(root / rel)
+    return out
+
+
+def source_fingerprint(globs: Sequence[str], root: Path | None = None) -> str | None:
+    """One digest of the package's files the globs match (modules, templates; never compiled
+    caches); None when there are none."""
+    root = SOURCE_DIR if root is None else root
+    if not globs:
+        return None
+    files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
+                   if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
+    parts = [f"{rel}:{_file_digest(root / rel)}" for rel in files if _matches(rel, globs)]
+    return sha256_bytes("\n".join(parts).encode())[:32] if parts else None
 
 
 def _plain(value: Any) -> Any:
@@ -128,6 +213,7 @@ class Run:
         self.on_cue = on_cue  # the render stage's per-cue progress (render.film.CueProgress)
         self.input_sha = sha256_bytes(data)
         self._values: dict[str, Any] = {}
+        self._loaded: set[str] = set()
         self._keys: dict[str, str] = {}
         self.manifest = self._load_manifest()
 
@@ -150,6 +236,13 @@ class Run:
 
     def _save_manifest(self) -> None:
         self.manifest["manifest_version"] = MANIFEST_VERSION
+        degraded = {name: record.get("degraded", "")
+                    for name, record in sorted(self.manifest.get("stages", {}).items())
+                    if record.get("status") == "degraded"}
+        if degraded:
+            self.manifest["degraded"] = degraded
+        else:
+            self.manifest.pop("degraded", None)
         self.manifest["input"] = {"source": self.source, "sha256": self.input_sha, "bytes": len(self.data)}
         # Where the run folder lives is not part of what it holds: a copied folder stays valid.
         self.manifest["options"] = {k: v for k, v in _plain(self.options).items() if k not in ("out", "name")}
@@ -158,11 +251,19 @@ class Run:
         atomic_write_bytes(self.manifest_path, text.encode("utf-8"))
 
     # keys and values --------------------------------------------------------------------
+    def code(self, name: str) -> dict[str, Any]:
+        """What a stage's code is: the package version, the stage's version, its source files and
+        the data files it reads."""
+        stage = self.stages[name]
+        claimed = [g for s in self.stages.values() for g in s.data]
+        return {"scenescore": __version__, "stage": stage.version, "source": source_fingerprint(stage.source),
+                "data": data_fingerprint(stage.data, claimed)}
+
     def key(self, name: str) -> str:
         if name not in self._keys:
             stage = self.stages[name]
             payload = {
-                "stage": name, "version": stage.version, "options": _plain(stage.options(self)),
+                "stage": name, "code": self.code(name), "options": _plain(stage.options(self)),
                 "reads": {r: self.key(r) for r in stage.reads},
                 "input": self.input_sha if not stage.reads else None,
                 "seed": self.options.seed,
@@ -174,16 +275,43 @@ class Run:
         """A stage's result: computed (or loaded) once per process."""
         if name not in self._values:
             stage = self.stages[name]
-            if stage.load is not None and self.is_current(name):
+            if stage.load is not None and self.is_recorded(name):
                 self._values[name] = stage.load(self)
+                self._loaded.add(name)
             else:
                 self._values[name] = stage.compute(self)
         return self._values[name]
 
-    def is_current(self, name: str) -> bool:
-        """The manifest records this stage done with the same key, and its files are intact."""
+    def fresh_value(self, name: str) -> Any:
+        """A stage's result computed in this process (a loaded one is not what running means)."""
+        if name in self._loaded:
+            del self._values[name]
+            self._loaded.discard(name)
+        if name not in self._values:
+            self._values[name] = self.stages[name].compute(self)
+        return self._values[name]
+
+    def _inputs_digest(self, name: str) -> str | None:
+        """The files a stage's reads wrote, as recorded now (what its result was made from)."""
         record = self.manifest.get("stages", {}).get(name)
-        if not record or record.get("status") != "done" or record.get("key") != self.key(name):
+        if not record:
+            return None
+        return sha256_bytes(json.dumps(record.get("outputs", {}), sort_keys=True).encode())[:32]
+
+    def is_current(self, name: str) -> bool:
+        """Done (not degraded) with the same key, from the same inputs, and its files intact."""
+        record = self.manifest.get("stages", {}).get(name)
+        if not record or record.get("status") != "done":
+            return False
+        stage = self.stages[name]
+        if record.get("inputs", {}) != {r: self._inputs_digest(r) for r in stage.reads}:
+            return False
+        return self.is_recorded(name)
+
+    def is_recorded(self, name: str) -> bool:
+        """The manifest records this stage (done or degraded) with the same key, files intact."""
+        record = self.manifest.get("stages", {}).get(name)
+        if not record or record.get("status") not in ("done", "degraded") or record.get("key") != self.key(name):
             return False
         for rel, digest in record.get("outputs", {}).items():
             path = self.folder / rel
@@ -198,7 +326,7 @@ class Run:
         if not self.options.force and self.is_current(name):
             return "skipped"
         stage = self.stages[name]
-        value = self.value(name)
+        value = self.fresh_value(name)
         emit = Emit(self.folder, name)
         outputs, sizes = emit.outputs, emit.sizes
         stages = self.manifest.setdefault("stages", {})
@@ -210,13 +338,17 @@ class Run:
                 stale = self.folder / rel
                 if stale.is_file():
                     stale.unlink()
-        stages[name] = {"key": self.key(name), "status": "done", "outputs": dict(sorted(outputs.items())),
-                        "sizes": dict(sorted(sizes.items())), "options": _plain(stage.options(self)),
-                        "version": stage.version}
+        stages[name] = {"key": self.key(name), "status": "degraded" if emit.degraded else "done",
+                        "outputs": dict(sorted(outputs.items())), "sizes": dict(sorted(sizes.items())),
+                        "options": _plain(stage.options(self)), "code": self.code(name),
+                        "inputs": {r: self._inputs_digest(r) for r in stage.reads}}
         if emit.files:
             stages[name]["files"] = emit.files
+        if emit.degraded:
+            stages[name]["degraded"] = emit.degraded
+            log.warning("%s: %s degraded: %s", self.folder.name, name, emit.degraded)
         self._save_manifest()
-        return "ran"
+        return "degraded" if emit.degraded else "ran"
 
     def run(self) -> RunResult:
         start = self.options.start or self.order[0]
@@ -228,7 +360,7 @@ class Run:
         if lo > hi:
             raise OptionsError(f"--from {start} comes after --to {stop}")
         for name in self.order[:lo]:
-            if not self.is_current(name):
+            if not self.is_recorded(name):
                 raise OptionsError(f"--from {start}: stage {name!r} has not run with these inputs and "
                                    f"options in {self.folder}; run it first (or drop --from)")
         self.folder.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -56,12 +57,36 @@ def _segment(run: Run) -> Any:
 
 
 def _segment_write(run: Run, screenplay: Any, emit: Emit) -> None:
-    from scenescore.io import elements_to_jsonl, scenes_to_frame
+    from scenescore.io import elements_to_jsonl
 
     emit("elements.jsonl", elements_to_jsonl(screenplay.elements).encode("utf-8"))
-    frame = scenes_to_frame(screenplay.scenes)
+    if "align" not in run.stages:  # with footage the scene table waits for the picture's times
+        _write_scene_table(screenplay.scenes, emit)
+
+
+def _segment_options(run: Run) -> Any:
+    # Who writes the scene table is part of what segment writes.
+    return {"ingest": _opt(run, "ingest"), "segment": _opt(run, "segment"),
+            "scene_table": "align" not in run.stages}
+
+
+def _write_scene_table(scenes: Any, emit: Emit) -> None:
+    from scenescore.io import scenes_to_frame
+
+    frame = scenes_to_frame(scenes)
     emit("scenes.parquet", _frame_bytes(frame, ".parquet"))
     emit("scenes.csv", _frame_bytes(frame, ".csv"))
+
+
+def timed_scenes(run: Run) -> tuple[Any, ...]:
+    """The scenes with the run's one clock: the picture's spans when aligned, else the estimate.
+    Spot, translate, render's markers and the report all read their times from these."""
+    scenes = run.value("segment").scenes
+    if "align" not in run.stages:
+        return scenes
+    from scenescore.segment import place_scenes_in_time
+
+    return place_scenes_in_time(scenes, run.value("align").spans)
 
 
 def _analyze(run: Run) -> Any:
@@ -118,6 +143,7 @@ def _align_write(run: Run, alignment: Any, emit: Emit) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for path in write_alignment(alignment, tmp, overwrite=True):
             emit(f"align/{Path(path).name}", Path(path).read_bytes())
+    _write_scene_table(timed_scenes(run), emit)  # the scene table, in picture time
 
 
 def _evidence(run: Run) -> Any:
@@ -140,8 +166,16 @@ def _spot(run: Run) -> Any:
     from scenescore.spotting import spot_cues
 
     spans = run.value("align").spans if "align" in run.stages else None
-    return spot_cues(run.value("segment").scenes, run.value("analyze"), options=_opt(run, "spot"),
-                     spans=spans)
+    return spot_cues(timed_scenes(run), run.value("analyze"), options=_spot_options(run), spans=spans)
+
+
+def _spot_options(run: Run) -> Any:
+    """The spot options with the run's programme start (the spotting notes' first timecode)."""
+    from scenescore.timecode import label_to_frame, parse_start
+
+    options = _opt(run, "spot")
+    frames = label_to_frame(parse_start(run.options.programme_start), Fraction(int(options.fps)), drop_frame=False)
+    return dataclasses.replace(options, timecode_start_s=frames / int(options.fps))
 
 
 def _spot_write(run: Run, cues: Any, emit: Emit) -> None:
@@ -149,7 +183,7 @@ def _spot_write(run: Run, cues: Any, emit: Emit) -> None:
 
     rows = [cue.to_dict() for cue in cues]
     emit("cues.json", (json.dumps(rows, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"))
-    frame = spotting_notes_frame(cues, options=_opt(run, "spot"))
+    frame = spotting_notes_frame(cues, options=_spot_options(run))
     emit("cues.csv", _frame_bytes(frame, ".csv", frozenset()))
 
 
@@ -168,7 +202,7 @@ def _translate(run: Run) -> Any:
         from scenescore.align import evidence_for_prompt
 
         evidence = evidence_for_prompt(run.value("evidence"))
-    return translate_cues(run.value("spot"), run.value("segment").scenes, run.value("analyze"),
+    return translate_cues(run.value("spot"), timed_scenes(run), run.value("analyze"),
                           options=_translate_options(run), evidence=evidence)
 
 
@@ -177,12 +211,24 @@ def _translate_write(run: Run, translation: Any, emit: Emit) -> None:
     from scenescore.deliver.notes import spotting_notes_frame
 
     emit("conditions.jsonl", conditions_to_jsonl(translation.conditions).encode("utf-8"))
+    emit.degraded = translation_degraded(translation)
     # The spotting notes again, now with each cue's palette and themes: what a music editor reads.
-    frame = spotting_notes_frame(run.value("spot"), translation.conditions, options=_opt(run, "spot"))
+    frame = spotting_notes_frame(run.value("spot"), translation.conditions, options=_spot_options(run))
     emit("spotting_notes.csv", _frame_bytes(frame, ".csv", frozenset()))
     reports = [r.to_dict() for r in translation.reports]
     emit("translate_report.json", (json.dumps({"cues": reports, "usage": _plain(translation.usage)},
                                               indent=1, sort_keys=True, default=str) + "\n").encode("utf-8"))
+
+
+def translation_degraded(translation: Any) -> str | None:
+    """Why a translation is worse than asked for: cues whose model answer was replaced by the
+    rules (the rules backend itself, asked for, is not a degradation)."""
+    fallbacks = [r for r in translation.reports if r.status == "fallback"]
+    if not fallbacks:
+        return None
+    first = next((r.note for r in fallbacks if r.note), "")
+    return (f"{len(fallbacks)} of {len(translation.reports)} cues fell back to the rules"
+            + (f" ({first[:200]})" if first else ""))
 
 
 def _translate_load(run: Run) -> Any:
@@ -192,7 +238,12 @@ def _translate_load(run: Run) -> Any:
 
 
 def _render_options(run: Run) -> Any:
+    from scenescore.timecode import parse_start
+
     options = _opt(run, "render")
+    start = parse_start(run.options.programme_start)  # one programme start for every deliverable
+    if options.midi.programme_start != start:
+        options = dataclasses.replace(options, midi=dataclasses.replace(options.midi, programme_start=start))
     if options.sketch.seed != run.options.seed:
         options = dataclasses.replace(options, sketch=dataclasses.replace(options.sketch, seed=run.options.seed))
     if "align" in run.stages:  # picture time: the MIDI SMPTE offsets use the footage's frame rate
@@ -210,29 +261,42 @@ def _render_write(run: Run, _value: Any, emit: Emit) -> None:
     conditions = run.value("translate").conditions
     by_id = {c.cue_id: c for c in cues}
     starts = [by_id[c.cue_id].start_s for c in conditions]
-    markers: list[tuple[float, str]] = []
-    t = 0.0
-    for scene in run.value("segment").scenes:
-        markers.append((t, f"sc. {scene.scene_id} {scene.heading}".strip()))
-        t += scene.est_seconds
+    # Scene markers on the same clock as the cues: the picture's when aligned.
+    markers = [(float(scene.start_s), f"sc. {scene.scene_id} {scene.heading}".strip())
+               for scene in timed_scenes(run)]
     title = run.value("segment").title or run.folder.name
+    from scenescore.render.drama import cue_maps  # what each cue plays against (cue_maps.json)
+
+    maps = cue_maps([by_id[c.cue_id] for c in conditions], run.value("segment").scenes, run.value("analyze"),
+                    elements=run.value("segment").elements)
     rendered = render_film(conditions, starts, run.folder, options=_render_options(run), scenes=markers,
-                           title=title, on_cue=run.on_cue)
+                           title=title, maps=maps, on_cue=run.on_cue)
     def rel(path: Any) -> str | None:
         return None if path is None else Path(path).resolve().relative_to(run.folder.resolve()).as_posix()
 
-    paths = [rendered.midi, rendered.themes, rendered.temp_track]
+    paths = [rendered.midi, rendered.themes, rendered.temp_track, rendered.cue_maps]
     for cue in rendered.cues:
         paths += [cue.midi, cue.musicxml, cue.audio]
     for path in paths:
         if path is not None:
             emit.record(rel(path))
+    if rendered.degraded:
+        emit.degraded = "; ".join(rendered.degraded)[:500]
     # What each file is, for deliver and the report: they read names here, never re-derive them.
     emit.files = {
         "midi": rel(rendered.midi), "themes": rel(rendered.themes), "temp_track": rel(rendered.temp_track),
+        "cue_maps": rel(rendered.cue_maps),
         "cues": {cue.cue_id: {"midi": rel(cue.midi), "musicxml": rel(cue.musicxml), "audio": rel(cue.audio)}
                  for cue in rendered.cues},
     }
+
+
+def _deliver_options(run: Run) -> Any:
+    """The report states which stages degraded: a change there is a change of what deliver writes."""
+    stages = run.manifest.get("stages", {})
+    return {"degraded": {name: stages[name].get("degraded") for name in run.stages["deliver"].reads
+                         if stages.get(name, {}).get("status") == "degraded"},
+            "programme_start": run.options.programme_start}
 
 
 def _deliver_write(run: Run, _value: Any, emit: Emit) -> None:
@@ -242,7 +306,7 @@ def _deliver_write(run: Run, _value: Any, emit: Emit) -> None:
 
     title = run.value("segment").title or run.folder.name
     rows = cue_sheet_rows(run.value("spot"), run.value("translate").conditions, production=title,
-                          fps=_opt(run, "spot").fps)
+                          fps=_opt(run, "spot").fps, start=run.options.programme_start)
     emit("cue_sheet.csv", _frame_bytes(pd.DataFrame(rows, columns=list(CUE_SHEET_COLUMNS)), ".csv", frozenset()))
     from scenescore.report import arc_png, build_report
 
@@ -268,6 +332,38 @@ class _Loaded:
     conditions: list[Any]
 
 
+#: The shipped data files (globs under ``scenescore/data/``, ``*`` crossing folders) each stage
+#: reads: their sha256 are part of its key, so a new lexicon or model re-runs it. Ship a stage's
+#: files under its package's name (``emotion/…``, ``segment_…``) or add the glob here; a file no
+#: glob claims re-runs every stage when it changes.
+STAGE_DATA: dict[str, tuple[str, ...]] = {
+    "segment": ("ingest*", "segment*", "line*"),  # line*: the line-typing model (issue 17's line_crf)
+    "align": ("align*",),
+    "evidence": ("evidence*", "clip*"),
+    "analyze": ("affect_lexicon.tsv", "emotion*", "memory*"),
+    "spot": ("spot*",),
+    "translate": ("conditions*", "translate*"),
+    "render": ("render*", "sketch*", "themes*"),
+    "deliver": ("report*", "deliver*"),
+}
+
+
+#: The package's source files each stage runs (globs under ``scenescore/``): their digest is part
+#: of its key. Every stage also runs the shared modules and its adapter here.
+_SHARED_SOURCE = ("records.py", "options.py", "io.py", "errors.py", "timecode.py", "circumplex.py",
+                  "pipeline/stages.py")
+STAGE_SOURCE: dict[str, tuple[str, ...]] = {
+    "segment": ("ingest/*", "segment/*"),
+    "align": ("align/*",),
+    "evidence": ("align/*",),
+    "analyze": ("emotion/*", "memory/*"),
+    "spot": ("spotting/*", "memory/*", "deliver/notes.py"),
+    "translate": ("conditions/*", "deliver/notes.py"),
+    "render": ("render/*",),
+    "deliver": ("deliver/*", "report/*"),
+}
+
+
 def default_stages(options: ScoreOptions | None = None, evidence: bool = False) -> list[Stage]:
     """The stages of ``score``, in order (``align`` only with footage, ``evidence`` only when a
     caption or CLIP model is configured too)."""
@@ -276,24 +372,27 @@ def default_stages(options: ScoreOptions | None = None, evidence: bool = False) 
     picture = ("align",) if video else ()
     stages = [
         Stage("segment", "1", (), _segment, _segment_write,
-              options=lambda run: {"ingest": _opt(run, "ingest"), "segment": _opt(run, "segment")}),
+              options=_segment_options),
         Stage("analyze", "1", ("segment", *(("evidence",) if evidence else ())), _analyze, _analyze_write,
               options=lambda run: {"analyze": _opt(run, "analyze"), "memory": _opt(run, "memory")}),
         Stage("spot", "1", ("segment", "analyze", *picture), _spot, _spot_write,
-              options=lambda run: _opt(run, "spot")),
+              options=_spot_options),
         Stage("translate", "1", ("segment", "analyze", "spot", *(("evidence",) if evidence else ())),
               _translate, _translate_write,
               options=_translate_options, load=_translate_load),
-        Stage("render", "1", ("segment", "spot", "translate"), lambda run: None, _render_write,
+        Stage("render", "2", ("segment", "analyze", "spot", "translate"), lambda run: None, _render_write,
               options=_render_options),
         Stage("deliver", "1", ("segment", "analyze", "spot", "translate", "render", *picture), lambda run: None,
-              _deliver_write),
+              _deliver_write, options=_deliver_options),
     ]
     if video:
         stages.insert(1, Stage("align", "1", ("segment",), _align, _align_write, options=_align_options))
     if evidence:
         stages.insert(2, Stage("evidence", "1", ("align",), _evidence, _evidence_write,
                                options=lambda run: _opt(run, "evidence")))
+    for stage in stages:
+        stage.data = STAGE_DATA.get(stage.name, ())
+        stage.source = (*_SHARED_SOURCE, *STAGE_SOURCE.get(stage.name, ()))
     return stages
 
 
@@ -310,4 +409,14 @@ def score(script: str | os.PathLike[str], *, options: ScoreOptions | None = None
     folder = Path(options.out) / (options.name or name)
     stages = default_stages(options, evidence=_wants_evidence(stage_options.get("evidence")))
     run = Run(source, data, folder, stages, options, stage_options, progress, on_cue)
+    run.manifest["timing"] = timing_record(options)
     return run.run()
+
+
+def timing_record(options: ScoreOptions) -> dict[str, str]:
+    """The run's clock as the manifest states it (what the report shows next to the timecodes)."""
+    from scenescore.timecode import parse_start
+
+    h, m, s, f = parse_start(options.programme_start)
+    return {"programme_start": f"{h:02d}:{m:02d}:{s:02d}:{f:02d}",
+            "basis": "picture" if options.video else "estimated"}

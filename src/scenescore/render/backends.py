@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from scenescore.conditions.schema import MusicCondition
@@ -21,6 +21,9 @@ class AudioJob:
 
     condition: MusicCondition
     sketch: Sketch
+    #: What went wrong making it, if anything (``padded 3.2 s of silence``): the backend appends,
+    #: the render stage reports the run degraded.
+    problems: list[str] = field(default_factory=list)
 
 
 class AudioBackend(Protocol):

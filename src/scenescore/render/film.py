@@ -16,6 +16,7 @@ Folder layout (inside ``out_dir``)::
 
 from __future__ import annotations
 
+import bisect
 import json
 import logging
 import os
@@ -25,11 +26,12 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scenescore.conditions.schema import MusicCondition
 from scenescore.errors import OptionsError
 from scenescore.io import atomic_write_bytes, atomic_write_text
+from scenescore.render.drama import CueMap
 from scenescore.render.midi import _check_fps, film_to_midi, sketch_to_midi, timecode
 from scenescore.render.options import RenderOptions, SketchOptions
 from scenescore.render.performance import perform
@@ -69,6 +71,10 @@ class RenderedFilm:
     audio_backend: str
     sample_rate: int | None
     sketches: tuple[Sketch, ...] = field(default=(), repr=False)
+    #: What went wrong with the audio, per cue (``1M03: MusicGen stopped early: …``); empty when
+    #: every cue came out as asked.
+    degraded: tuple[str, ...] = ()
+    cue_maps: Path | None = None
 
 
 def _check_inputs(conditions: Sequence[MusicCondition], starts_s: Sequence[float]) -> list[int]:
@@ -84,26 +90,58 @@ def _check_inputs(conditions: Sequence[MusicCondition], starts_s: Sequence[float
     return sorted(range(len(conditions)), key=lambda i: (float(starts_s[i]), i))
 
 
-def _scenes_in(scenes: Sequence[tuple[float, str]], start: float, duration: float) -> list[tuple[float, str]]:
-    return [(t - start, text) for t, text in scenes if start <= t < start + duration]
+def _scenes_in(scenes: Sequence[tuple[float, str]], times: Sequence[float], start: float,
+               duration: float) -> list[tuple[float, str]]:
+    """The scene markers in a cue's window; ``scenes`` sorted by time, ``times`` their times
+    (bisection: a scan of every scene per cue grew with scenes x cues)."""
+    first, stop = bisect.bisect_left(times, start), bisect.bisect_left(times, start + duration)
+    return [(t - start, text) for t, text in scenes[first:stop]]
 
 
 def sketch_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float], *,
                 options: SketchOptions | None = None, themes: ThemeBook | None = None,
-                scenes: Sequence[tuple[float, str]] = (), progress: Progress | None = None) -> list[Sketch]:
-    """Sketch every cue in film order through one theme book (returned in the input order)."""
+                scenes: Sequence[tuple[float, str]] = (), progress: Progress | None = None,
+                maps: Sequence[CueMap] = ()) -> list[Sketch]:
+    """Sketch every cue in film order through one theme book (returned in the input order).
+
+    ``maps`` are the cues' dramatic maps (:func:`scenescore.render.drama.cue_maps`), matched by
+    cue id: their hit points, entrances and beginnings shape the form, themes and texture."""
     options = options or SketchOptions()
     order = _check_inputs(conditions, starts_s)
     book = themes if themes is not None else ThemeBook(seed=options.seed)
+    timed = sorted(scenes, key=lambda m: m[0])
+    times = [t for t, _ in timed]
     out: dict[int, Sketch] = {}
+    by_cue = {m.cue_id: m for m in maps}
     for done, i in enumerate(order, 1):
         c = conditions[i]
         out[i] = perform(sketch_cue(c, themes=book, options=options,
-                                    scene_markers=_scenes_in(scenes, float(starts_s[i]), c.duration_s)),
+                                    scene_markers=_scenes_in(timed, times, float(starts_s[i]), c.duration_s),
+                                    cue_map=by_cue.get(c.cue_id)),
                          release_beats=options.release_beats)
         if progress is not None:
             progress("sketch", done, len(order))
     return [out[i] for i in range(len(conditions))]
+
+
+def cue_record(sketch: Sketch, cue_map: CueMap | None) -> dict:
+    """One cue's line in ``cue_maps.json``: its dramatic map and the craft that answered it
+    (form, tempo map, hits caught and missed, ending, chords, themes)."""
+    form = sketch.form
+    record: dict = cue_map.to_dict() if cue_map is not None else {"cue_id": sketch.cue_id}
+    record["music"] = {
+        "key": f"{sketch.key} {sketch.mode}", "meter": str(sketch.meter), "ending": sketch.ending,
+        "tempo_map": [[round(t, 3), round(b, 2)] for t, b in sketch.tempo_changes()],
+        "form": form.describe() if form is not None else "",
+        "hits_caught": [{"time_s": round(h.time_s, 3), "kind": h.kind, "label": h.label}
+                        for h in (form.caught if form is not None else ())],
+        "hits_missed": [{"time_s": round(h.time_s, 3), "kind": h.kind, "label": h.label}
+                        for h in (form.missed if form is not None else ())],
+        "chords": [[round(t, 3), label] for t, label in sketch.chords],
+        "cadences": [[round(t, 3), kind] for t, kind in sketch.cadences],
+        "themes": [t.label for t in sketch.themes],
+    }
+    return record
 
 
 def audio_file_name(cue_id: str, start_s: float, *, fps: float, programme_start: tuple[int, int, int, int]) -> str:
@@ -119,7 +157,8 @@ def programme_start_seconds(programme_start: tuple[int, int, int, int], fps: flo
 def render_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float], out_dir: str | os.PathLike[str],
                 *, options: RenderOptions | None = None, scenes: Sequence[tuple[float, str]] = (),
                 title: str = "film", themes: ThemeBook | None = None,
-                progress: Progress | None = None, on_cue: Callable[[CueProgress], None] | None = None) -> RenderedFilm:
+                progress: Progress | None = None, maps: Sequence[CueMap] = (),
+                on_cue: Callable[[CueProgress], None] | None = None) -> RenderedFilm:
     """Write every cue's MIDI, MusicXML and audio, the whole-film MIDI and the temp track.
 
     ``starts_s`` are the cues' starts in seconds after programme start (the spotting notes'
@@ -133,12 +172,12 @@ def render_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float],
     order = _check_inputs(conditions, starts_s)
     book = themes if themes is not None else ThemeBook(seed=options.sketch.seed)
     sketches = sketch_film(conditions, starts_s, options=options.sketch, themes=book, scenes=scenes,
-                           progress=progress)
+                           progress=progress, maps=maps)
     overwrite = options.overwrite
-    audio = None
+    audio, jobs = None, []
     audio_paths: dict[int, Path] = {}
     if options.audio.backend != "none":  # the synthesizer starts now and works while MIDI and MusicXML are written
-        audio, closed = _start_audio(conditions, sketches, order, starts_s, out, options, progress, on_cue)
+        audio, closed, jobs = _start_audio(conditions, sketches, order, starts_s, out, options, progress, on_cue)
     midi_paths: dict[int, Path] = {}
     xml_paths: dict[int, Path] = {}
     for i in order:
@@ -160,6 +199,9 @@ def render_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float],
                 progress("musicxml", done, len(order))
     themes_path = atomic_write_text(out / "themes.json", json.dumps(book.to_dict(), indent=2) + "\n",
                                     overwrite=overwrite)
+    maps_path = atomic_write_text(out / "cue_maps.json", json.dumps(
+        [cue_record(sketches[i], next((m for m in maps if m.cue_id == conditions[i].cue_id), None))
+         for i in order], indent=1) + "\n", overwrite=overwrite)
     temp_track = None
     backend_name = options.audio.backend
     if audio is not None:
@@ -175,9 +217,10 @@ def render_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float],
                     sample_rate=options.audio.sample_rate if i in audio_paths else None,
                     themes=tuple(dict.fromkeys(t.label for t in sketches[i].themes)))
         for i in order)
-    return RenderedFilm(cues=cues, midi=film_midi, temp_track=temp_track, themes=themes_path,
+    return RenderedFilm(cues=cues, midi=film_midi, temp_track=temp_track, themes=themes_path, cue_maps=maps_path,
                         audio_backend=backend_name, sample_rate=options.audio.sample_rate if audio_paths else None,
-                        sketches=tuple(sketches[i] for i in order))
+                        sketches=tuple(sketches[i] for i in order),
+                        degraded=tuple(f"{job.condition.cue_id}: {p}" for job in jobs for p in job.problems))
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,9 +238,10 @@ class CueProgress:
 def _start_audio(conditions: Sequence[MusicCondition], sketches: Sequence[Sketch], order: list[int],
                  starts_s: Sequence[float], out: Path, options: RenderOptions, progress: Progress | None,
                  on_cue: Callable[[CueProgress], None] | None,
-                 ) -> tuple[Iterator[tuple[int, np.ndarray]], Callable[[], dict[int, Path]]]:
+                 ) -> tuple[Iterator[tuple[int, np.ndarray]], Callable[[], dict[int, Path]], list[Any]]:
     """Start the backend; each cue's file is written by ``finish`` as soon as it is rendered
-    (in the synthesizer's worker threads, so packing, hashing and writing overlap synthesis)."""
+    (in the synthesizer's worker threads, so packing, hashing and writing overlap synthesis).
+    Returns the results, what waits for the files to be on disk, and the jobs (their problems)."""
     import numpy as np
 
     from scenescore.render.audio import fade, fit_length, limit_peak, write_bwf
@@ -262,7 +306,7 @@ def _start_audio(conditions: Sequence[MusicCondition], sketches: Sequence[Sketch
         finally:
             closer.shutdown(wait=True, cancel_futures=True)
 
-    return results, closed
+    return results, closed, jobs
 
 
 def _write_audio(results: Iterator[tuple[int, np.ndarray]], conditions: Sequence[MusicCondition],

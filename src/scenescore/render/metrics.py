@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import math
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -206,3 +207,76 @@ def sketch_metrics(source: str | os.PathLike[str] | bytes) -> dict[str, float | 
         "detected_mode": mode,
         "key_correlation": corr,
     }
+
+
+#: Programs heard as brass, and as electronic (synth leads, pads, effects, synth bass/strings/brass).
+_BRASS = frozenset(range(56, 64))
+_ELECTRONIC = frozenset(range(80, 104)) | {38, 39, 50, 51, 62, 63}
+_VOICES = frozenset({52, 53, 54, 85, 91})  # choir aahs, voice oohs, synth voice, voice lead, choir pad
+_MINOR_LIKE = frozenset({"minor", "aeolian", "dorian", "phrygian", "locrian", "harmonic minor"})
+#: Track-name prefixes of the tune (melody, themes, counter-line), as the MIDI writer names parts.
+_MELODIC = ("Melody", "Theme", "Counter")
+
+
+def avoid_violations(tracks: Sequence[tuple[str, int, bool, Sequence[tuple[float, float, int, int]]]],
+                     condition: object, *, beat_s: float) -> list[str]:
+    """The avoid phrases of ``condition`` that the notes break (an independent check: it reads
+    the phrases with its own words, not the renderer's).
+
+    ``tracks`` are (name, program, is_drum, notes as (start_s, end_s, pitch, velocity)).
+    Checked: a busy melody in the vocal range (more than 5% of the tune's notes shorter than
+    two beats inside MIDI 60-84), drums or percussion, sudden loud hits (velocity 100 or more,
+    or a crash), fanfares (brass in a major-like mode), dissonant clusters (a semitone or major
+    seventh struck together in one part), fast ostinati (eight notes in a row 0.26 s or less
+    apart in one pitched part), electronic sounds (synth programs), vocals (choir and voice
+    programs). Other phrases are not
+    renderable in MIDI and are not checked.
+    """
+    out = []
+    mode = getattr(condition, "mode", "major")
+    tune = [n for name, _, drum, notes in tracks if name.startswith(_MELODIC) and not drum for n in notes]
+    for item in getattr(condition, "avoid", ()):
+        low = item.lower()
+        bad = False
+        if "vocal range" in low or "speech" in low or ("melody" in low and "dialogue" in low):
+            busy = [n for n in tune if 60 <= n[2] <= 84 and n[1] - n[0] < 2 * beat_s]
+            bad = len(busy) > 0.05 * max(1, len(tune))
+        elif "drum" in low or "percussion" in low:
+            bad = any(drum and notes for _, _, drum, notes in tracks)
+        elif "loud hit" in low or "sudden" in low or "stinger" in low:
+            bad = any(n[3] >= 100 for _, _, _, notes in tracks for n in notes) or any(
+                n[2] in (49, 55, 57) for _, _, drum, notes in tracks if drum for n in notes)
+        elif "fanfare" in low:
+            bad = mode not in _MINOR_LIKE and any(p in _BRASS and notes for _, p, drum, notes in tracks if not drum)
+        elif "brass" in low:
+            bad = any(p in _BRASS and notes for _, p, drum, notes in tracks if not drum)
+        elif "cluster" in low or "dissonan" in low:
+            for _, _, drum, notes in tracks:
+                if drum:
+                    continue
+                onsets: dict[float, list[int]] = {}
+                for n in notes:
+                    onsets.setdefault(round(n[0], 3), []).append(n[2])
+                if any((b - a) % 12 in (1, 11) for ps in onsets.values() for i, a in enumerate(ps) for b in ps[i + 1:]):
+                    bad = True
+                    break
+        elif "ostinat" in low or "fast" in low:
+            for _, _, drum, notes in tracks:
+                if drum:
+                    continue
+                run = 0
+                ordered = sorted(notes)
+                for a, b in zip(ordered, ordered[1:], strict=False):
+                    run = run + 1 if 0 < b[0] - a[0] <= 0.26 else 0
+                    if run >= 8:
+                        bad = True
+                        break
+                if bad:
+                    break
+        elif "electronic" in low or "synth" in low:
+            bad = any(p in _ELECTRONIC and notes for _, p, drum, notes in tracks if not drum)
+        elif "vocal" in low or "choir" in low or "singing" in low:
+            bad = any(p in _VOICES and notes for _, p, drum, notes in tracks if not drum)
+        if bad:
+            out.append(item)
+    return out

@@ -8,6 +8,7 @@ and is converted through the tempo map, each event rounded on its own so nothing
 
 from __future__ import annotations
 
+import bisect
 import io
 import math
 from collections.abc import Sequence
@@ -85,12 +86,10 @@ class _TempoMap:
         self.segments.append(_Segment(start_s, tick, bpm))
 
     def ticks(self, seconds: float) -> int:
-        seg = self.segments[0]
-        for s in self.segments:
-            if s.start_s <= seconds + 1e-9:
-                seg = s
-            else:
-                break
+        # The last segment starting at or before ``seconds`` (the first when none does), found by
+        # bisection: a film's map has a segment per cue, and every note asks (linear, not n * m).
+        index = bisect.bisect_right(self.segments, seconds + 1e-9, key=lambda s: s.start_s) - 1
+        seg = self.segments[max(0, index)]
         return seg.tick + round((seconds - seg.start_s) * seg.bpm / 60.0 * self.ppq)
 
 
@@ -227,12 +226,14 @@ def sketch_to_midi(sketch: Sketch, *, start_s: float = 0.0, options: MidiOptions
     w = _Writer(options.ppq)
     mido = w.mido
     tempo = _TempoMap(options.ppq)
-    tempo.add(0.0, sketch.tempo_bpm)
+    for t, bpm in sketch.tempo_changes():
+        tempo.add(t, bpm)
     conductor = w.track(_safe_text(f"{sketch.cue_id} {timecode(start_s, fps=options.fps, start=options.programme_start)}"))
     w.put(conductor, 0, _META, _smpte(mido, start_s, options))
     w.put(conductor, 0, _META, _time_signature(mido, sketch))
     w.put(conductor, 0, _META, mido.MetaMessage("key_signature", key=sketch.key_signature))
-    w.put(conductor, 0, _META, mido.MetaMessage("set_tempo", tempo=_tempo_us(sketch.tempo_bpm)))
+    for seg in tempo.segments:  # the click track fitted to picture: every change explicit
+        w.put(conductor, seg.tick, _META, mido.MetaMessage("set_tempo", tempo=_tempo_us(seg.bpm)))
     markers = [(m.time_s, m.text) for m in sketch.markers] + list(scene_markers)
     for t, text in sorted(markers):
         w.put(conductor, tempo.ticks(t), _META, mido.MetaMessage("marker", text=_safe_text(text)))
@@ -281,11 +282,13 @@ def film_to_midi(sketches: Sequence[Sketch], starts_s: Sequence[float], *, title
         elif k == 0 and start > 1e-9:
             tempo_at.append((0.0, sk.tempo_bpm))
             meter_at.append((0.0, sk))
-        tempo_at.append((start, sk.tempo_bpm))
+        tempo_at += [(start + t, bpm) for t, bpm in sk.tempo_changes() if t < sk.duration_s]
         if not meter_at or meter_at[-1][1] is not sk:
             meter_at.append((start, sk))
-        bars = math.ceil(sk.duration_s / bar_s - 1e-9)
-        cursor = max(cursor, start + bars * bar_s)
+        bars = math.ceil(sk.quarters(sk.duration_s) / sk.meter.bar_quarters - 1e-9)
+        last_bpm = sk.tempo_changes()[-1][1]
+        tail = bars * sk.meter.bar_quarters - sk.quarters(sk.duration_s)
+        cursor = max(cursor, start + sk.duration_s + tail * 60.0 / last_bpm)
     if not tempo_at:
         tempo_at.append((0.0, 120.0))
     for t, bpm in tempo_at:

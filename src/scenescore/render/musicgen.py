@@ -232,6 +232,8 @@ def render_musicgen(jobs: Sequence[AudioJob], *, options: AudioOptions, seed: in
             for i in active:
                 if len(audio[i]) <= lengths[i]:  # the model returned nothing new: stop, pad with silence
                     log.warning("MusicGen stopped early on %s", jobs[i].condition.cue_id)
+                    missing = (targets[i] - len(audio[i])) / sr
+                    jobs[i].problems.append(f"MusicGen stopped early: {missing:.1f} s padded with silence")
                     audio[i] = np.concatenate([audio[i], np.zeros((targets[i] - len(audio[i]), lm.channels), np.float32)])
                 audio[i] = audio[i][: targets[i]]
         for i in batch:

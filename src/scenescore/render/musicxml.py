@@ -98,11 +98,11 @@ def _signature_alters(fifths: int) -> dict[str, int]:
 def _events(part: Part, sketch: Sketch) -> list[_Event]:
     """The part's notes on the grid: onsets grouped into chords, each held to the next onset
     at most, written at full value under a short articulation."""
-    qps = sketch.tempo_bpm / 60.0  # quarters per second
+    quarters = sketch.quarters  # seconds to quarters through the cue's tempo map
     onsets: dict[int, list] = {}
     for n in part.notes:
-        onsets.setdefault(round(n.start_s * qps * _DIVISIONS), []).append(n)
-    end = round(sketch.duration_s * qps * _DIVISIONS)
+        onsets.setdefault(round(quarters(n.start_s) * _DIVISIONS), []).append(n)
+    end = round(quarters(sketch.duration_s) * _DIVISIONS)
     times = sorted(t for t in onsets if t < end)  # nothing starts after the cue
     factor = ARTICULATION_LENGTH.get(part.articulation, 1.0)
     mark = _MARKS.get(part.articulation) if factor < 1 and not part.is_drum else None
@@ -110,7 +110,7 @@ def _events(part: Part, sketch: Sketch) -> list[_Event]:
     for k, start in enumerate(times):
         limit = (times[k + 1] if k + 1 < len(times) else end) - start
         group = onsets[start]
-        sounding = max(x.end_s for x in group) * qps - start / _DIVISIONS
+        sounding = quarters(max(x.end_s for x in group)) - start / _DIVISIONS
         written = round(sounding / factor * _DIVISIONS)
         if part.is_drum:
             heads = tuple(sorted({_DRUM_NAMES.get(x.pitch, "Snare") for x in group}))
@@ -342,10 +342,9 @@ def sketch_to_musicxml(sketch: Sketch) -> bytes:
     if bar_q != int(bar_q) or beat_q != int(beat_q):
         raise OutputError(f"{sketch.cue_id}: MusicXML is written on a sixteenth grid, which {meter} does not fit")
     bar, beat = int(bar_q), int(beat_q)
-    qps = sketch.tempo_bpm / 60.0
-    end = round(sketch.duration_s * qps * _DIVISIONS)
+    end = round(sketch.quarters(sketch.duration_s) * _DIVISIONS)
     total = max(1, math.ceil(end / bar)) * bar  # every part runs to the same whole bar
-    marks = sorted(((round(m.time_s * sketch.tempo_bpm / 60.0 * _DIVISIONS), m.text[:40])
+    marks = sorted(((round(sketch.quarters(m.time_s) * _DIVISIONS), m.text[:40])
                     for m in sketch.markers if m.time_s > 0), key=lambda m: m[0])
     title = _text(f"{sketch.cue_id} (sketch)")
     head = ['<?xml version="1.0" encoding="UTF-8" standalone="no"?>', _DOCTYPE,

@@ -22,6 +22,11 @@ class SketchOptions:
     complete_roles: bool = True
     #: Bars per phrase (the unit themes and progressions are planned in).
     phrase_bars: int = 4
+    #: Fit the tempo map so downbeats land on the cue's hit points (scene cuts, the dramatic
+    #: map's entrances and sound hits); off keeps the condition's tempo throughout.
+    fit_picture: bool = True
+    #: Largest tempo change between neighbouring sections when catching hits (a ramp, not a jump).
+    max_tempo_change: float = 0.08
     #: Release of every pitched part, in beats, at most its typical note and its patch's own:
     #: sent as CC72 (release time) at the part's start (render/performance.py); 0 keeps each
     #: patch's release.

@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import math
 
-from scenescore.render.sketch import Part, Sketch
+from scenescore.render.notes import Part, Sketch
 
 #: CC72 steps that halve (or double) a release: 64 + 16 log2(factor), so CC72 spans 1/16 to 16
 #: times the patch's release (FluidSynth's modulator: +-4800 timecents over the bipolar range).

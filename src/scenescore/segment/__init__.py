@@ -9,9 +9,10 @@ from scenescore.options import IngestOptions, SegmentOptions
 from scenescore.records import Document, Element, Screenplay
 from scenescore.segment.lines import type_document
 from scenescore.segment.scenes import build_scenes, calibrate_seconds, parse_heading
+from scenescore.segment.timing import place_scenes_in_time
 
 __all__ = ["build_scenes", "calibrate_seconds", "parse_heading", "parse_screenplay",
-           "segment_document", "segment_screenplay", "type_lines"]
+           "place_scenes_in_time", "segment_document", "segment_screenplay", "type_lines"]
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ def parse_screenplay(path: str | os.PathLike[str], *, ingest: IngestOptions | No
 def segment_document(document: Document, options: SegmentOptions | None = None) -> Screenplay:
     elements = type_document(document)
     scenes, warnings = build_scenes(elements, options, numbers=document.numbers)
+    scenes = place_scenes_in_time(scenes)
     for warning in warnings:
         log.warning("%s: %s", document.source, warning)
     return Screenplay(source=document.source, format=document.format, elements=tuple(elements),

@@ -94,6 +94,8 @@ def spot_cues(scenes: Sequence[Scene], analysis: Any = None, *, options: SpotOpt
     clock = 0.0
     for scene in scenes:
         span = spans.get(scene.scene_id) if spans else None
+        if span is None and scene.time_basis == "picture" and scene.start_s is not None and scene.end_s is not None:
+            span = (scene.start_s, scene.end_s)  # the scene table already holds its picture time
         if span is not None:
             start, end = float(span[0]), float(span[1])
             basis[scene.scene_id] = "footage"

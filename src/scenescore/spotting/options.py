@@ -22,8 +22,10 @@ class SpotOptions:
     use_turning_points: bool = True
     #: Frames per second of the spotting-note timecodes (non-drop).
     fps: int = 24
-    #: Timecode of the first frame of the film, in seconds (3600 for a 01:00:00:00 start).
-    timecode_start_s: float = 0.0
+    #: Timecode of the first frame of the film, in seconds: 3600, a 01:00:00:00 programme start,
+    #: the convention the cue sheet, MIDI and WAV files share (``score`` sets it from
+    #: ``ScoreOptions.programme_start``).
+    timecode_start_s: float = 3600.0
     #: Share of a cue's words that are dialogue from which the music underscores dialogue.
     dialogue_share: float = 0.45
     #: Arousal rise (within a cue or from the previous cue) that reads as building tension, and
