@@ -125,6 +125,7 @@ for (k, a), (_, b) in zip(render_fluidsynth(jobs, options=new, voices=sn.__setit
                  "same_db": 10 * np.log10(max(float((res[~mask] ** 2).sum()), 1e-30)
                                           / max(float((b[~mask] ** 2).sum()), 1e-30)),
                  "cut_share": float(mask.mean()),
+                 "vf": [so[k].voice_frames, sn[k].voice_frames], "hf": [so[k].held_frames, sn[k].held_frames],
                  "vpn_new": sn[k].voice_frames / max(sn[k].held_frames, 1),
                  "vpn_old": so[k].voice_frames / max(so[k].held_frames, 1)})
 print(json.dumps(rows))
@@ -248,6 +249,9 @@ def main() -> None:
                           f"{100 * r['in_cut']:5.1f}% of it where releases were cut ({100 * r['cut_share']:4.1f}% of the "
                           f"time), {r['same_db']:6.1f} dB elsewhere; voices per held note "
                           f"{r['vpn_old']:.2f} -> {r['vpn_new']:.2f}")
+                before, after = ([sum(r[key][side] for r in rows) for key in ("vf", "hf")] for side in (0, 1))
+                print(f"  the film: voice-time per held note {before[0] / max(1, before[1]):.2f} -> "
+                      f"{after[0] / max(1, after[1]):.2f} ({after[0] / max(1, before[0]):.2f} of the voice-time)")
 
 
 if __name__ == "__main__":
