@@ -1,8 +1,9 @@
 """Benchmark: parse and segment a feature-length (~120 page) screenplay in every format.
 
 The feature is built by repeating the sample screenplay in corpus/sample/ until it reaches
-the target page count. Prints the median of several runs per format, lines per second, and
-the ratio to the 100 ms target for plain text and IMSDB HTML.
+the target page count. Prints the median of several runs per format, lines per second, the
+ratio to the 150 ms target, and for printed layouts the same pipeline with the rule-based
+line typer (the baseline, timed in the same process, interleaved run by run).
 
     python scripts/bench_segment.py [--pages 120] [--runs 7]
 """
@@ -73,12 +74,13 @@ def _feature_pdf(text: str) -> bytes:
     return bytes(pdf.output())
 
 
-def bench(data: bytes, name: str, runs: int) -> tuple[float, float, int, int]:
-    """Median seconds to read+type, and to read+type+build the scene table."""
+def bench(data: bytes, name: str, runs: int) -> tuple[float, float, float, int, int]:
+    """Median seconds to read+type, to read+type+build the scene table, and the latter with
+    the rule-based typer."""
     from scenescore.segment import build_scenes
-    from scenescore.segment.lines import type_document
+    from scenescore.segment.typers import type_document
 
-    timings_parse, timings_total = [], []
+    timings_parse, timings_total, timings_rules = [], [], []
     scenes = lines = 0
     for _ in range(runs):
         t0 = time.perf_counter()
@@ -90,7 +92,13 @@ def bench(data: bytes, name: str, runs: int) -> tuple[float, float, int, int]:
         timings_parse.append(t1 - t0)
         timings_total.append(t2 - t0)
         scenes, lines = len(built), len(doc.lines)
-    return statistics.median(timings_parse), statistics.median(timings_total), scenes, lines
+        if doc.hints is None:
+            t3 = time.perf_counter()
+            doc = read_screenplay_bytes(data, f"feature.{name}")
+            build_scenes(type_document(doc, "rules"), numbers=doc.numbers)
+            timings_rules.append(time.perf_counter() - t3)
+    rules = statistics.median(timings_rules) if timings_rules else float("nan")
+    return statistics.median(timings_parse), statistics.median(timings_total), rules, scenes, lines
 
 
 def main() -> None:
@@ -101,15 +109,15 @@ def main() -> None:
     features = build_feature(args.pages)
     print(f"machine: {platform.machine()} {platform.processor() or ''} python {platform.python_version()}")
     print(f"{'format':<9} {'lines':>6} {'scenes':>6} {'parse ms':>9} {'read+type+segment ms':>21} "
-          f"{'lines/s':>10} {'vs 100 ms':>9}")
+          f"{'lines/s':>10} {'vs 150 ms':>9} {'rules ms':>9} {'vs rules':>8}")
     for name, data in features.items():
         if not data:
             print(f"{name:<9} skipped (fpdf2 not installed)")
             continue
         runs = max(3, args.runs // 2) if name == "pdf" else args.runs
-        parse_s, total_s, scenes, lines = bench(data, name, runs)
+        parse_s, total_s, rules_s, scenes, lines = bench(data, name, runs)
         print(f"{name:<9} {lines:>6} {scenes:>6} {parse_s * 1000:>9.1f} {total_s * 1000:>21.1f} "
-              f"{lines / total_s:>10,.0f} {total_s / 0.1:>8.2f}x")
+              f"{lines / total_s:>10,.0f} {total_s / 0.15:>8.2f}x {rules_s * 1000:>9.1f} {total_s / rules_s:>7.2f}x")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
     python scripts/eval_emotion.py DATA [--split test] [--backends lexicon,vader] [--model PATH]
                                         [--base-url URL --llm-model NAME] [--json]
+    python scripts/eval_emotion.py --tone [SCREENPLAY ...]   # mode shares per film and brief
 
 DATA is either
 - a TSV with a header holding ``text``, ``valence`` and ``arousal`` (any rating scale: Pearson r
@@ -139,9 +140,53 @@ def arc_figures() -> list[dict]:
     return out
 
 
+#: Modes with a minor third (and phrygian's flat second): what "minor or dark modes" counts.
+DARK_MODES = frozenset({"minor", "aeolian", "dorian", "phrygian", "locrian", "harmonic minor"})
+#: Briefs naming a genre, and none (the film's own tone: tags, vocabulary or reading).
+TONE_BRIEFS = (None, "horror", "thriller", "crime", "comedy", "drama")
+
+
+def tone_figures(scripts: list[Path]) -> list[dict]:
+    """Per film and brief: the tone it got and the share of its cues in minor or dark modes
+    (rules translation, default spotting), the way the palette follows the film's tone."""
+    from scenescore.conditions.options import TranslateOptions
+    from scenescore.conditions.translate import translate_cues
+    from scenescore.emotion import create_backend
+    from scenescore.memory import analyze_screenplay
+    from scenescore.segment import segment_screenplay
+    from scenescore.spotting import spot_cues
+
+    backend = create_backend(AnalyzeOptions())
+    out = []
+    for script in scripts:
+        scenes = segment_screenplay(script).scenes
+        for brief in TONE_BRIEFS:
+            analysis = analyze_screenplay(scenes, backend=backend, style=brief)
+            cues = spot_cues(scenes, analysis)
+            modes = [c.mode for c in translate_cues(cues, scenes, analysis,
+                                                    options=TranslateOptions(style=brief)).conditions]
+            out.append({"script": script.name, "scenes": len(scenes), "brief": brief,
+                        "genre": analysis.tone.genre, "source": analysis.tone.source, "cues": len(modes),
+                        "dark_share": sum(m in DARK_MODES for m in modes) / max(1, len(modes))})
+    return out
+
+
+def print_tone(rows: list[dict]) -> None:
+    print("| script | scenes | brief | tone (source) | cues | minor/dark |\n| --- | ---: | --- | --- | ---: | ---: |")
+    for r in rows:
+        print(f"| {r['script']} | {r['scenes']} | {r['brief'] or '-'} | {r['genre']} ({r['source']}) | "
+              f"{r['cues']} | {r['dark_share']:.0%} |")
+    print("\nby brief: mean / lowest / highest share of cues in minor or dark modes")
+    for brief in TONE_BRIEFS:
+        shares = [r["dark_share"] for r in rows if r["brief"] == brief]
+        if shares:
+            print(f"  {brief or '(own tone)':<10} mean {statistics.mean(shares):.0%}  lowest {min(shares):.0%}  "
+                  f"highest {max(shares):.0%}  ({len(shares)} films)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("data", type=Path)
+    parser.add_argument("data", type=Path, nargs="?", help="rated texts (optional with --tone)")
     parser.add_argument("--split", default="test")
     parser.add_argument("--backends", default="fitted,lexicon,vader",
                         help="comma list; add transformers (--model) and llm (--base-url) where available")
@@ -152,8 +197,22 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--arcs", action="store_true",
                         help="also the turning points of corpus/sample and corpus/blind against their expectations")
+    parser.add_argument("--tone", nargs="*", type=Path, metavar="SCREENPLAY",
+                        help="mode shares per film for each genre brief (default: the real screenplays in "
+                             "../shared/data/screenplays, read at run time, and both project scripts)")
     args = parser.parse_args()
 
+    if args.tone is not None:
+        scripts = args.tone or [*sorted((ROOT.parent / "shared" / "data" / "screenplays").glob("*.fountain")),
+                                *(s for s, _ in SCRIPTS)]
+        rows = tone_figures(scripts)
+        print(json.dumps(rows) if args.json else "", end="\n" if args.json else "")
+        if not args.json:
+            print_tone(rows)
+        if args.data is None:
+            return
+    if args.data is None:
+        parser.error("DATA is required unless --tone is given")
     rows, how = held_out(read_ratings(args.data), args.split)
     rows = rows[: args.limit] if args.limit else rows
     if len(rows) < 3:

@@ -1,10 +1,15 @@
-"""Score line typing and scene boundaries against gold files.
+"""Score line typing and scene boundaries against gold files and held-out renderings.
 
-    python scripts/eval_segment.py [CORPUS_DIR ...] [--errors N]
+    python scripts/eval_segment.py [CORPUS_DIR ...] [--errors N] [--typer learned|rules|both]
 
-For every ``<stem>.<fmt>.gold.jsonl`` in the folders given (default: corpus/sample and the
-variants in eval/layouts when present), parses the matching screenplay and prints line
-accuracy per type and scene-heading precision/recall, per file and overall.
+1. For every ``<stem>.<fmt>.gold.jsonl`` in the folders given (default: corpus/sample and the
+   variants in eval/layouts when present), parses the matching screenplay and prints line
+   accuracy per type and scene-heading precision/recall, per file and overall.
+2. Held-out sources (whole scripts never used in training the line CRF, see
+   scripts/train_segment.py: two real screenplays from ../shared/data/screenplays and two of
+   eval/layouts/src) rendered in every layout class (scripts/../segment/render_layouts.py),
+   with exact labels: content-line accuracy per layout class, per source and per type, and
+   scene-heading F1, for the learned typer next to the rules, in the same run.
 """
 
 from __future__ import annotations
@@ -18,7 +23,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from scenescore.evaluate import LineScore, format_score, read_gold, score_lines  # noqa: E402
-from scenescore.segment import parse_screenplay  # noqa: E402
+from scenescore.ingest import read_screenplay  # noqa: E402
+from scenescore.records import Element, ElementType  # noqa: E402
+from scenescore.segment import build_scenes  # noqa: E402
+from scenescore.segment.lines import type_layout_lines  # noqa: E402
+from scenescore.segment.typers import type_document  # noqa: E402
 
 SUFFIX = {"fountain": ".fountain", "fdx": ".fdx", "html": ".html", "txt": ".txt", "pdf": ".pdf"}
 
@@ -42,6 +51,10 @@ def main() -> None:
     parser.add_argument("--errors", type=int, default=10, help="show this many errors per file")
     parser.add_argument("--split", choices=["dev", "test", "all"], default="all",
                         help="for folders with a split.json: which half to score")
+    parser.add_argument("--typer", choices=["learned", "rules"], default="learned",
+                        help="line typer for the gold files (the held-out part always shows both)")
+    parser.add_argument("--renderings", type=int, default=2, help="held-out renderings per source and class")
+    parser.add_argument("--no-heldout", action="store_true", help="skip the held-out renderings")
     args = parser.parse_args()
     folders = args.folders or [p for p in (ROOT / "corpus" / "sample", ROOT / "eval" / "layouts") if p.exists()]
     overall = LineScore()
@@ -53,12 +66,78 @@ def main() -> None:
         for source, gold in gold_pairs(folder):
             if chosen is not None and source.name not in chosen:
                 continue
-            score = score_lines(parse_screenplay(source), read_gold(gold))
+            score = score_lines(type_document(read_screenplay(source), args.typer), read_gold(gold))
             overall.add(score)
             print(format_score(score, source.relative_to(ROOT) if source.is_relative_to(ROOT) else source))
             for line, gtype, ptype, text in score.errors[: args.errors]:
                 print(f"      line {line}: gold {gtype}, got {ptype}: {text.strip()[:70]}")
     print(format_score(overall, "OVERALL"))
+    if not args.no_heldout:
+        heldout(args.renderings)
+
+
+def _f1(tp: int, fp: int, fn: int) -> float:
+    return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
+
+
+def heldout(renderings: int) -> None:
+    """Held-out sources in every layout class: learned typer vs rules, content lines only."""
+    from collections import defaultdict
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from scenescore.segment.learned import type_lines_learned
+    from scenescore.segment.render_layouts import LAYOUT_CLASSES, load_script, rendering
+    from train_segment import HELD_OUT_FDX, HELD_OUT_OWN, HELD_OUT_SHARED, SHARED
+
+    sources = [ROOT / p for p in HELD_OUT_OWN] + [SHARED / n for n in HELD_OUT_SHARED + HELD_OUT_FDX
+                                                   if (SHARED / n).exists()]
+    # key -> [lines, rules correct, learned correct]; headings: key -> [tp, fp, fn] per typer
+    acc: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    heads: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    within: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # renderings whose scene count is within 30%
+    for s_index, path in enumerate(sources):
+        script = load_script(path)
+        for c_index, klass in enumerate(LAYOUT_CLASSES):
+            for k in range(renderings):
+                lines, gold, bold, _layout = rendering(script, 900_000 + s_index * 1000 + c_index * 10 + k, klass)
+                typed = {"rules": type_layout_lines(lines, bold=bold), "learned": type_lines_learned(lines, bold=bold)}
+                gold_scenes = sum(g is ElementType.SCENE_HEADING for g in gold)
+                if gold_scenes >= 10:
+                    for name, types in typed.items():
+                        elements = [Element(i + 1, t, line) for i, (t, line) in enumerate(zip(types, lines, strict=True))]
+                        found = len(build_scenes(elements)[0])
+                        within[name][0] += abs(found - gold_scenes) <= 0.3 * gold_scenes
+                        within[name][1] += 1
+                for i, g in enumerate(gold):
+                    if g is ElementType.BLANK:
+                        continue
+                    keys = ("ALL", f"class {klass}", f"source {path.name}", f"type {g.value}")
+                    for key in keys:
+                        row = acc[key]
+                        row[0] += 1
+                        row[1] += typed["rules"][i] is g
+                        row[2] += typed["learned"][i] is g
+                    for name, types in typed.items():
+                        for key in ("ALL", f"class {klass}", f"source {path.name}"):
+                            h = heads[(key, name)]
+                            is_gold = g is ElementType.SCENE_HEADING
+                            is_pred = types[i] is ElementType.SCENE_HEADING
+                            h[0] += is_gold and is_pred
+                            h[1] += is_pred and not is_gold
+                            h[2] += is_gold and not is_pred
+    print()
+    print(f"HELD-OUT sources ({', '.join(p.name for p in sources)}), {renderings} renderings per layout class; "
+          "content lines (blank lines excluded)")
+    print("renderings (>= 10 headings) whose scene count is within 30% of the gold headings: "
+          + ", ".join(f"{name} {ok}/{n}" for name, (ok, n) in within.items()))
+    print(f"{'':34} {'lines':>7} {'rules':>8} {'learned':>8}   {'heading F1 rules':>16} {'learned':>8}")
+    order = sorted(acc, key=lambda key: (key != "ALL", key.split()[0], key))
+    for key in order:
+        n, rules_ok, learned_ok = acc[key]
+        hr = heads.get((key, "rules"))
+        hl = heads.get((key, "learned"))
+        f1 = f"{_f1(*hr):16.4f} {_f1(*hl):8.4f}" if hr and hl else ""
+        print(f"{key:34} {n:7d} {rules_ok / n:8.4f} {learned_ok / n:8.4f}   {f1}")
 
 
 if __name__ == "__main__":

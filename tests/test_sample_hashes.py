@@ -2,7 +2,9 @@
 hashes recorded from ``main`` before issue 13 restructured the stages (commit 71ca619; phase one of
 the restructuring reproduced them exactly, commit fc0f6da), re-recorded from ``main`` at 375885b
 after issue 16 made the fitted emotion model the default (a change of the music on purpose), and
-reproduced by issue 13's second part (keys, degraded runs, one time base) on top of it.
+reproduced by issue 13's second part (keys, degraded runs, one time base) on top of it, and
+re-recorded by issue 15 (conditions gain an ending and a key plan; the MIDI is fitted to picture,
+with new harmony, melody and texture; elements, scenes, emotions and cues unchanged).
 
 Only the corrections issue 13 names may change the outputs (the spotting notes' timecodes now
 start at the programme start, the scene table gains its time columns), so those are compared
@@ -35,16 +37,16 @@ RECORDED = {
     "cue_sheet.csv": "5139ebb2c501be6c99fa1421a56fd1d274fe93abd7f0c8a381a6e1e08e2883ae",
     "scenes": "77b805121fef978ad36cf7bcd9b9f7275fac764b398727fea5dec8a4dc1f4de2",
     "spotting_notes_untimed": "ad2805e0b1205d4b35102b793bbc0514555c56bea00d77ae27a81c4583c2692a",
-    "midi/1M01.mid": "f898b2f0322b644d218784ec42fb3b1b56d51ac566f63649e87995fdce4d597a",
-    "midi/1M02.mid": "8479ec1fe34fb9a59bd46923c00f7a909c23da30cbbec6ba3ed6a3a5acb53429",
-    "midi/1M03.mid": "5d73474fae6ed74ad0428fdd80a04db3346214265a79e135e03f40b057ef132d",
-    "midi/1M04.mid": "a2e24eebe0c7de206b2bb52f87ebc758ae3b218d241b4b3f4c6de6bae0ef9885",
-    "midi/1M05.mid": "4d7b67c844350f5d152c3173d99f6ed3c0e58b0c0e0c52d90455db1ba3771588",
-    "midi/1M06.mid": "77ebbe7fbb93ad6774eeae0bef5ee7a7d408e260cf8b9178df0ab2cab78a1ef4",
-    "midi/1M07.mid": "61fc150adbb04012be0e97729eb5eebabaa27e3af9794288c38bfec1557ec022",
-    "midi/1M08.mid": "9267b89295701b0180b8e56aadbcf33b9b958a660b03ce0c8dff2870d3fadb91",
-    "midi/1M09.mid": "3faf0e9b86becf12f2acb67c24c882dcccd989a1e08651b4dd6f9c99da164849",
-    "midi/score.mid": "2286e12936b9e9602b1f015eb1bb4650d359d9d61c30c4a3c5ce68b03fc3c231",
+    "midi/1M01.mid": "931de8bdc928aadba00774ec64a4a4e40892f4917f192eb2492c345d8088fc9f",
+    "midi/1M02.mid": "0c79c755e714debcdf6676f99f62e76121c1a31367ae2d0cbabd71d75f04584b",
+    "midi/1M03.mid": "c71226412471c671481e436be95f33adf6691488f258df7733976429253e1c84",
+    "midi/1M04.mid": "1332d44cdbe2321ce029e5b1386455a31404e5c4e2921e02321fb208eb1d1cee",
+    "midi/1M05.mid": "7042d5eb282eee2e5e754a369c26a46e2bec6b2d69d2e6ed53556ee254294b84",
+    "midi/1M06.mid": "4dabcd8f6e21b32127715d665de85178b1956d5809a417e9f405b5b3d96ee905",
+    "midi/1M07.mid": "23f45f1c76e59b7cbe9f1361a3ebe4b96a402d3bca4b4651559b55096c38c9f7",
+    "midi/1M08.mid": "659703a9a54de5bb501da43eaedd545831b572bb380927abd187c2d35de8ab2a",
+    "midi/1M09.mid": "e6d967b1452de35bf615dfee9e6ee28b4be706c9fc0bbfee8d8e1bc7f01668ea",
+    "midi/score.mid": "75bf2f946a9ae09e74fcb6292fa255a06bbdde92a7b023b84dd5f969eca1fe83",
 }
 
 

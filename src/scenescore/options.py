@@ -42,6 +42,9 @@ class SegmentOptions:
     target_runtime_s: float | None = None
     #: Lines per scene for the fallback when a script has no scene headings.
     fallback_scene_lines: int = 55
+    #: Line typer for printed layouts (text, HTML, PDF): ``learned`` (the shipped line CRF) or
+    #: ``rules`` (see docs/parsing.md).
+    line_typer: str = "learned"
 
 
 @dataclass(frozen=True, slots=True)

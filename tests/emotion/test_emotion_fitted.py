@@ -51,3 +51,21 @@ def test_negation_flips_the_reading() -> None:
     good, not_good = backend.score_texts(["This is good.", "This is not good."])
     assert good.valence > not_good.valence
     assert backend.score_texts([""])[0].weight == 0.0
+
+
+def test_batched_scoring_is_bit_for_bit_the_text_by_text_reference() -> None:
+    """score_texts hashes, counts and weights a whole batch in array operations (the speed of
+    issue 16); every output must equal score_one's, float for float and string for string."""
+    from scenescore.emotion.scene import scene_units
+    from scenescore.segment import segment_screenplay
+
+    texts = ["", "   ", "No.", "No.", "!!!", "...", "Ça va? Très bien, merci!", "NOT GOOD. Not good at all!",
+             "She didn't cry. She never cries — not once, not ever.", "İstanbul in the rain", "x" * 300]
+    for script in ("sample/sample.fountain", "blind/let_go_at_the_top.fountain"):
+        for scene in segment_screenplay(ROOT / "corpus" / script).scenes:
+            texts += [u.text for u in scene_units(scene, "line", delivery=True)]
+    backend = FittedBackend()
+    batched = backend.score_texts(texts)
+    assert len(batched) == len(texts)
+    assert batched == [backend.score_one(t) for t in texts]
+    assert backend.score_texts([]) == []

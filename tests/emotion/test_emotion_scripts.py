@@ -126,3 +126,20 @@ def test_turning_points_match_the_story(film: Film) -> None:
     distances = [min(abs(t - f) for f in found) for t in true]
     assert sum(distances) / len(distances) <= 0.05, distances
     assert max(distances) <= 0.10, distances
+
+
+def test_a_cue_starts_at_every_turning_point(film: Film) -> None:
+    """Spotting puts music at every turning point, and a cue starts there (not merely covers it):
+    issue 16's bar is inside a cue >= 90% and within one scene of a cue's start >= 95%."""
+    from scenescore.spotting import spot_cues
+
+    cues = spot_cues(film.scenes, film.analysis)
+    index = {s.scene_id: i for i, s in enumerate(film.scenes)}
+    covered = {sid for c in cues for sid in c.scene_ids}
+    starts = {index[c.scene_ids[0]]: c for c in cues}
+    turns = film.analysis.arc.turning_points
+    assert len(turns) == 5
+    for t in turns:
+        assert t.scene_id in covered, t
+        # The cue's reason may be another break at the same scene (a timeline change, a dry stretch).
+        assert index[t.scene_id] in starts, (t, [(c.cue_id, c.scene_ids, c.reason) for c in cues])

@@ -202,3 +202,15 @@ def test_phrase_cadences_follow_the_drama_and_builds_climb():
     bar_s = 4 * 60 / 96
     sk = sketch_cue(cut, scene_markers=[(0.0, "a"), (8 * bar_s, "b")])
     assert any(k == "deceptive" for _, k in sk.cadences)
+
+
+def test_musicxml_carries_the_tempo_map():
+    import xml.etree.ElementTree as ET
+
+    from scenescore.render.musicxml import sketch_to_musicxml
+
+    sketch = sketch_cue(condition(seconds=40, tempo=84), scene_markers=[(0.0, "a"), (13.7, "b"), (29.1, "c")])
+    root = ET.fromstring(sketch_to_musicxml(sketch))
+    sounds = [float(s.get("tempo")) for s in root.iter("sound") if s.get("tempo")]
+    assert len(sounds) == len(sketch.tempo_changes())
+    assert sounds == [round(b, 2) for _, b in sketch.tempo_changes()]

@@ -79,6 +79,30 @@ def test_short_scenes_join_their_neighbour() -> None:
     assert cues[1].function == CueFunction.TRANSITION  # 5 s between two other timelines
 
 
+def test_a_turning_point_starts_a_cue_even_in_a_short_or_low_need_scene() -> None:
+    import dataclasses
+
+    from scenescore.emotion import TurningPoint
+
+    scenes = [build_scene(1, seconds=30), build_scene(2, seconds=5), build_scene(3, seconds=5),
+              build_scene(4, seconds=30), build_scene(5, seconds=30), build_scene(6, seconds=60),
+              build_scene(7, seconds=30)]
+    analysis = build_analysis(scenes, [(-0.1, 0.0)] * 7)
+    turns = tuple(TurningPoint(scene_id=sid, valence_shift=0.0, arousal_shift=0.0, magnitude=0.0,
+                               direction="darkens", label=f"TP{i}") for i, sid in enumerate((3, 6), 1))
+    analysis = dataclasses.replace(analysis, arc=dataclasses.replace(analysis.arc, turning_points=turns))
+    cues = spot_cues(scenes, analysis, options=FULL)
+    # The 5 s turning-point scene 3 starts a cue (the 5 s scene 2 before it joins the cue before,
+    # not the turning point's); flat affect would otherwise make one cue of everything.
+    assert [c.scene_ids for c in cues] == [(1, 2), (3, 4, 5), (6, 7)]
+    assert cues[1].reason == "turning point: darkens"
+    # At 20% coverage the turning points still get music (coverage is a target, they come first).
+    sparse = spot_cues(scenes, analysis, options=SpotOptions(coverage=0.2))
+    starts = {c.scene_ids[0] for c in sparse}
+    assert {3, 6} <= starts
+    assert spot_cues(scenes, analysis, options=NO_TURNS)[0].scene_ids == (1, 2, 3, 4, 5, 6, 7)
+
+
 def test_reels_restart_cue_numbers_and_cues_never_cross_a_reel() -> None:
     scenes = [build_scene(i, seconds=60.0) for i in range(1, 61)]  # one hour, all alike
     cues = spot_cues(scenes, None, options=SpotOptions(max_cue_s=300, coverage=1.0))

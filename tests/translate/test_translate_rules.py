@@ -153,3 +153,14 @@ def test_conditions_round_trip_through_jsonl(sample, tmp_path) -> None:
     bad.write_text('{"cue_id": "x"}\n', encoding="utf-8")
     with pytest.raises(InputError, match="line 1"):
         read_conditions(bad)
+
+
+def test_cue_ids_of_split_cues_are_valid() -> None:
+    """Spotting splits a long cue into 1M02A, 1M02B: the condition schema takes the letter."""
+    import pydantic
+
+    from scenescore.render.mapping import condition_from_va
+
+    assert condition_from_va(0.2, 0.1, cue_id="1M02A").cue_id == "1M02A"
+    with pytest.raises(pydantic.ValidationError):
+        condition_from_va(0.2, 0.1, cue_id="1M2")

@@ -100,6 +100,9 @@ def _print_analysis(analysis, console) -> None:  # noqa: ANN001 - rich types imp
             s.mood, e.top_emotion or "", s.event + (f" <{source}" if source is not None else ""),
         )
     console.print(table)
+    tone = getattr(analysis, "tone", None)
+    if tone is not None:
+        console.print(f"film tone: {tone.genre} ({tone.source}; {tone.mode} modes): " + "; ".join(tone.evidence))
     if analysis.arc.turning_points:
         console.print("turning points (*): " + ", ".join(
             f"scene {t.scene_id} {t.direction} ({t.magnitude:.2f})" for t in analysis.arc.turning_points))

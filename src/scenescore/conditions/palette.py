@@ -1,9 +1,11 @@
 """The film-wide palette: one set of instruments, one genre and one home key for the whole film.
 
 A temp score should sound like one film, not like twenty cues from twenty libraries. The palette is
-chosen once from the film's overall affect (mean contextual valence/arousal) and the user's brief
-(``--style``); every cue draws its voices from it, and each principal character gets one
-instrument for their theme, kept for the whole film.
+chosen once from the film's overall affect (mean contextual valence/arousal), the film's tone (the
+genre estimate of ``emotion/tone.py``) and the user's brief (``--style``, which overrides both);
+every cue draws its voices from it, and each principal character gets one instrument for their
+theme, kept for the whole film. The tone also recentres each cue's valence before its mode is
+chosen (:func:`tone_valence`): a horror film's neutral is dark, a comedy's light.
 """
 
 from __future__ import annotations
@@ -43,7 +45,8 @@ _NO_DRUMS = re.compile(r"\bno (?:drums?|drum kit|beat|percussion)\b", re.I)
 _SPARSE = re.compile(r"\b(?:sparse|minimal|minimalist|spare|intimate|solo)\b", re.I)
 _KEY = re.compile(r"\bin ([A-G](?:#|b|♯|♭)?)(?:\s*(?:major|minor|maj|min|m))?\b")
 _GENRE_WORDS = {
-    "thriller": ("thriller", "noir", "suspense", "horror", "crime", "heist", "spy"),
+    "horror": ("horror", "slasher", "supernatural", "occult"),
+    "thriller": ("thriller", "noir", "suspense", "crime", "heist", "spy", "mystery"),
     "warm": ("comedy", "romantic", "romance", "warm", "folk", "family", "pastoral", "whimsical"),
 }
 _INSTRUMENT_NAMES = sorted(GM_PROGRAMS, key=len, reverse=True)
@@ -83,6 +86,14 @@ class Palette:
     density: float = 1.0
     drums: bool = False
     style: str | None = None
+    #: The film's tone as the palette follows it: genre, mode (``minor``, ``major``, ``film``),
+    #: where it came from (``brief``, ``tags``, ``vocabulary``, ``reading``) and the evidence.
+    tone: Mapping[str, Any] | None = None
+    #: Where the tone puts the film's neutral on the valence axis for choosing modes (``None``:
+    #: each cue's own valence, as a drama); see :func:`tone_valence`.
+    mode_centre: float | None = None
+    #: The film's mean cue valence (seconds-weighted), the point recentred on ``mode_centre``.
+    film_valence: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         def inst(i: Instrument) -> dict[str, Any]:
@@ -95,7 +106,8 @@ class Palette:
             "tension": inst(self.tension), "pulse": inst(self.pulse), "bright": inst(self.bright),
             "themes": {k: inst(v) for k, v in self.themes.items()},
             "tempo_offset": self.tempo_offset, "density": self.density, "drums": self.drums,
-            "style": self.style,
+            "style": self.style, "tone": dict(self.tone) if self.tone else None,
+            "mode_centre": self.mode_centre, "film_valence": round(self.film_valence, 4),
         }
 
     def summary(self) -> str:
@@ -104,7 +116,8 @@ class Palette:
                                                            self.pad)))
         colours = ", ".join(dict.fromkeys(i.name for i in (self.memory, self.dream, self.tension,
                                                             self.pulse)))
-        return f"{self.genre}; core: {voices}; colours: {colours}; home key {self.tonic}"
+        tone = f"; tone {self.tone['genre']}" if self.tone else ""
+        return f"{self.genre}; core: {voices}; colours: {colours}; home key {self.tonic}{tone}"
 
 
 PRESETS: dict[str, Palette] = {
@@ -128,6 +141,16 @@ PRESETS: dict[str, Palette] = {
         theme_voices=(gm("french horn", "melody"), gm("piano", "melody"), gm("cello", "melody"),
                       gm("english horn", "melody"), gm("trumpet", "melody")),
         tempo_offset=6.0,
+    ),
+    "horror": Palette(
+        name="horror", genre="dark atmospheric horror score", tonic="C",
+        melody=gm("cello", "melody"), harmony=gm("tremolo strings", "harmony"),
+        bass=gm("contrabass", "bass"), pad=gm("choir pad", "pad"),
+        memory=gm("music box", "counter"), dream=gm("sweep pad", "pad"),
+        tension=gm("tremolo strings", "harmony"), pulse=gm("taiko drums", "percussion"),
+        bright=gm("celesta", "counter"),
+        theme_voices=(gm("cello", "melody"), gm("english horn", "melody"), gm("piano", "melody"),
+                      gm("viola", "melody"), gm("bassoon", "melody")),
     ),
     "warm": Palette(
         name="warm", genre="warm acoustic film score", tonic="G",
@@ -185,11 +208,43 @@ def _style_genre(style: str) -> str | None:
     return genre[:80]
 
 
+#: The film tone's genre → the preset whose instruments it darkens or lightens to (other genres,
+#: drama among them, choose from the film's affect as before).
+TONE_PRESETS: dict[str, str] = {
+    "horror": "horror", "thriller": "thriller", "crime": "thriller", "war": "thriller",
+    "mystery": "thriller", "comedy": "warm", "family": "warm", "animation": "warm",
+    "musical": "warm", "romance": "warm",
+}
+#: Where a tone's mode puts the film's neutral on the valence axis (see :func:`tone_valence`).
+#: Mode choice (``rules.choose_mode``) reads minor at or below -0.12 and major at or above +0.12:
+#: a centre of -0.3 / +0.3 puts a film's typical cue well inside the dark / bright region, and a
+#: cue has to be about 0.4 brighter / darker than the film's mean to cross to the other side.
+MODE_CENTRES: dict[str, float] = {"minor": -0.3, "major": 0.3}
+
+
+def tone_valence(palette: Palette, valence: float) -> tuple[float, str]:
+    """A cue's valence as the film's tone hears it, and why (``""`` when the tone changes nothing).
+
+    A genre sets where a film's neutral lies: the same mildly negative scene is a breather in a
+    horror film and a low point in a comedy. The cue keeps its own contrast with the rest of the
+    film (its valence minus the film's mean) and the tone's centre replaces the film's mean:
+    ``v' = v - film mean + centre``. Dramas (``mode_centre`` None) keep each cue's valence.
+    """
+    if palette.mode_centre is None or not palette.tone:
+        return valence, ""
+    shifted = max(-1.0, min(1.0, valence - palette.film_valence + palette.mode_centre))
+    return shifted, (f"film tone {palette.tone.get('genre')} ({palette.tone.get('source')}) hears "
+                     f"v={valence:+.2f} as {shifted:+.2f}")
+
+
 def choose_palette(cues: Sequence[Any], principals: Sequence[tuple[str, str]] = (),
-                   style: str | None = None) -> Palette:
-    """The palette of a film from its cues' affect and the brief.
+                   style: str | None = None, tone: Any = None) -> Palette:
+    """The palette of a film from its cues' affect, its tone and the brief.
 
     ``principals`` are (character id, name) pairs, most prominent first: each gets a theme voice.
+    ``tone`` is the film's ``FilmTone`` (or its dict) from the analyze/remember stage; a genre the
+    brief names has already decided it there, and the brief's instruments and genre words still
+    override the preset here.
     """
     seconds = [max(c.duration_s, 1e-3) for c in cues] or [1.0]
     v = sum(c.valence * w for c, w in zip(cues, seconds, strict=False)) / sum(seconds)
@@ -199,12 +254,18 @@ def choose_palette(cues: Sequence[Any], principals: Sequence[tuple[str, str]] = 
         preset = "thriller"
     elif v > 0.15:
         preset = "warm"
+    tone_info = _tone_dict(tone)
+    if tone_info:
+        preset = TONE_PRESETS.get(str(tone_info.get("genre")), preset)
     text = style or ""
     for name, words in _GENRE_WORDS.items():
         if any(re.search(rf"\b{w}\b", text, re.I) for w in words):
             preset = name
             break
     palette = PRESETS[preset]
+    if tone_info:
+        palette = replace(palette, tone=tone_info, film_valence=float(v),
+                          mode_centre=MODE_CENTRES.get(str(tone_info.get("mode"))))
     if text:
         named = _style_instruments(text)
         roles = ["melody", "harmony", "bass", "pad"]
@@ -230,3 +291,10 @@ def choose_palette(cues: Sequence[Any], principals: Sequence[tuple[str, str]] = 
     voices = palette.theme_voices
     themes = {cid: voices[i % len(voices)] for i, (cid, _) in enumerate(principals)}
     return replace(palette, themes=themes)
+
+
+def _tone_dict(tone: Any) -> dict[str, Any] | None:
+    if tone is None:
+        return None
+    info = tone.to_dict() if hasattr(tone, "to_dict") else dict(tone)
+    return info if info.get("genre") else None

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from scenescore.conditions.context import CueContext
-from scenescore.conditions.palette import Palette
+from scenescore.conditions.palette import Palette, tone_valence
 from scenescore.conditions.schema import Instrument, IntensityPoint, MusicCondition
 from scenescore.spotting import CueFunction
 
@@ -348,8 +348,10 @@ def rules_condition(ctx: CueContext) -> MusicCondition:
     """The rules backend's condition for one cue."""
     cue, p = ctx.cue, ctx.palette
     v, a = float(cue.valence), float(cue.arousal)
+    v, tone_why = tone_valence(p, v)  # the film's tone recentres valence (palette.py); drama: as is
     function = str(cue.function)
     mode, mode_why = choose_mode(v, a, cue.mood, cue.timeline)
+    mode_why = f"{mode_why} ({tone_why})" if tone_why else mode_why
     area = ctx.key_area.offset if ctx.key_area is not None else 0
     key = cue_key(p, cue.timeline, mode, area)
     key_reason = (ctx.key_area.reason if ctx.key_area is not None else "home") + (
@@ -390,5 +392,5 @@ def rules_condition(ctx: CueContext) -> MusicCondition:
         harmony=harmony[:120], note_density=density, ending=ending,  # type: ignore[arg-type]
         themes=list(ctx.themes), avoid=avoid_list(ctx, v, a, function), rationale=rationale[:2000],
         key_reason=key_reason[:200],
-        valence=max(-1.0, min(1.0, v)), arousal=max(-1.0, min(1.0, a)), backend="rules",
+        valence=max(-1.0, min(1.0, float(cue.valence))), arousal=max(-1.0, min(1.0, a)), backend="rules",
     )

@@ -67,7 +67,8 @@ class MusicCondition(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    cue_id: str = Field(pattern=r"^\d+M\d{2,}$", description="film convention: reel, M, cue number")
+    cue_id: str = Field(pattern=r"^\d+M\d{2,}[A-Z]?$",
+                        description="film convention: reel, M, cue number; a letter for a split or inserted cue (1M02A)")
     duration_s: float = Field(gt=0.0, le=3600.0)
     prompt: str = Field(min_length=1, max_length=600,
                         description="caption-style text prompt for a text-to-music model (~30 words)")

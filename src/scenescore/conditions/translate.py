@@ -135,7 +135,7 @@ def prepare(cues: Sequence[Cue], scenes: Sequence[Scene], analysis: Any = None, 
     principals = sorted({n for c in cues for n in c.theme_characters},
                         key=lambda n: (rank.get(n, len(rank)), n))
     ids = [(_id_of(n, affects), n) for n in principals]
-    palette = choose_palette(cues, ids, style)
+    palette = choose_palette(cues, ids, style, tone=getattr(analysis, "tone", None))
     themes = plan_themes(cues, affects, palette)
     keys = plan_keys(cues, affects, themes, [cid for cid, _ in ids])
     contexts = build_contexts(cues, scenes, affects, palette, themes, evidence=evidence, style=style,

@@ -237,6 +237,15 @@ def parse_movie_page(data: bytes, page_url: str) -> MoviePage:
     )
 
 
+def script_page_genres(data: bytes, source: str = "<page>") -> tuple[str, ...]:
+    """The genre tags in a script page's Writers/Genres footer (``()`` when it has none): the
+    film's tone reads them (``emotion/tone.py``)."""
+    page = decode_page(data, source)
+    tables = list(_DETAILS.finditer(page))  # the footer is the last one, after the script's <pre>
+    region = (tables[-1].start(), len(page)) if tables else (0, len(page))
+    return _labelled_links(page, region, "genres", "/genre/")
+
+
 def page_title(data: bytes) -> str | None:
     """The ``<title>`` of a page, without IMSDB's " Script at IMSDb." ending."""
     match = _TITLE.search(decode_page(data[:16384], "<page>"))

@@ -37,6 +37,8 @@ from scenescore.errors import ScenescoreError
 if TYPE_CHECKING:  # pragma: no cover - numpy loads with the backend, not with the package
     import numpy as np
 
+    from scenescore.emotion.features import SparseBatch
+
 MODEL_FILE = "data/emotion_model.npz"
 
 
@@ -102,9 +104,79 @@ class FittedBackend:
         self._a_center, self._a_scale = spread["arousal_mean"], 2.0 * spread["arousal_std"]
 
     def score_texts(self, texts: Sequence[str]) -> list[TextEmotion]:
-        return [self._score(t) for t in texts]
+        """Score many texts at once: the n-grams of the whole batch are hashed, counted and
+        weighted in a few array operations (:func:`features.sparse_batch`); a text repeated in the
+        batch is scored once. Same outputs, bit for bit, as :meth:`score_one` text by text."""
+        unique = [t for t in dict.fromkeys(texts) if t.strip()]
+        if not unique:
+            return [self.score_one(t) for t in texts]
+        scored = dict(zip(unique, self._score_batch(unique), strict=True))
+        return [scored[t] if t in scored else self.score_one(t) for t in texts]
 
-    def _score(self, text: str) -> TextEmotion:
+    def _score_batch(self, texts: list[str]) -> list[TextEmotion]:
+        import numpy as np
+
+        from scenescore.emotion.features import (
+            N_BUCKETS,
+            batch_values,
+            dense_features,
+            sparse_batch,
+        )
+
+        m = self.model
+        k = N_BUCKETS
+        batch = sparse_batch(texts)
+        values = batch_values(batch, m.idf, m.group_weights)
+        wv, wa = m.w_valence[batch.buckets], m.w_arousal[batch.buckets]
+        readings = [read_text(t, self.lexicon) for t in texts]
+        dense = (np.asarray([dense_features(t, r) for t, r in zip(texts, readings, strict=True)])
+                 - m.dense_mean) / m.dense_scale
+        dense = np.hstack([m.dense_weight * dense, np.ones((len(texts), 1))])
+        wv_dense, wa_dense = m.w_valence[k:], m.w_arousal[k:]
+        evidence = self._batch_evidence(batch, values)
+        out = []
+        for i, (s, e) in enumerate(zip(batch.starts[:-1].tolist(), batch.starts[1:].tolist(), strict=True)):
+            # Fresh contiguous copies: BLAS sums a dot product the same way as for the arrays
+            # score_one builds, whatever the alignment of a slice.
+            vals, d = values[s:e].copy(), dense[i].copy()
+            raw_v = float(wv[s:e].copy() @ vals + wv_dense @ d)
+            raw_a = float(wa[s:e].copy() @ vals + wa_dense @ d)
+            out.append(self._emotion(raw_v, raw_a, readings[i], evidence[i]))
+        return out
+
+    def _batch_evidence(self, batch: SparseBatch, values: np.ndarray) -> list[list[tuple[float, str]]]:
+        """Per text, the words whose unigram weights moved valence most (``_evidence``'s items)."""
+        import numpy as np
+
+        from scenescore.emotion.features import N_BUCKETS, _word_bucket
+
+        span = 2 * N_BUCKETS
+        keys = batch.rows * span + batch.groups * N_BUCKETS + batch.buckets  # sorted
+        q_rows, q_tokens, q_buckets = [], [], []
+        for i, toks in enumerate(batch.tokens):
+            for tok in dict.fromkeys(toks):
+                q_rows.append(i)
+                q_tokens.append(tok)
+                q_buckets.append(_word_bucket(tok))
+        out: list[list[tuple[float, str]]] = [[] for _ in batch.tokens]
+        if not q_rows:
+            return out
+        rows, buckets = np.asarray(q_rows, dtype=np.int64), np.asarray(q_buckets, dtype=np.int64)
+        # score_one looks a bucket up among all the text's columns, characters after words.
+        found = np.full(len(rows), np.nan)
+        for group in (0, 1):
+            q = rows * span + group * N_BUCKETS + buckets
+            at = np.minimum(np.searchsorted(keys, q), len(keys) - 1)
+            hit = keys[at] == q
+            found[hit] = values[at[hit]]
+        contrib = self.model.w_valence[buckets] * found / self._v_scale
+        for j in np.flatnonzero(np.abs(contrib) >= 0.02).tolist():
+            c = float(contrib[j])
+            out[q_rows[j]].append((abs(c), f'"{q_tokens[j]}" valence {c:+.2f}'))
+        return out
+
+    def score_one(self, text: str) -> TextEmotion:
+        """One text, step by step: the reference :meth:`score_texts` reproduces."""
         if not text.strip():
             return TextEmotion(valence=0.0, arousal=0.0, confidence=0.0, weight=0.0)
         import numpy as np
@@ -125,10 +197,14 @@ class FittedBackend:
         k = N_BUCKETS
         raw_v = float(m.w_valence[cols] @ vals + m.w_valence[k:] @ dense)
         raw_a = float(m.w_arousal[cols] @ vals + m.w_arousal[k:] @ dense)
+        return self._emotion(raw_v, raw_a, reading, self._word_evidence(sparse, cols, vals))
+
+    def _emotion(self, raw_v: float, raw_a: float, reading, words: list[tuple[float, str]]) -> TextEmotion:  # noqa: ANN001
         valence = _clip((raw_v - self._v_center) / self._v_scale)
         arousal = _clip((raw_a - self._a_center) / self._a_scale)
         top, max_evidence = self.options.top_emotions, self.options.max_evidence
-        evidence = self._evidence(sparse, cols, vals, reading)[:max_evidence]
+        items = words + [(s, t) for s, t in reading.evidence if t.startswith(('"!"', "capitals"))]
+        evidence = [t for _, t in sorted(items, key=lambda e: -e[0])][:max_evidence]
         hits = reading.valence_hits + reading.arousal_hits
         return TextEmotion(
             valence=valence, arousal=arousal,
@@ -139,8 +215,8 @@ class FittedBackend:
             weight=0.5 + min(float(hits), 4.0) * 0.25 + 2.0 * abs(valence),
         )
 
-    def _evidence(self, sparse, cols, vals, reading) -> list[str]:
-        """The words whose unigram weights moved valence most, and the typography."""
+    def _word_evidence(self, sparse, cols, vals) -> list[tuple[float, str]]:  # noqa: ANN001
+        """The words whose unigram weights moved valence most (strength, text)."""
         from scenescore.emotion.features import _word_bucket
 
         value = dict(zip(cols.tolist(), vals.tolist(), strict=True))
@@ -152,8 +228,7 @@ class FittedBackend:
                 c = self.model.w_valence[b] * value[b] / scale
                 if abs(c) >= 0.02:
                     items.append((abs(c), f'"{tok}" valence {c:+.2f}'))
-        items += [(s, t) for s, t in reading.evidence if t.startswith(('"!"', "capitals"))]
-        return [t for _, t in sorted(items, key=lambda e: -e[0])]
+        return items
 
 
 def _clip(x: float) -> float:

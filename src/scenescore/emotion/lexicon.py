@@ -226,13 +226,15 @@ def read_text(text: str, lexicon: Lexicon | None = None) -> LexiconReading:
     negations = lex.negations
     boosters = lex.boosters
 
+    negates = [p in negations or p.endswith("n't") or p.endswith("n’t") for p in lowers]
     for i, w in enumerate(lowers):
         if w == "but":
             but_at = i
-        negated = any(
-            (p := lowers[j]) in negations or p.endswith("n't") or p.endswith("n’t")
-            for j in range(max(0, i - 3), i))
         entry = lex.lookup_affect(w)
+        val = None if w in boosters else lex.lookup_valence(w)
+        if entry is None and not val:
+            continue  # neither an arousal nor a valence word: nothing below applies
+        negated = any(negates[max(0, i - 3):i])
         if entry is not None:
             if entry.arousal:
                 a = entry.arousal * (1.15 if is_caps[i] else 1.0) * (0.5 if negated else 1.0)
@@ -242,10 +244,7 @@ def read_text(text: str, lexicon: Lexicon | None = None) -> LexiconReading:
                     evidence.append((abs(a) * 0.8, f'"{originals[i]}" arousal {a:+.1f}'))
             if entry.emotion and not negated:
                 emotion_scores[entry.emotion] = emotion_scores.get(entry.emotion, 0.0) + 0.5 + 0.5 * abs(entry.arousal)
-        if w in boosters:
-            continue
-        val = lex.lookup_valence(w)
-        if val is None or val == 0.0:
+        if val is None or val == 0.0:  # boosters read as None: they only scale their neighbours
             continue
         sign = 1.0 if val > 0 else -1.0
         if is_caps[i]:

@@ -58,10 +58,22 @@ class FilmTone:
                 "arousal": round(self.arousal, 4), "source": self.source, "evidence": list(self.evidence)}
 
 
+#: Words of a brief or a tag that name a genre under another name.
+GENRE_SYNONYMS: dict[str, str] = {
+    "slasher": "horror", "supernatural": "horror", "noir": "crime", "heist": "crime",
+    "gangster": "crime", "suspense": "thriller", "spy": "thriller", "comedic": "comedy",
+    "romcom": "comedy", "rom-com": "comedy", "romantic": "romance", "science fiction": "sci-fi",
+    "scifi": "sci-fi",
+}
+
+
 def _named_genre(text: str) -> str | None:
+    """The first genre a brief or tag names (by its name or a synonym), in the order of the text."""
     lowered = text.lower()
-    hits = [g for g in GENRES if re.search(rf"\b{re.escape(g)}\b", lowered)]
-    return hits[0] if hits else None
+    names = {**{g: g for g in GENRES}, **GENRE_SYNONYMS}
+    hits = [(m.start(), genre) for word, genre in names.items()
+            for m in [re.search(rf"\b{re.escape(word)}\b", lowered)] if m]
+    return min(hits)[1] if hits else None
 
 
 def estimate_tone(scenes: Sequence[Scene], emotions: Sequence[SceneEmotion], *, style: str | None = None,

@@ -97,7 +97,17 @@ def _analyze(run: Run) -> Any:
         visual = {sid: (ev.visual_valence, ev.visual_arousal, ev.confidence)
                   for sid, ev in run.value("evidence").items() if ev.visual_valence is not None}
     return analyze_screenplay(run.value("segment").scenes, options=_opt(run, "analyze"),
-                              memory=_opt(run, "memory"), visual=visual)
+                              memory=_opt(run, "memory"), visual=visual, style=run.options.style,
+                              tags=_genre_tags(run))
+
+
+def _genre_tags(run: Run) -> tuple[str, ...]:
+    """An IMSDB script page's genre tags (its Writers/Genres footer), for the film's tone."""
+    if not (run.source.startswith("imsdb:") or run.source.lower().endswith((".html", ".htm"))):
+        return ()
+    from scenescore.corpus.imsdb import script_page_genres
+
+    return script_page_genres(run.data, run.source)
 
 
 def _analyze_write(run: Run, analysis: Any, emit: Emit) -> None:
@@ -109,6 +119,7 @@ def _analyze_write(run: Run, analysis: Any, emit: Emit) -> None:
     arc = {
         "points": [dataclasses.asdict(p) for p in analysis.arc.points],
         "turning_points": [dataclasses.asdict(t) for t in analysis.arc.turning_points],
+        "tone": analysis.tone.to_dict() if analysis.tone is not None else None,
     }
     emit("arc.json", (json.dumps(arc, indent=1, sort_keys=True) + "\n").encode("utf-8"))
 
@@ -216,7 +227,8 @@ def _translate_write(run: Run, translation: Any, emit: Emit) -> None:
     frame = spotting_notes_frame(run.value("spot"), translation.conditions, options=_spot_options(run))
     emit("spotting_notes.csv", _frame_bytes(frame, ".csv", frozenset()))
     reports = [r.to_dict() for r in translation.reports]
-    emit("translate_report.json", (json.dumps({"cues": reports, "usage": _plain(translation.usage)},
+    emit("translate_report.json", (json.dumps({"cues": reports, "usage": _plain(translation.usage),
+                                               "palette": translation.palette.to_dict()},
                                               indent=1, sort_keys=True, default=str) + "\n").encode("utf-8"))
 
 
@@ -267,7 +279,7 @@ def _render_write(run: Run, _value: Any, emit: Emit) -> None:
     title = run.value("segment").title or run.folder.name
     from scenescore.render.drama import cue_maps  # what each cue plays against (cue_maps.json)
 
-    maps = cue_maps([by_id[c.cue_id] for c in conditions], run.value("segment").scenes, run.value("analyze"),
+    maps = cue_maps([by_id[c.cue_id] for c in conditions], timed_scenes(run), run.value("analyze"),
                     elements=run.value("segment").elements)
     rendered = render_film(conditions, starts, run.folder, options=_render_options(run), scenes=markers,
                            title=title, maps=maps, on_cue=run.on_cue)
@@ -374,7 +386,8 @@ def default_stages(options: ScoreOptions | None = None, evidence: bool = False) 
         Stage("segment", "1", (), _segment, _segment_write,
               options=_segment_options),
         Stage("analyze", "1", ("segment", *(("evidence",) if evidence else ())), _analyze, _analyze_write,
-              options=lambda run: {"analyze": _opt(run, "analyze"), "memory": _opt(run, "memory")}),
+              options=lambda run: {"analyze": _opt(run, "analyze"), "memory": _opt(run, "memory"),
+                                   "style": run.options.style}),
         Stage("spot", "1", ("segment", "analyze", *picture), _spot, _spot_write,
               options=_spot_options),
         Stage("translate", "1", ("segment", "analyze", "spot", *(("evidence",) if evidence else ())),

@@ -7,6 +7,25 @@ from scenescore.render.orchestration import BASS_RANGE, CHORD_RANGE
 from scenescore.render.theory import Chord, voice_chord
 
 
+def open_voicing(chord: Chord, grow: int = 0) -> tuple[int, ...]:
+    """A low, open voicing: root (C3-B3), fifth above it, the third a tenth above the root, and
+    the root and then the fifth again an octave up as the texture grows (strings spread a chord under a
+    section voiced close above: wide intervals low, close ones high; no third below C3)."""
+    root = 48 + (chord.root - 48) % 12
+    third = next((pc for pc in chord.pitch_classes[1:3] if (pc - chord.root) % 12 in (3, 4)), None)
+    fifth = next((pc for pc in chord.pitch_classes[1:3] if (pc - chord.root) % 12 in (6, 7, 8)), None)
+    out = [root]
+    if fifth is not None:
+        out.append(root + (fifth - chord.root) % 12)
+    if third is not None:
+        out.append(root + 12 + (third - chord.root) % 12)
+    if grow:
+        out.append(root + 12)
+    if grow > 1 and fifth is not None:
+        out.append(root + 12 + (fifth - chord.root) % 12)
+    return tuple(sorted(set(out)))
+
+
 class AccompanimentWriter:
     """Mixin of the sketcher: chords, bass line and timpani-like parts."""
 
@@ -21,7 +40,10 @@ class AccompanimentWriter:
                 break
             # More voices as the cue grows: a fuller chord is a louder, denser one.
             grow = (self.intensity(start) > 0.55) + (self.intensity(start) > 0.75)
-            voicing = voice_chord(chord, low, high, previous, size=(4 if pad else 3) + grow)
+            if pad and self.spread_pad:
+                voicing = open_voicing(chord, grow)
+            else:
+                voicing = voice_chord(chord, low, high, previous, size=(4 if pad else 3) + grow)
             if self.avoid_rules.clusters:  # no semitone or major-seventh rubs struck together
                 voicing = tuple(p for k, p in enumerate(voicing)
                                 if not any((p - o) % 12 in (1, 11) for o in voicing[:k]))

@@ -171,7 +171,7 @@ def cue_maps(cues: Sequence[Any], scenes: Sequence[Any], analysis: Any = None, *
     clock = 0.0
     for s in scenes:
         starts[s.scene_id] = clock
-        clock += float(s.est_seconds)
+        clock += float(s.seconds)
     maps: list[CueMap] = []
     previous_out = ""
     for cue in cues:
@@ -186,10 +186,10 @@ def cue_maps(cues: Sequence[Any], scenes: Sequence[Any], analysis: Any = None, *
         emotion: list[tuple[float, float, float]] = []
         blocks_out: list[Block] = []
         seen: set[str] = set()
-        scale_total = sum(float(s.est_seconds) for s in cue_scenes) or 1.0
+        scale_total = sum(float(s.seconds) for s in cue_scenes) or 1.0  # picture spans when aligned
         fit = duration / scale_total if duration > 0 else 1.0  # footage spans may differ from estimates
         for k, scene in enumerate(cue_scenes):
-            length = float(scene.est_seconds) * fit
+            length = float(scene.seconds) * fit
             if k:
                 cuts.append(HitPoint(local, "scene cut", f"sc. {scene.scene_id} {scene.heading}".strip()))
             blocks = _scene_blocks(scene, elements)

@@ -227,6 +227,14 @@ class _PartWriter:
                        f"          <metronome><beat-unit>quarter</beat-unit><per-minute>{bpm}</per-minute></metronome>",
                        "        </direction-type>", f'        <sound tempo="{bpm}"/>', "      </direction>"]
 
+    def tempo_change(self, bpm: float, offset: int) -> None:
+        """A playback tempo change inside the score (the ramps and sections of the tempo map)."""
+        self.lines += ['      <direction placement="above">', "        <direction-type>",
+                       "          <words></words>", "        </direction-type>"]
+        if offset:
+            self.lines.append(f"        <offset>{offset}</offset>")
+        self.lines += [f'        <sound tempo="{round(bpm, 2):g}"/>', "      </direction>"]
+
     def rehearsal(self, text: str, offset: int) -> None:
         self.lines += ['      <direction placement="above">', "        <direction-type>",
                        f"          <rehearsal>{_text(text)}</rehearsal>", "        </direction-type>"]
@@ -234,8 +242,9 @@ class _PartWriter:
             self.lines.append(f"        <offset>{offset}</offset>")
         self.lines.append("      </direction>")
 
-    def measures(self, events: list[_Event], total: int, marks: list[tuple[int, str]]) -> None:
-        """Every bar of the part, ``marks`` (position, text) as rehearsal marks."""
+    def measures(self, events: list[_Event], total: int, marks: list[tuple[int, str | float]]) -> None:
+        """Every bar of the part, ``marks`` (position, text) as rehearsal marks, (position, bpm) as
+        tempo changes."""
         out, bar = self.lines, self.bar
         slices = iter(self._slices(_fill(events, total)))
         current = next(slices, None)
@@ -251,12 +260,16 @@ class _PartWriter:
                 piece_start, length, event, tied_in, tied_on = current
                 while pending and pending[0][0] < piece_start + length:
                     pos, text = pending.pop(0)
-                    self.rehearsal(text, max(0, pos - piece_start))
+                    if isinstance(text, float):  # a change of the tempo map (the click fitted to picture)
+                        self.tempo_change(text, max(0, pos - piece_start))
+                    else:
+                        self.rehearsal(text, max(0, pos - piece_start))
                 self._write(event, piece_start - at, length, tied_in, tied_on, accidentals)
                 current = next(slices, None)
             if m == total // bar - 1:
                 for _, text in pending:  # marks at the very end of the cue
-                    self.rehearsal(text, 0)
+                    if not isinstance(text, float):
+                        self.rehearsal(text, 0)
             out.append("    </measure>")
 
     def _slices(self, events: list[_Event]) -> Iterator[tuple[int, int, _Event, bool, bool]]:
@@ -344,6 +357,7 @@ def sketch_to_musicxml(sketch: Sketch) -> bytes:
     bar, beat = int(bar_q), int(beat_q)
     end = round(sketch.quarters(sketch.duration_s) * _DIVISIONS)
     total = max(1, math.ceil(end / bar)) * bar  # every part runs to the same whole bar
+    tempos = [(round(sketch.quarters(s) * _DIVISIONS), float(bpm)) for s, bpm in sketch.tempo_changes()[1:]]
     marks = sorted(((round(sketch.quarters(m.time_s) * _DIVISIONS), m.text[:40])
                     for m in sketch.markers if m.time_s > 0), key=lambda m: m[0])
     title = _text(f"{sketch.cue_id} (sketch)")
@@ -368,7 +382,7 @@ def sketch_to_musicxml(sketch: Sketch) -> bytes:
         writer.score_part(drums)
         head += writer.lines
         writer.lines = [f'  <part id="P{k}">']
-        writer.measures(events, total, marks if k == 1 else [])
+        writer.measures(events, total, sorted(marks + tempos, key=lambda m: m[0]) if k == 1 else [])
         writer.lines.append("  </part>")
         bodies += writer.lines
     lines = head + ["  </part-list>"] + bodies + ["</score-partwise>", ""]

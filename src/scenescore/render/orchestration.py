@@ -137,6 +137,9 @@ class Orchestrator:
             if not silent and from_silence and len(phrases) == 1 and self.final_bar >= 2 \
                     and v.role in ("bass", "counter", "percussion", "drums"):
                 silent = {0}  # a short cue from silence: the bed and tune first, the rest from bar 2
+            if not silent and not from_silence and len(phrases) <= 2 and self.final_bar >= 2 \
+                    and v.role == "harmony" and has_pad:
+                silent = {0}  # a short segue: the held pad carries over, the struck chords join in bar 2
             if not silent:
                 continue
             kept = []

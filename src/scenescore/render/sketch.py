@@ -133,6 +133,9 @@ class _Sketcher(FormPlanner, HarmonyPlanner, MelodyWriter, AccompanimentWriter, 
                 labels.append(readable)
             self.write_theme(tv, p)
             self.markers.append((self.bar_start(p.bar), f"Theme {p.phrase.label}" + (" (reprise)" if p.reprise else "")))
+        # Two string sections never double one chord in one range: beside a harmony part, the pad
+        # spreads its chord open and low.
+        self.spread_pad = any(v.role == "harmony" for v in voices) and any(v.role == "pad" for v in voices)
         for v in voices:
             if v.role == "pad":
                 self.write_chords(v, plan, pad=True)

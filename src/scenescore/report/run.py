@@ -94,6 +94,9 @@ class RunView:
     degraded: tuple[str, ...] = ()
     #: ``estimated`` screen time, or ``picture`` when the scenes were aligned to footage.
     time_basis: str = "estimated"
+    #: The film's tone from ``arc.json`` (genre, where it came from, its evidence), when recorded.
+    tone: str = ""
+    tone_evidence: tuple[str, ...] = ()
 
     @property
     def duration_s(self) -> float:
@@ -244,6 +247,8 @@ def read_run_view(folder: str | Path) -> RunView:
     versions = manifest.get("versions") or {}
     degraded = manifest.get("degraded") if isinstance(manifest.get("degraded"), dict) else {}
     timing = manifest.get("timing") if isinstance(manifest.get("timing"), dict) else {}
+    arc = _read_json(folder / "arc.json", {})
+    tone = arc.get("tone") if isinstance(arc, dict) and isinstance(arc.get("tone"), dict) else {}
     return RunView(
         title=_title(folder, manifest),
         source=text((manifest.get("input") or {}).get("source")),
@@ -259,6 +264,8 @@ def read_run_view(folder: str | Path) -> RunView:
         status="degraded" if degraded else "ok",
         degraded=tuple(f"{stage}: {text(why)}" for stage, why in sorted(degraded.items())),
         time_basis=text(timing.get("basis")) or "estimated",
+        tone=f"{text(tone.get('genre'))} ({text(tone.get('source'))})" if tone.get("genre") else "",
+        tone_evidence=tuple(text(e) for e in tone.get("evidence") or () if e),
     )
 
 

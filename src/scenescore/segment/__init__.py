@@ -7,9 +7,9 @@ import os
 
 from scenescore.options import IngestOptions, SegmentOptions
 from scenescore.records import Document, Element, Screenplay
-from scenescore.segment.lines import type_document
 from scenescore.segment.scenes import build_scenes, calibrate_seconds, parse_heading
 from scenescore.segment.timing import place_scenes_in_time
+from scenescore.segment.typers import type_document
 
 __all__ = ["build_scenes", "calibrate_seconds", "parse_heading", "parse_screenplay",
            "place_scenes_in_time", "segment_document", "segment_screenplay", "type_lines"]
@@ -30,7 +30,7 @@ def parse_screenplay(path: str | os.PathLike[str], *, ingest: IngestOptions | No
 
 
 def segment_document(document: Document, options: SegmentOptions | None = None) -> Screenplay:
-    elements = type_document(document)
+    elements = type_document(document, (options or SegmentOptions()).line_typer)
     scenes, warnings = build_scenes(elements, options, numbers=document.numbers)
     scenes = place_scenes_in_time(scenes)
     for warning in warnings:

@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from scenescore.records import Document, Element, ElementType, SourceFormat
+from scenescore.records import ElementType
 from scenescore.segment import patterns as P
 
 T = ElementType
@@ -66,13 +66,12 @@ def clean_line(raw: str) -> tuple[str, int]:
 
 
 def _is_upper(text: str) -> bool:
-    has_alpha = False
-    for ch in text:
-        if ch.isalpha():
-            has_alpha = True
-            if ch.islower():
-                return False
-    return has_alpha
+    """Has a letter and no lower-case letter (uncased scripts count as upper)."""
+    if text.isupper():
+        return True
+    if text != text.upper():
+        return False  # a lower-case letter somewhere
+    return any(ch.isalpha() for ch in text)
 
 
 def strip_scene_numbers(text: str) -> tuple[str, str | None]:
@@ -173,30 +172,6 @@ def is_cue_text(text: str) -> bool:
     if len(name.split()) > 5 or P.SHOT.match(name):
         return False
     return not name.replace(" ", "").isdigit()
-
-
-def type_document(doc: Document) -> list[Element]:
-    """Type every line of a document."""
-    if doc.hints is not None:
-        types = _refine_hinted(doc)
-    else:
-        types = type_layout_lines(doc.lines, bold=doc.bold)
-    return [Element(i + 1, t, line) for i, (t, line) in enumerate(zip(types, doc.lines, strict=True))]
-
-
-def _refine_hinted(doc: Document) -> list[ElementType]:
-    """Use a format's own types; Fountain has no shot type, so find camera directions there."""
-    assert doc.hints is not None
-    types = [h if h is not None else T.ACTION for h in doc.hints]
-    if doc.format is SourceFormat.FOUNTAIN:
-        lines = doc.lines
-        for i, t in enumerate(types):
-            if t is T.ACTION:
-                s = lines[i].strip()
-                if (is_shot(s) and (i == 0 or not lines[i - 1].strip())
-                        and (i + 1 >= len(lines) or not lines[i + 1].strip())):
-                    types[i] = T.SHOT
-    return types
 
 
 def _prepare(lines: Sequence[str]) -> list[_Line]:

@@ -99,20 +99,31 @@ class _Timeline:
     """The open timeline layers while reading a script front to back."""
 
     stack: list[Timeline] = field(default_factory=list)
+    #: layer -> (index of the scene that opened it, line of the marker)
+    opened_at: dict[Timeline, tuple[int, int]] = field(default_factory=dict)
 
     def current(self) -> Timeline:
         if not self.stack:
             return Timeline.PRESENT
         return max(self.stack, key=lambda t: (_LAYER_RANK[t], -self.stack.index(t)))
 
-    def open(self, layer: Timeline) -> None:
+    def open(self, layer: Timeline, scene: int = 0, line: int = 0) -> None:
         if layer not in self.stack:
             self.stack.append(layer)
+            self.opened_at[layer] = (scene, line)
 
     def close(self, layer: Timeline) -> None:
         if layer in self.stack:
             # Closing an outer layer closes what was opened inside it.
+            for inner in self.stack[self.stack.index(layer):]:
+                self.opened_at.pop(inner, None)
             del self.stack[self.stack.index(layer):]
+
+    def leave_sequence(self, scene: int) -> None:
+        """A full INT./EXT. heading after the scene that opened a montage (or series of
+        shots) without an end marker ends it: the sequence has been left."""
+        if Timeline.MONTAGE in self.stack and self.opened_at.get(Timeline.MONTAGE, (scene, 0))[0] < scene:
+            self.close(Timeline.MONTAGE)
 
 
 def parse_heading(heading: str) -> tuple[str, str | None, str | None, str | None, str | None]:
@@ -140,6 +151,11 @@ def parse_heading(heading: str) -> tuple[str, str | None, str | None, str | None
             int_ext = "EXT"  # EST(ABLISHING) shots are exteriors
         rest = text[m.end():]
     parts = [p.strip() for p in re.split(r"\s+[-–—]+\s+|\s+--\s*|\s*--\s+", rest) if p.strip()]
+    if len(parts) == 1 and "," in parts[0]:
+        # "Exterior: Kanoma City, Day": a comma before the time of day.
+        head, _, tail = parts[0].rpartition(",")
+        if _TIME_RE.fullmatch(tail.strip().upper()):
+            parts = [head.strip(), tail.strip()]
     if parts:
         time_index = None
         for k in range(len(parts) - 1, 0, -1):
@@ -226,8 +242,13 @@ def _timeline_events(scene_elements: Sequence[Element], heading_el: Element | No
             events.append(("close", closed))
             continue
         opened = next((layer for pattern, layer in _OPEN if pattern.match(marker)), None)
-        if opened is not None and len(marker) <= 60:
-            events.append(("open", opened))
+        if opened is not None:
+            # "FLASHBACK:", "BEGIN MONTAGE", "SERIES OF SHOTS" standing alone open a layer; the
+            # same word opening a sentence of prose ("Montage of shots on T.V. ...") marks the
+            # scene that says it and no more.
+            events.append(("open" if _is_marker_line(marker) else "open_scene", opened))
+            if not _is_marker_line(marker) and e.type in (T.ACTION, T.SHOT):
+                events.append(("content", None))
             continue
         sup = _SUPER.match(marker)
         if sup and e.type in (T.ACTION, T.OTHER):
@@ -240,6 +261,19 @@ def _timeline_events(scene_elements: Sequence[Element], heading_el: Element | No
         if e.type in (T.ACTION, T.SHOT) and (not events or events[-1][0] != "content"):
             events.append(("content", None))
     return events
+
+
+def _is_marker_line(marker: str) -> bool:
+    """A timeline marker set as its own line (capitals, or a few words), not prose."""
+    words = marker.split()
+    if len(words) <= 4:
+        return True
+    return marker.isupper() and len(words) <= 8
+
+
+#: A layer left open by its marker may cover at most this share of the scenes before it is
+#: reported (a flashback or montage that never closes is usually a missed end marker).
+LONG_LAYER_SHARE = 0.25
 
 
 def build_scenes(elements: Sequence[Element], options: SegmentOptions | None = None,
@@ -266,7 +300,10 @@ def build_scenes(elements: Sequence[Element], options: SegmentOptions | None = N
                 number = numbers[heading_el.line]
         heading_layer = next((layer for pattern, layer in _HEADING_TIMELINE
                               if heading_text and pattern.search(heading_text)), None)
+        if int_ext is not None:
+            timeline.leave_sequence(len(scenes))
         events = _timeline_events(scene_elements, heading_el)
+        scene_layer: Timeline | None = None
         last_content = max((k for k, (kind, _) in enumerate(events) if kind == "content"), default=-1)
         first_content = next((k for k, (kind, _) in enumerate(events) if kind == "content"), len(events))
         deferred: list[tuple[str, Timeline]] = []
@@ -285,7 +322,10 @@ def build_scenes(elements: Sequence[Element], options: SegmentOptions | None = N
                 if trailing and last_content >= 0:
                     deferred.append(("open", layer))
                 else:
-                    timeline.open(layer)
+                    timeline.open(layer, len(scenes), span.start)
+            elif kind == "open_scene" and layer is not None:
+                if scene_layer is None or _LAYER_RANK[layer] > _LAYER_RANK[scene_layer]:
+                    scene_layer = layer
             elif kind == "close" and layer is not None:
                 if k < first_content:
                     timeline.close(layer)
@@ -294,18 +334,34 @@ def build_scenes(elements: Sequence[Element], options: SegmentOptions | None = N
         layer = timeline.current()
         if heading_layer is not None and _LAYER_RANK[heading_layer] > _LAYER_RANK[layer]:
             layer = heading_layer
+        if scene_layer is not None and _LAYER_RANK[scene_layer] > _LAYER_RANK[layer]:
+            layer = scene_layer
         if intercut_here and _LAYER_RANK[layer] < _LAYER_RANK[Timeline.INTERCUT]:
             layer = Timeline.INTERCUT
         for action, change in deferred:
             if action == "close":
                 timeline.close(change)
             else:
-                timeline.open(change)
+                timeline.open(change, len(scenes) + 1, span.start)
         scenes.append(_make_scene(len(scenes) + 1, heading_text, number, int_ext, location, time_of_day,
                                   layer, scene_elements, options))
+    warnings.extend(_long_layer_warnings(timeline, scenes, elements))
     if options.target_runtime_s and scenes:
         scenes = calibrate_seconds(scenes, options.target_runtime_s)
     return scenes, warnings
+
+
+def _long_layer_warnings(timeline: _Timeline, scenes: Sequence[Scene], elements: Sequence[Element]) -> list[str]:
+    """Layers still open at the end that cover more than a small share of the film."""
+    out = []
+    n = len(scenes)
+    for layer, (first, index) in timeline.opened_at.items():
+        covered = n - first
+        if n >= 8 and covered > LONG_LAYER_SHARE * n:
+            line = elements[index].line if index < len(elements) else 0
+            out.append(f"the {layer.value} opened near line {line} never closes: it covers {covered} of {n} "
+                       f"scenes ({covered / n:.0%}) with no end marker; check the script's markers")
+    return out
 
 
 def _replace_timeline(scene: Scene, timeline: Timeline) -> Scene:

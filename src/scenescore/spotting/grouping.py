@@ -8,6 +8,7 @@ starts a new one. Scenes too short to carry a cue of their own join their neighb
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections import Counter
@@ -141,6 +142,12 @@ def spot_cues(scenes: Sequence[Scene], analysis: Any = None, *, options: SpotOpt
         cue_id = f"{run.reel}M{numbers[run.reel]:02d}"
         cues.append(_build_cue(cue_id, run, numbers[run.reel], prev, nxt, cues[-1] if cues else None,
                                aff, basis, principals, heard, opts))
+    # No cue runs over five minutes: a longer one is cut at the script's own breaks (reported).
+    from scenescore.segment.long_cues import split_long_cues
+
+    cues, splits = split_long_cues(cues, scenes)
+    for line in splits:
+        logging.getLogger(__name__).warning("%s", line)
     # The "out" names the next cue, known only now.
     return [_with_out(c, cues[i + 1] if i + 1 < len(cues) else None) for i, c in enumerate(cues)]
 
@@ -162,7 +169,10 @@ def _music_need(scene: Scene, index: int, count: int, a: SceneAffect) -> float:
 
 def _scored_scenes(scenes: Sequence[Scene], timings: Sequence[tuple[float, float]],
                    aff: Mapping[int, SceneAffect], opts: SpotOptions) -> set[int]:
-    """The scenes that get music: by need, until ``coverage`` of the screen time is reached."""
+    """The scenes that get music: by need, until ``coverage`` of the screen time is reached.
+
+    Turning points get music even past the coverage (spotting puts a cue at every one of them).
+    """
     if opts.coverage >= 1.0:
         return {s.scene_id for s in scenes}
     total = sum(end - start for start, end in timings) or 1.0
@@ -171,7 +181,8 @@ def _scored_scenes(scenes: Sequence[Scene], timings: Sequence[tuple[float, float
     chosen: set[int] = set()
     covered = 0.0
     for i in order:
-        if covered >= opts.coverage * total:
+        turning = opts.use_turning_points and aff[scenes[i].scene_id].turning_point
+        if covered >= opts.coverage * total and not turning:
             break
         chosen.add(scenes[i].scene_id)
         covered += timings[i][1] - timings[i][0]
@@ -190,6 +201,9 @@ def _break_reason(run: CueRun, scene: Scene, span: tuple[float, float], reel: in
         return f"cue over {opts.max_cue_s:.0f} s"
     if key == "intercut":
         return None  # intercut scenes share one state: one cue
+    if opts.use_turning_points and a.turning_point:
+        # Before the short-scene rule: a turning point starts a cue however short its scene is.
+        return f"turning point: {a.turning_point}"
     if seconds < opts.min_cue_s:
         return None  # too short for a cue of its own
     weights = [max(e - s, 1e-3) for s, e in run.spans]
@@ -198,20 +212,28 @@ def _break_reason(run: CueRun, scene: Scene, span: tuple[float, float], reel: in
     distance = math.hypot(a.valence - mv, a.arousal - ma)
     if distance >= opts.shift_threshold:
         return f"emotional shift {distance:.2f} ({mood_of(mv, ma)} → {a.mood})"
-    if opts.use_turning_points and a.turning_point:
-        return f"turning point: {a.turning_point}"
     return None
 
 
 def _merge_short(runs: list[CueRun], opts: SpotOptions) -> list[CueRun]:
-    """A cue shorter than ``min_cue_s`` joins the next cue of the same timeline and reel."""
+    """A cue shorter than ``min_cue_s`` joins the next cue of the same timeline and reel; when
+    the next one starts at a turning point (which must stay a cue's start), the previous one."""
     out: list[CueRun] = []
     i = 0
     while i < len(runs):
         run = runs[i]
         nxt = runs[i + 1] if i + 1 < len(runs) else None
         contiguous = nxt is not None and abs(nxt.spans[0][0] - run.spans[-1][1]) < 1e-6
-        if (run.seconds < opts.min_cue_s and nxt is not None and contiguous and nxt.timeline == run.timeline
+        if run.seconds < opts.min_cue_s and nxt is not None and nxt.reason.startswith("turning point"):
+            prev = out[-1] if out else None
+            if (prev is not None and abs(run.spans[0][0] - prev.spans[-1][1]) < 1e-6
+                    and prev.timeline == run.timeline and prev.reel == run.reel
+                    and prev.seconds + run.seconds <= opts.max_cue_s):
+                prev.scenes.extend(run.scenes)
+                prev.spans.extend(run.spans)
+            else:
+                out.append(run)  # a short lead-in of its own rather than a cue starting early
+        elif (run.seconds < opts.min_cue_s and nxt is not None and contiguous and nxt.timeline == run.timeline
                 and nxt.reel == run.reel and run.seconds + nxt.seconds <= opts.max_cue_s):
             runs[i + 1] = CueRun(run.scenes + nxt.scenes, run.spans + nxt.spans, run.timeline,
                                run.reason, run.reel)

@@ -1,0 +1,64 @@
+"""Dev split for the line CRF: choose features and settings here, never on the held-out sources.
+
+    python scripts/dev_segment.py [--confusions N]
+
+Trains the CRF exactly as ``scripts/train_segment.py`` does but without the DEV sources (three
+of the training sources, whole scripts), renders the DEV sources in every layout class and
+prints content-line accuracy, scene-heading F1 and the commonest heading confusions. The
+held-out sources of ``train_segment.py`` are not touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from scenescore.records import ElementType as T  # noqa: E402
+from scenescore.segment.learned import type_lines_learned  # noqa: E402
+from scenescore.segment.render_layouts import LAYOUT_CLASSES, load_script, rendering  # noqa: E402
+from train_segment import SHARED, fit  # noqa: E402
+
+DEV = (SHARED / "Silent_as_Murderers.fountain", SHARED / "my_living_memory.fountain",
+       ROOT / "eval/layouts/src/plus_one.tagged")
+RENDERINGS = 3
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--confusions", type=int, default=20)
+    args = parser.parse_args()
+    model = fit(exclude=tuple(p.name for p in DEV))
+    tp = fp = fn = n = ok = 0
+    conf: Counter = Counter()
+    for s, path in enumerate(DEV):
+        script = load_script(path)
+        for c, klass in enumerate(LAYOUT_CLASSES):
+            for k in range(RENDERINGS):
+                lines, gold, bold, _ = rendering(script, 500_000 + s * 1000 + c * 10 + k, klass)
+                pred = type_lines_learned(lines, bold=bold, model=model)
+                for g, y, line in zip(gold, pred, lines, strict=True):
+                    if g is T.BLANK:
+                        continue
+                    n += 1
+                    ok += g is y
+                    a, b = g is T.SCENE_HEADING, y is T.SCENE_HEADING
+                    tp += a and b
+                    fp += b and not a
+                    fn += a and not b
+                    if (a or b) and g is not y:
+                        conf[(klass, g.value, y.value, " ".join(line.split())[:40])] += 1
+    print(f"DEV ({', '.join(p.name for p in DEV)}): {n} content lines, accuracy {ok / n:.4f}, "
+          f"heading F1 {2 * tp / (2 * tp + fp + fn):.4f} (tp {tp}, fp {fp}, fn {fn})")
+    for (klass, gold, got, text), count in conf.most_common(args.confusions):
+        print(f"{count:4d}  {klass:20} gold {gold:14} got {got:14} {text}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,141 @@
+"""Train the learned line typer (a linear-chain CRF) and write its weights into the package.
+
+    python scripts/train_segment.py            # writes src/scenescore/data/line_crf.json.gz
+    python scripts/train_segment.py --check    # exit 1 if the shipped file is not what training gives
+
+Sources with exact element types (whole scripts; the held-out ones below never enter training):
+the project's own tagged scripts (corpus/sample, two of eval/layouts/src) and the real Fountain
+screenplays in ``../shared/data/screenplays/`` (copyrighted: read at training time, never
+committed). Each source is rendered into every layout class several times with random
+parameters (:mod:`scenescore.segment.render_layouts`), and python-crfsuite fits the CRF with
+L-BFGS. Training is seeded and deterministic; weights are rounded before they are saved, so the
+file's hash is stable and ``tests/segment/test_learned.py`` can check it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from scenescore.segment.learned import (  # noqa: E402
+    LABELS,
+    SLOT_OFFSETS,
+    SLOTS,
+    LineCRF,
+    feature_strings,
+    line_features,
+)
+from scenescore.segment.render_layouts import LAYOUT_CLASSES, load_script, rendering  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "data" / "screenplays"
+OUT = ROOT / "src" / "scenescore" / "data" / "line_crf.json.gz"
+SEED = 17
+#: Renderings per source and layout class.
+PER_CLASS = 3
+
+TRAIN_OWN = ("corpus/sample/sample.tagged", "eval/layouts/src/salt_road.tagged", "eval/layouts/src/plus_one.tagged")
+TRAIN_SHARED = ("The-Last-Birthday-Card.fountain", "Silent_as_Murderers.fountain", "my_living_memory.fountain",
+                "printing_trouble.fountain", "run_like_hell_teaser.fountain")
+#: Whole scripts kept out of training, for scripts/eval_segment.py.
+HELD_OUT_OWN = ("eval/layouts/src/winter_line.tagged", "eval/layouts/src/harbor_precinct.tagged")
+HELD_OUT_SHARED = ("Big-Fish.fountain", "Brick-and-Steel.fountain")
+#: The same held-out scripts with Final Draft's own paragraph types (a second annotation: the
+#: two files disagree on a few secondary slug lines).
+HELD_OUT_FDX = ("Big-Fish.fdx", "Brick-and-Steel.fdx")
+
+
+def training_sources(exclude: tuple[str, ...] = ()) -> list[Path]:
+    missing = [name for name in TRAIN_SHARED if not (SHARED / name).exists()]
+    if missing:
+        raise SystemExit(f"training needs {SHARED} (missing: {', '.join(missing)})")
+    paths = [ROOT / p for p in TRAIN_OWN] + [SHARED / name for name in TRAIN_SHARED]
+    return [p for p in paths if p.name not in exclude]
+
+
+def sequences(seed: int = SEED, per_class: int = PER_CLASS, exclude: tuple[str, ...] = ()):
+    """(features, labels) for every rendering, in a fixed order."""
+    for s_index, path in enumerate(training_sources(exclude)):
+        script = load_script(path)
+        for c_index, klass in enumerate(LAYOUT_CLASSES):
+            for k in range(per_class):
+                rseed = seed * 1_000_003 + s_index * 10_007 + c_index * 101 + k
+                lines, types, bold, _layout = rendering(script, rseed, klass)
+                index, values = line_features(lines, bold)
+                if not len(index):
+                    continue
+                labels = [types[i].value for i in index.tolist()]
+                yield feature_strings(values), labels
+
+
+def train(seed: int = SEED, *, verbose: bool = False) -> bytes:
+    """Fit the CRF and return the gzipped, rounded weights file."""
+    model = fit(seed, verbose=verbose)
+    payload = json.dumps(model.to_dict(), sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return gzip.compress(payload, compresslevel=9, mtime=0)
+
+
+def fit(seed: int = SEED, *, verbose: bool = False, exclude: tuple[str, ...] = ()) -> LineCRF:
+    """Fit the CRF on the training sources (less ``exclude``, file names) and return it rounded."""
+    import numpy as np
+    import pycrfsuite
+
+    trainer = pycrfsuite.Trainer(verbose=False)
+    n_items = 0
+    for xseq, yseq in sequences(seed, exclude=exclude):
+        trainer.append(xseq, yseq)
+        n_items += len(yseq)
+    trainer.set_params({"c1": 0.2, "c2": 3.0, "max_iterations": 100,
+                        "feature.possible_transitions": True})
+    with tempfile.TemporaryDirectory() as tmp:
+        path = str(Path(tmp) / "crf.model")
+        t0 = time.perf_counter()
+        trainer.train(path)
+        if verbose:
+            print(f"trained on {n_items:,} lines in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        tagger = pycrfsuite.Tagger()
+        tagger.open(path)
+        info = tagger.info()
+        tagger.close()
+    label_index = {t.value: k for k, t in enumerate(LABELS)}
+    slot_index = {name: k for k, (name, _size) in enumerate(SLOTS)}
+    state = np.zeros((int(SLOT_OFFSETS[-1] + SLOTS[-1][1]), len(LABELS)))
+    for (attr, label), weight in info.state_features.items():
+        name, _, value = attr.partition("=")
+        state[int(SLOT_OFFSETS[slot_index[name]]) + int(value), label_index[label]] = weight
+    trans = np.zeros((len(LABELS), len(LABELS)))
+    for (a, b), weight in info.transitions.items():
+        trans[label_index[a], label_index[b]] = weight
+    return LineCRF.from_dict(LineCRF(state, trans).to_dict())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="compare with the shipped file instead of writing it")
+    parser.add_argument("--seed", type=int, default=SEED)
+    args = parser.parse_args()
+    t0 = time.perf_counter()
+    data = train(args.seed, verbose=True)
+    digest = hashlib.sha256(data).hexdigest()
+    print(f"{len(data):,} bytes, sha256 {digest}, {time.perf_counter() - t0:.1f} s in all")
+    if args.check:
+        shipped = OUT.read_bytes() if OUT.exists() else b""
+        if shipped != data:
+            print(f"{OUT.relative_to(ROOT)} is not what training produces", file=sys.stderr)
+            return 1
+        return 0
+    OUT.write_bytes(data)
+    print(f"wrote {OUT.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
