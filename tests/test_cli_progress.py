@@ -7,7 +7,7 @@ import io
 
 from rich.console import Console
 
-from scenescore.cli.progress import ScoreDisplay
+from scenescore.cli.common import ScoreDisplay
 from scenescore.render.film import CueProgress
 
 

@@ -17,6 +17,7 @@ from scenescore.cli.common import (
     EXIT_DEGRADED,
     FormatOption,
     MaxMbOption,
+    ScoreDisplay,
     all_stage_options,
     ingest_options,
     stage_options,
@@ -69,8 +70,6 @@ def score(
                                 model=model.strip() or None),
         render=stage_options(ctx, "render", {"audio.backend": audio}))
     err = Console(stderr=True)
-    from scenescore.cli.progress import ScoreDisplay
-
     with ScoreDisplay(err, quiet=quiet) as display:
         result = run_score(script, options=options, stage_options=stages,
                            corpus=str(corpus) if corpus else None, progress=display.stage, on_cue=display.cue)
