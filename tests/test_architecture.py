@@ -30,7 +30,7 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
 SHARED = frozenset({"records", "errors", "options", "io", "timecode", "circumplex"})
 #: Around the stages (the CLI, the run engine, batch, config, the corpus crawler, evaluation):
 #: they may import any stage; no stage may import them.
-AROUND_PREFIXES = ("cli", "pipeline", "batch", "config", "corpus", "evaluate", "__main__")
+AROUND_PREFIXES = ("cli", "pipeline", "batch", "config", "corpus", "evaluate", "session", "studio", "__main__")
 #: Backward imports kept on purpose, each a lazy alias for a name that moved to a later stage.
 SANCTIONED: dict[tuple[str, str], str] = {
     ("scenescore.emotion", "scenescore.memory"):

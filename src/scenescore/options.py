@@ -14,7 +14,7 @@ class IngestOptions:
     #: Refuse inputs larger than this many bytes (a screenplay PDF is rarely over 5 MB).
     max_bytes: int = 50 * 1024 * 1024
     #: Refuse a screenplay whose text is longer than this many characters. A feature's text is
-    #: about 0.2 MB; scoring costs about 20 s of CPU and 0.4 GB of memory per MB of text
+    #: about 0.2 MB; scoring costs 20-30 s of CPU and about 0.4 GB of memory per MB of text
     #: (scripts/bench_scale.py), so a text this long still finishes in minutes, while 50 MB of
     #: text (the file limit, meant for PDFs) would take most of an hour and tens of GB.
     max_text_chars: int = 10_000_000

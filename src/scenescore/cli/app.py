@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 
 from scenescore import __version__
-from scenescore.cli import align, batch, corpus, emotion, render, score, segment, translate
+from scenescore.cli import align, batch, corpus, emotion, render, score, segment, studio, translate
 from scenescore.cli.common import CliState
 from scenescore.errors import ScenescoreError
 
@@ -72,6 +72,7 @@ translate.register(app)
 render.register(app)
 batch.register(app)
 align.register(app)
+studio.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -76,6 +76,8 @@ def score(
     took = sum(result.seconds.values())
     if not quiet:
         _print_cue_summary(result.folder, Console())
+    if result.statuses.get("translate") == "ran":
+        _print_session(result.folder, err)
     if result.degraded:
         err.print(f"[bold yellow]degraded[/] in {took:.1f}s: {result.folder}")
         from rich.markup import escape
@@ -91,6 +93,23 @@ def score(
             err.print(f"  {what:<11} {result.folder / name}")
     if result.degraded:
         raise typer.Exit(EXIT_DEGRADED)
+
+
+def _print_session(folder: Path, err, limit: int = 40) -> None:  # noqa: ANN001 - rich imported lazily
+    """The spotting session's news: edits that no longer apply, and what changed since the last run."""
+    path = folder / "session_report.json"
+    if not path.is_file():
+        return
+    report = json.loads(path.read_text(encoding="utf-8"))
+    lines = report.get("lines") or []
+    applied = sum(1 for e in report.get("edits", []) if e.get("status") == "applied")
+    if report.get("edits_file"):
+        err.print(f"  session    {applied} of {len(report.get('edits', []))} edits applied "
+                  f"({report['edits_file']})", markup=False, highlight=False)
+    for line in lines[:limit]:
+        err.print(f"    {line}", markup=False, highlight=False)
+    if len(lines) > limit:
+        err.print(f"    … {len(lines) - limit} more in {path}", markup=False, highlight=False)
 
 
 def _print_cue_summary(folder: Path, console) -> None:  # noqa: ANN001 - rich imported lazily

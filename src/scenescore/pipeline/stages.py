@@ -174,10 +174,29 @@ def _wants_evidence(options: Any) -> bool:
 
 
 def _spot(run: Run) -> Any:
+    from scenescore.session.stage import spot_session
     from scenescore.spotting import spot_cues
 
     spans = run.value("align").spans if "align" in run.stages else None
-    return spot_cues(timed_scenes(run), run.value("analyze"), options=_spot_options(run), spans=spans)
+    scenes = timed_scenes(run)
+    cues = spot_cues(scenes, run.value("analyze"), options=_spot_options(run), spans=spans)
+    return spot_session(cues, scenes, run.folder, _session(run), analysis=run.value("analyze"), spans=spans,
+                        options=_spot_options(run))
+
+
+def _session(run: Run) -> Any:
+    """The run's spotting-session edits (read once; their digest keys the spot stage)."""
+    if "session" not in run._values:
+        from scenescore.session.stage import session_inputs
+
+        run._values["session"] = session_inputs(run.source, run.folder)
+    return run._values["session"]
+
+
+def _spot_key(run: Run) -> Any:
+    """What keys the spot stage: its options, and the session's edits when there are any."""
+    digest = _session(run).digest
+    return _spot_options(run) if digest is None else {"spot": _spot_options(run), "edits": digest}
 
 
 def _spot_options(run: Run) -> Any:
@@ -196,6 +215,10 @@ def _spot_write(run: Run, cues: Any, emit: Emit) -> None:
     emit("cues.json", (json.dumps(rows, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"))
     frame = spotting_notes_frame(cues, options=_spot_options(run))
     emit("cues.csv", _frame_bytes(frame, ".csv", frozenset()))
+    from scenescore.session.stage import spot_files
+
+    for rel, data in spot_files(cues, timed_scenes(run)).items():
+        emit(rel, data)
 
 
 def _translate_options(run: Run) -> Any:
@@ -213,8 +236,13 @@ def _translate(run: Run) -> Any:
         from scenescore.align import evidence_for_prompt
 
         evidence = evidence_for_prompt(run.value("evidence"))
-    return translate_cues(run.value("spot"), timed_scenes(run), run.value("analyze"),
-                          options=_translate_options(run), evidence=evidence)
+    translation = translate_cues(run.value("spot"), timed_scenes(run), run.value("analyze"),
+                                 options=_translate_options(run), evidence=evidence)
+    from scenescore.session.stage import translate_session, with_conditions
+
+    session = translate_session(run.value("spot"), translation.conditions, timed_scenes(run))
+    run._values["session_files"] = session.files
+    return with_conditions(translation, session.conditions)
 
 
 def _translate_write(run: Run, translation: Any, emit: Emit) -> None:
@@ -230,6 +258,8 @@ def _translate_write(run: Run, translation: Any, emit: Emit) -> None:
     emit("translate_report.json", (json.dumps({"cues": reports, "usage": _plain(translation.usage),
                                                "palette": translation.palette.to_dict()},
                                               indent=1, sort_keys=True, default=str) + "\n").encode("utf-8"))
+    for rel, data in run._values.get("session_files", {}).items():
+        emit(rel, data)
 
 
 def translation_degraded(translation: Any) -> str | None:
@@ -266,8 +296,28 @@ def _render_options(run: Run) -> Any:
     return options
 
 
-def _render_write(run: Run, _value: Any, emit: Emit) -> None:
-    from scenescore.render.film import render_film
+def _render_previous(run: Run) -> Any:
+    """The files the last complete render recorded (read before the stage's record is dropped):
+    what the incremental render may reuse without reading them back."""
+    record = run.manifest.get("stages", {}).get("render") or {}
+    if record.get("status") != "done":
+        return None
+    sizes = record.get("sizes", {})
+    return {rel: [digest, sizes.get(rel)] for rel, digest in record.get("outputs", {}).items()}
+
+
+def _render_stage_options(run: Run) -> Any:
+    """Render's options, with the themes a spotting session pins (when it pins any)."""
+    from scenescore.session.stage import pinned_motifs
+
+    motifs = {k: [list(v[0]), list(v[1])] for k, v in sorted(pinned_motifs(_session(run)).items())}
+    return {"render": _render_options(run), "motifs": motifs} if motifs else _render_options(run)
+
+
+def _render_write(run: Run, trusted: Any, emit: Emit) -> None:
+    from scenescore.render.incremental import read_state, render_film_incremental, state_bytes
+    from scenescore.render.themes import ThemeBook
+    from scenescore.session.stage import locked_cues, pinned_motifs
 
     cues = run.value("spot")
     conditions = run.value("translate").conditions
@@ -281,8 +331,14 @@ def _render_write(run: Run, _value: Any, emit: Emit) -> None:
 
     maps = cue_maps([by_id[c.cue_id] for c in conditions], timed_scenes(run), run.value("analyze"),
                     elements=run.value("segment").elements)
-    rendered = render_film(conditions, starts, run.folder, options=_render_options(run), scenes=markers,
-                           title=title, maps=maps, on_cue=run.on_cue)
+    # Only the cues whose condition or notes changed are rendered again (render/incremental.py).
+    options = _render_options(run)
+    book = ThemeBook(seed=options.sketch.seed, pinned=pinned_motifs(_session(run)))
+    result = render_film_incremental(conditions, starts, run.folder, options=options, scenes=markers, title=title,
+                                     themes=book, previous=read_state(run.folder), trusted=trusted,
+                                     frozen=locked_cues(cues), maps=maps, on_cue=run.on_cue)
+    rendered = result.film
+    emit("render_state.json", state_bytes(result.state))
     def rel(path: Any) -> str | None:
         return None if path is None else Path(path).resolve().relative_to(run.folder.resolve()).as_posix()
 
@@ -389,12 +445,12 @@ def default_stages(options: ScoreOptions | None = None, evidence: bool = False) 
               options=lambda run: {"analyze": _opt(run, "analyze"), "memory": _opt(run, "memory"),
                                    "style": run.options.style}),
         Stage("spot", "1", ("segment", "analyze", *picture), _spot, _spot_write,
-              options=_spot_options),
+              options=_spot_key),
         Stage("translate", "1", ("segment", "analyze", "spot", *(("evidence",) if evidence else ())),
               _translate, _translate_write,
               options=_translate_options, load=_translate_load),
-        Stage("render", "2", ("segment", "analyze", "spot", "translate"), lambda run: None, _render_write,
-              options=_render_options),
+        Stage("render", "2", ("segment", "analyze", "spot", "translate"), _render_previous, _render_write,
+              options=_render_stage_options),
         Stage("deliver", "1", ("segment", "analyze", "spot", "translate", "render", *picture), lambda run: None,
               _deliver_write, options=_deliver_options),
     ]
@@ -412,8 +468,7 @@ def default_stages(options: ScoreOptions | None = None, evidence: bool = False) 
 def score(script: str | os.PathLike[str], *, options: ScoreOptions | None = None,
           stage_options: dict[str, Any] | None = None, corpus: str | None = None,
           progress: ProgressCallback | None = None, on_cue: Callable[[Any], None] | None = None) -> RunResult:
-    """Score one film into ``options.out/<name>/`` (see the module docstring). ``progress`` hears
-    each stage start and end; ``on_cue`` each cue whose audio is written (``CueProgress``)."""
+    """Score one film into ``options.out/<name>/`` (see the module docstring)."""
     options = options or ScoreOptions()
     stage_options = dict(stage_options or {})
     ingest = stage_options.get("ingest")

@@ -147,6 +147,9 @@ class ThemeBook:
 
     seed: int = 0
     history_limit: int = 512
+    #: Motif id → (scale degrees, quarter-note lengths) fixed by people (a spotting session's
+    #: pinned themes): used instead of a drawn motif.
+    pinned: dict[str, tuple[tuple[int, ...], tuple[float, ...]]] = field(default_factory=dict)
     _themes: dict[str, _ThemeState] = field(default_factory=dict)
     history: list[dict[str, Any]] = field(default_factory=list)
 
@@ -167,7 +170,9 @@ class ThemeBook:
         state = self._themes.get(motif_id)
         phrases: list[ThemePhrase] = []
         if state is None:
-            motif = make_motif(motif_id, character, seed=self.seed)
+            pin = self.pinned.get(motif_id)
+            motif = (Motif(motif_id=motif_id, character=character, degrees=tuple(pin[0]), durations=tuple(pin[1]))
+                     if pin is not None else make_motif(motif_id, character, seed=self.seed))
             original = ThemeForm(motif.degrees, motif.durations, cue_mode)
             state = _ThemeState(motif=motif, stated_in=cue_id, stated_mode=cue_mode, current=original)
             self._themes[motif_id] = state
@@ -252,6 +257,34 @@ class ThemeBook:
                              "label": label})
         if len(self.history) > self.history_limit:
             del self.history[: len(self.history) - self.history_limit]
+
+    def snapshot(self, motif_ids: Sequence[str]) -> dict[str, Any]:
+        """The state of these motifs (``None``: not heard yet), as JSON-able data: what a cue's
+        sketch depends on besides its condition."""
+        out: dict[str, Any] = {}
+        for mid in sorted(set(motif_ids)):
+            st = self._themes.get(mid)
+            out[mid] = None if st is None else {
+                "motif": [st.motif.character, list(st.motif.degrees), list(st.motif.durations)],
+                "stated_in": st.stated_in, "stated_mode": st.stated_mode,
+                "current": [list(st.current.degrees), list(st.current.durations), st.current.mode,
+                            st.current.shift, st.current.rhythm_scale],
+                "transpositions": st.transpositions, "uses": st.uses}
+        return out
+
+    def restore(self, snapshot: dict[str, Any]) -> None:
+        """Put motifs back as :meth:`snapshot` saw them (a locked cue plays what it played)."""
+        for mid, data in snapshot.items():
+            if data is None:
+                self._themes.pop(mid, None)
+                continue
+            character, degrees, durations = data["motif"]
+            cd, cdur, mode, shift, scale = data["current"]
+            self._themes[mid] = _ThemeState(
+                motif=Motif(motif_id=mid, character=character, degrees=tuple(degrees), durations=tuple(durations)),
+                stated_in=data["stated_in"], stated_mode=data["stated_mode"],
+                current=ThemeForm(tuple(cd), tuple(cdur), mode, shift, scale),
+                transpositions=int(data["transpositions"]), uses=int(data["uses"]))
 
     def to_dict(self) -> dict[str, Any]:
         """What ``themes.json`` holds: each motif as first stated, its current form, the uses."""

@@ -21,7 +21,7 @@ from scenescore.errors import InputError
 #: Data files of the run folder linked from the report when present (never the report itself).
 DATA_FILES: tuple[str, ...] = (
     "cue_sheet.csv", "spotting_notes.csv", "cues.csv", "conditions.jsonl", "scenes.csv",
-    "emotions.csv", "arc.json", "themes.json", "manifest.json",
+    "emotions.csv", "arc.json", "themes.json", "manifest.json", "session_report.json",
 )
 
 
@@ -97,6 +97,10 @@ class RunView:
     #: The film's tone from ``arc.json`` (genre, where it came from, its evidence), when recorded.
     tone: str = ""
     tone_evidence: tuple[str, ...] = ()
+    #: The spotting session (``session_report.json``): each edit applied or stale, and what
+    #: changed since the run before (scenes of a revised draft, cues and why).
+    session_edits: tuple[str, ...] = ()
+    session_changes: tuple[str, ...] = ()
 
     @property
     def duration_s(self) -> float:
@@ -263,6 +267,7 @@ def read_run_view(folder: str | Path) -> RunView:
         programme_start=text(timing.get("programme_start")),
         status="degraded" if degraded else "ok",
         degraded=tuple(f"{stage}: {text(why)}" for stage, why in sorted(degraded.items())),
+        **_session(folder),
         time_basis=text(timing.get("basis")) or "estimated",
         tone=f"{text(tone.get('genre'))} ({text(tone.get('source'))})" if tone.get("genre") else "",
         tone_evidence=tuple(text(e) for e in tone.get("evidence") or () if e),
@@ -280,3 +285,15 @@ def timeline_spans(scenes: Iterable[SceneView]) -> list[tuple[str, float, float]
         else:
             spans.append((scene.timeline, scene.start_s, scene.end_s))
     return spans
+
+
+def _session(folder: Path) -> dict[str, tuple[str, ...]]:
+    """The spotting session's lines for the report (none without a session report)."""
+    report = _read_json(folder / "session_report.json", {})
+    if not isinstance(report, dict):
+        return {}
+    edits = tuple(f"{text(e.get('edit'))}: {text(e.get('status'))}" + (f" ({text(e.get('detail'))})"
+                                                                       if e.get("detail") else "")
+                  for e in report.get("edits") or () if isinstance(e, dict))
+    changes = tuple(text(line) for line in report.get("lines") or () if "no longer applies" not in text(line))
+    return {"session_edits": edits, "session_changes": changes}

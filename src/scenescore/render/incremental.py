@@ -1,0 +1,581 @@
+"""Render a film again, redoing only the cues that changed.
+
+A spotting session changes a cue or two and asks for the film again. Each cue has a key: the
+hash of its condition, its MIDI (which carries the notes, the themes as the theme book realized
+them, and the start) and the audio options. A cue whose key and files are what the last render
+left is not sketched to disk, synthesized or written again: its files stay byte for byte.
+The film MIDI, ``themes.json`` and the state are rebuilt (cheap); the temp track is patched
+in place over the stretch where a changed cue sounds (and its neighbours, whose crossfades
+depend on it), with the same arithmetic as a full mix, so it is byte-identical to a full
+render of the same film. Without a usable earlier state everything is rendered, as
+:func:`scenescore.render.film.render_film` does.
+
+The state (``render_state.json``) lists per cue its key, its placement in the temp track, the
+audio length with ring-out, and each file's sha256 and size. A file is reused only when the
+caller vouches for it (``trusted``: the files the last *complete* render recorded, as the run's
+manifest holds them) with the same sha256 and size, and its size on disk is still that: files
+are not read back (a feature's audio is gigabytes), so a render killed midway, which leaves no
+record, is followed by a full one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from scenescore.conditions.schema import MusicCondition
+from scenescore.io import atomic_write_bytes, atomic_write_text, remember_sha256, sha256_file
+from scenescore.render.film import (
+    RenderedCue,
+    RenderedFilm,
+    _check_inputs,
+    audio_file_name,
+    cue_record,
+    programme_start_seconds,
+)
+from scenescore.render.midi import _check_fps, film_to_midi, sketch_to_midi, timecode
+from scenescore.render.options import RenderOptions
+from scenescore.render.themes import ThemeBook
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+    from scenescore.render.drama import CueMap
+    from scenescore.render.sketch import Sketch
+
+log = logging.getLogger(__name__)
+STATE_FILE = "render_state.json"
+#: Bumped when what a cue key covers changes.
+STATE_VERSION = 2
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class IncrementalResult:
+    film: RenderedFilm
+    #: Cue ids rendered this time (the others kept their files).
+    rendered: tuple[str, ...]
+    #: Cue ids synthesized only to patch the temp track under a changed neighbour.
+    neighbours: tuple[str, ...]
+    #: ``full``, ``patched`` or ``kept`` (temp track), or ``none``.
+    temp_track: str
+    state: dict[str, Any]
+
+    @property
+    def outputs(self) -> dict[str, list[Any]]:
+        """Every file of the render (relative path → [sha256, size]), as a manifest records them."""
+        out: dict[str, list[Any]] = {}
+        for entry in self.state["cues"].values():
+            out.update(entry["files"])
+        if "temp_track" in self.state:
+            out[self.state["temp_track"]["file"]] = self.state["temp_track"]["entry"]
+        return out
+
+
+def _file_entry(path: Path, digest: str | None = None) -> list[Any]:
+    return [digest or sha256_file(path), path.stat().st_size]
+
+
+def _intact(folder: Path, files: Mapping[str, Sequence[Any]], trusted: Mapping[str, Sequence[Any]] | None) -> bool:
+    """Every file is vouched for with the digest and size recorded, and still has that size
+    (then its sha256 is taken as recorded, without reading it)."""
+    if trusted is None:
+        return False
+    for rel, (digest, size) in files.items():
+        if list(trusted.get(rel, ())) != [digest, size]:
+            return False
+        try:
+            if (folder / rel).stat().st_size != size:
+                return False
+        except OSError:
+            return False
+    return True
+
+
+def read_state(folder: str | os.PathLike[str]) -> dict[str, Any] | None:
+    try:
+        state = json.loads((Path(folder) / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return state if isinstance(state, dict) and state.get("version") == STATE_VERSION else None
+
+
+def cue_key(condition: MusicCondition, sketch: Sketch, start_s: float, options: RenderOptions) -> str:
+    """What a cue's files are made from: its condition, its notes (the sketch, themes as the
+    theme book realized them; by value, through ``repr`` of its frozen records), its start and
+    the options. Cheaper than writing its MIDI to compare."""
+    payload = {"condition": condition.model_dump(mode="json"),
+               "sketch": hashlib.sha256(repr(sketch).encode("utf-8")).hexdigest(), "start_s": float(start_s),
+               "midi": asdict(options.midi), "audio": asdict(options.audio), "musicxml": options.musicxml,
+               "seed": options.sketch.seed, "version": STATE_VERSION}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+def render_film_incremental(conditions: Sequence[MusicCondition], starts_s: Sequence[float],
+                            out_dir: str | os.PathLike[str], *, options: RenderOptions | None = None,
+                            scenes: Sequence[tuple[float, str]] = (), title: str = "film",
+                            themes: ThemeBook | None = None, previous: Mapping[str, Any] | None = None,
+                            trusted: Mapping[str, Sequence[Any]] | None = None,
+                            frozen: frozenset[str] = frozenset(), maps: Sequence[CueMap] = (),
+                            progress: Progress | None = None,
+                            on_cue: Callable[[Any], None] | None = None) -> IncrementalResult:
+    """Like :func:`~scenescore.render.film.render_film`, reusing what ``previous`` (the state of
+    the last render into ``out_dir``) says is still right; returns the new state too.
+
+    ``frozen`` cues (locked in a spotting session) meet the themes as they did last time: the
+    theme book is set back to the state recorded before them, so their notes do not change when
+    the cues before them do.
+    """
+    options = options or RenderOptions()
+    _check_fps(options.midi.fps)
+    out = Path(out_dir)
+    order = _check_inputs(conditions, starts_s)
+    book = themes if themes is not None else ThemeBook(seed=options.sketch.seed)
+    prev_cues: dict[str, Any] = dict((previous or {}).get("cues", {}))
+    sketches, before_themes = _sketch(conditions, starts_s, order, options, book, scenes, prev_cues, frozen,
+                                      maps, progress)
+    keys = {i: cue_key(conditions[i], sketches[i], starts_s[i], options) for i in order}
+    kept: set[int] = set()
+    for i in order:
+        before = prev_cues.get(conditions[i].cue_id)
+        if (before and before.get("key") == keys[i] and not before.get("problems")
+                and _intact(out, before.get("files", {}), trusted)):
+            kept.add(i)
+            for rel, (digest, _size) in before["files"].items():
+                remember_sha256(out / rel, digest)
+    files: dict[int, dict[str, list[Any]]] = {i: dict(prev_cues[conditions[i].cue_id]["files"]) for i in kept}
+    paths: dict[int, dict[str, Path]] = {i: {kind: out / rel for kind, rel in _kinds(prev_cues[conditions[i].cue_id])}
+                                         for i in kept}
+    for i in order:
+        if i in kept:
+            continue
+        name = _safe(conditions[i].cue_id)
+        data = sketch_to_midi(sketches[i], start_s=float(starts_s[i]), options=options.midi)
+        midi = atomic_write_bytes(out / "midi" / f"{name}.mid", data, overwrite=options.overwrite)
+        paths[i] = {"midi": midi}
+        files[i] = {_rel(out, midi): _file_entry(midi, hashlib.sha256(data).hexdigest())}
+        if options.musicxml:
+            from scenescore.render.musicxml import write_musicxml
+
+            xml = write_musicxml(sketches[i], out / "xml" / f"{name}.musicxml", overwrite=options.overwrite)
+            paths[i]["musicxml"] = xml
+            files[i][_rel(out, xml)] = _file_entry(xml)
+    film_midi = atomic_write_bytes(
+        out / "midi" / "score.mid",
+        film_to_midi([sketches[i] for i in order], [float(starts_s[i]) for i in order], title=title,
+                     scene_markers=scenes, options=options.midi), overwrite=options.overwrite)
+    themes_path = atomic_write_text(out / "themes.json", json.dumps(book.to_dict(), indent=2) + "\n",
+                                    overwrite=options.overwrite)
+    by_cue = {m.cue_id: m for m in maps}
+    maps_path = atomic_write_text(out / "cue_maps.json", json.dumps(
+        [cue_record(sketches[i], by_cue.get(conditions[i].cue_id)) for i in order], indent=1) + "\n",
+        overwrite=options.overwrite)
+
+    audio_state: dict[int, dict[str, Any]] = {}
+    temp_track: Path | None = None
+    temp_status = "none"
+    neighbours: list[int] = []
+    prev_temp = (previous or {}).get("temp_track")
+    if options.audio.backend != "none":
+        mixer = _Mixer(conditions, starts_s, order, out, options)
+        mixer.on_cue = on_cue
+        todo = [i for i in order if i not in kept]
+        for i in kept:
+            audio_state[i] = {"available": int(prev_cues[conditions[i].cue_id]["available"])}
+        if not options.audio.temp_track:
+            for i, audio in _synthesize(conditions, sketches, todo, options, progress, mixer.problems, on_cue):
+                path, available = mixer.finish(i, audio)
+                audio_state[i] = {"available": available}
+                paths[i]["audio"] = path
+                files[i][_rel(out, path)] = _file_entry(path)
+        else:
+            patchable = (prev_temp is not None and bool(kept) and prev_temp.get("frames") == mixer.total_frames
+                         and _intact(out, {prev_temp["file"]: prev_temp["entry"]}, trusted))
+            if patchable:
+                temp_track, neighbours = mixer.patch(sketches, todo, kept, audio_state, prev_cues, prev_temp,
+                                                     paths, files, progress)
+                temp_status = "patched" if todo or neighbours else "kept"
+            else:
+                temp_track = mixer.full(sketches, todo, kept, audio_state, paths, files, progress)
+                temp_status = "full"
+    problems = mixer.problems if options.audio.backend != "none" else {}
+    mg = options.midi
+    cues = tuple(
+        RenderedCue(cue_id=conditions[i].cue_id, start_s=float(starts_s[i]), duration_s=conditions[i].duration_s,
+                    timecode=timecode(float(starts_s[i]), fps=mg.fps, start=mg.programme_start),
+                    midi=paths[i]["midi"], musicxml=paths[i].get("musicxml"), audio=paths[i].get("audio"),
+                    sample_rate=options.audio.sample_rate if "audio" in paths[i] else None,
+                    themes=tuple(dict.fromkeys(t.label for t in sketches[i].themes)))
+        for i in order)
+    film = RenderedFilm(cues=cues, midi=film_midi, temp_track=temp_track, themes=themes_path, cue_maps=maps_path,
+                        audio_backend=options.audio.backend,
+                        sample_rate=options.audio.sample_rate if temp_track or any("audio" in p for p in paths.values())
+                        else None, sketches=tuple(sketches[i] for i in order),
+                        degraded=tuple(f"{conditions[i].cue_id}: {p}" for i in order for p in problems.get(i, ())))
+    state: dict[str, Any] = {"version": STATE_VERSION, "cues": {}}
+    for i in order:
+        entry = {"key": keys[i], "files": dict(sorted(files[i].items())), "themes_before": before_themes[i],
+                 "kinds": {kind: _rel(out, p) for kind, p in sorted(paths[i].items())}}
+        entry.update(audio_state.get(i, {"available": 0}))
+        if problems.get(i):  # a degraded cue is made again next time, never reused
+            entry["problems"] = problems[i]
+        state["cues"][conditions[i].cue_id] = entry
+    if temp_track is not None:
+        placed = mixer.placement_state({i: audio_state[i]["available"] for i in order})
+        for i in order:
+            state["cues"][conditions[i].cue_id]["placement"] = placed[i]
+        rel = _rel(out, temp_track)
+        state["temp_track"] = {"file": rel, "entry": _file_entry(temp_track),
+                               "frames": mixer.frames_written}
+    rendered = tuple(conditions[i].cue_id for i in order if i not in kept)
+    log.info("render: %d of %d cues rendered, %d kept; temp track %s", len(rendered), len(order),
+             len(kept), temp_status)
+    return IncrementalResult(film=film, rendered=rendered, neighbours=tuple(conditions[i].cue_id for i in neighbours),
+                             temp_track=temp_status, state=state)
+
+
+def _sketch(conditions: Sequence[MusicCondition], starts_s: Sequence[float], order: list[int],
+            options: RenderOptions, book: ThemeBook, scenes: Sequence[tuple[float, str]],
+            prev_cues: Mapping[str, Any], frozen: frozenset[str], maps: Sequence[CueMap],
+            progress: Progress | None) -> tuple[list[Sketch], dict[int, dict[str, Any]]]:
+    """Every cue sketched in film order through one book (as ``sketch_film``), recording the
+    book's state of each cue's motifs before it, and restoring it for frozen cues."""
+    import bisect
+
+    from scenescore.render.performance import perform
+    from scenescore.render.sketch import sketch_cue
+
+    timed = sorted(scenes, key=lambda m: m[0])
+    times = [t for t, _ in timed]
+
+    def markers(start: float, duration: float) -> list[tuple[float, str]]:
+        first, stop = bisect.bisect_left(times, start), bisect.bisect_left(times, start + duration)
+        return [(t - start, text) for t, text in timed[first:stop]]
+
+    out: dict[int, Sketch] = {}
+    before: dict[int, dict[str, Any]] = {}
+    by_cue = {m.cue_id: m for m in maps}
+    for done, i in enumerate(order, 1):
+        c = conditions[i]
+        recorded = (prev_cues.get(c.cue_id) or {}).get("themes_before")
+        if c.cue_id in frozen and isinstance(recorded, dict):
+            book.restore(recorded)
+        before[i] = book.snapshot([t.motif for t in c.themes])
+        out[i] = perform(sketch_cue(c, themes=book, options=options.sketch,
+                                    scene_markers=markers(float(starts_s[i]), c.duration_s),
+                                    cue_map=by_cue.get(c.cue_id)),
+                         release_beats=options.sketch.release_beats)  # as sketch_film plays them
+        if progress is not None:
+            progress("sketch", done, len(order))
+    return [out[i] for i in range(len(conditions))], before
+
+
+def state_bytes(state: Mapping[str, Any]) -> bytes:
+    return (json.dumps(state, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _kinds(entry: Mapping[str, Any]) -> list[tuple[str, str]]:
+    return list(entry.get("kinds", {}).items())
+
+
+def _safe(cue_id: str) -> str:
+    import re
+
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", cue_id)
+
+
+def _rel(out: Path, path: Path) -> str:
+    return Path(path).resolve().relative_to(out.resolve()).as_posix()
+
+
+def _synthesize(conditions: Sequence[MusicCondition], sketches: Sequence[Sketch], which: Sequence[int],
+                options: RenderOptions, progress: Progress | None,
+                problems: dict[int, list[str]] | None = None,
+                on_cue: Callable[[Any], None] | None = None) -> Iterator[tuple[int, np.ndarray]]:
+    """(cue index, audio with ring-out) for the cues ``which``, in the order they finish; each
+    job's problems land in ``problems`` as it finishes."""
+    if not which:
+        return iter(())
+    from scenescore.render.backends import AudioJob, get_audio_backend
+
+    backend = get_audio_backend(options.audio.backend)
+    jobs = [AudioJob(condition=conditions[i], sketch=sketches[i]) for i in which]
+
+    total_s = sum(j.sketch.duration_s for j in jobs)
+    done_s = 0.0
+
+    def report(done: int, total: int) -> None:
+        nonlocal done_s
+        done_s += jobs[done - 1].sketch.duration_s
+        if progress is not None:
+            progress("audio", done, total)
+        if on_cue is not None:  # as render_film reports it (render.film.CueProgress)
+            from scenescore.render.film import CueProgress
+
+            on_cue(CueProgress(cue_id=jobs[done - 1].condition.cue_id, cues_done=done, cues_total=total,
+                               music_done_s=done_s, music_total_s=total_s))
+
+    results = backend.render(jobs, options=options.audio, seed=options.sketch.seed, progress=report)
+
+    def gen() -> Iterator[tuple[int, np.ndarray]]:
+        for k, audio in results:
+            if problems is not None and jobs[k].problems:
+                problems[which[k]] = list(jobs[k].problems)
+            yield which[k], audio
+    return gen()
+
+
+class _Mixer:
+    """The temp track's arithmetic, shared by a full mix and a patch (same order, same sums)."""
+
+    def __init__(self, conditions: Sequence[MusicCondition], starts_s: Sequence[float], order: list[int],
+                 out: Path, options: RenderOptions) -> None:
+        self.conditions, self.order, self.out, self.options = conditions, order, out, options
+        ao = options.audio
+        self.sr = ao.sample_rate
+        self.crossfade = round(ao.crossfade_s * self.sr)
+        self.declick = round(0.005 * self.sr)
+        self.starts = {i: round(float(starts_s[i]) * self.sr) for i in order}
+        self.lengths = {i: round(conditions[i].duration_s * self.sr) for i in order}
+        self.starts_s = starts_s
+        self.frames_written = 0
+        #: Cue index → what went wrong synthesizing it (MusicGen stopping early...).
+        self.problems: dict[int, list[str]] = {}
+        self.on_cue: Callable[[Any], None] | None = None  # per-cue progress, set by the caller
+
+    @property
+    def total_frames(self) -> int:
+        return max(self.starts[i] + self.lengths[i] for i in self.order) + self.crossfade
+
+    def finish(self, i: int, audio: np.ndarray) -> tuple[Path, int]:
+        """Write cue i's file (as render_film does); return its path and the audio length."""
+        import numpy as np
+
+        from scenescore.render.audio import fade, fit_length, limit_peak, write_bwf
+
+        ao, mg, sr = self.options.audio, self.options.midi, self.sr
+        c = self.conditions[i]
+        audio = limit_peak(np.asarray(audio, np.float32).reshape(len(audio), -1), ao.ceiling_dbfs)
+        frames = round(c.duration_s * sr)
+        cue = fit_length(audio, frames).copy()
+        declick = min(frames, round(0.005 * sr))
+        cue[:declick] *= fade(declick, kind="in")[:, None]
+        tail = min(frames, round(ao.end_fade_s * sr))
+        if tail:
+            cue[frames - tail:] *= fade(tail, kind="out")[:, None]
+        start = float(self.starts_s[i])
+        name = audio_file_name(c.cue_id, start, fps=mg.fps, programme_start=mg.programme_start)
+        tc = timecode(start, fps=mg.fps, start=mg.programme_start)
+        origin = programme_start_seconds(mg.programme_start, mg.fps)
+        history = f"A=PCM,F={sr},W={ao.bit_depth},M=stereo,T=scenescore {ao.backend}"
+        path = write_bwf(self.out / "audio" / name, cue, sample_rate=sr, bit_depth=ao.bit_depth,
+                         time_reference=round((origin + start) * sr),
+                         description=f"{c.cue_id} {tc} {c.prompt}"[:256], coding_history=history,
+                         overwrite=self.options.overwrite)
+        self._limited = audio
+        return path, len(audio)
+
+    def placements(self, available: Mapping[int, int]) -> dict[int, Any]:
+        from scenescore.render.audio import place_cue
+
+        out: dict[int, Any] = {}
+        fade_end = -1
+        for k, i in enumerate(self.order):
+            nxt = self.starts[self.order[k + 1]] if k + 1 < len(self.order) else None
+            p = place_cue(self.starts[i], self.lengths[i], available[i], nxt, fade_end, crossfade=self.crossfade,
+                          declick=self.declick)
+            fade_end = p.start + p.fade_out_at + p.fade_out
+            out[i] = p
+        return out
+
+    @staticmethod
+    def segment(placement: Any, audio: np.ndarray) -> np.ndarray:
+        from scenescore.render.audio import fade, fit_length
+
+        seg = fit_length(audio, placement.length).copy()
+        seg[: placement.fade_in] *= fade(placement.fade_in, kind="in")[:, None]
+        out_end = placement.fade_out_at + placement.fade_out
+        seg[placement.fade_out_at:out_end] *= fade(placement.fade_out, kind="out")[: out_end - placement.fade_out_at, None]
+        seg[out_end:] = 0
+        return seg
+
+    def _write_cue(self, i: int, audio: np.ndarray, audio_state: dict[int, dict[str, Any]],
+                   paths: dict[int, dict[str, Path]], files: dict[int, dict[str, list[Any]]]) -> np.ndarray:
+        path, available = self.finish(i, audio)
+        audio_state[i] = {"available": available}
+        paths[i]["audio"] = path
+        files[i][_rel(self.out, path)] = _file_entry(path)
+        return self._limited
+
+    def full(self, sketches: Sequence[Sketch], todo: Sequence[int], kept: set[int],
+             audio_state: dict[int, dict[str, Any]], paths: dict[int, dict[str, Path]],
+             files: dict[int, dict[str, list[Any]]], progress: Progress | None) -> Path:
+        """Every cue synthesized (kept cues too: the mix needs their ring-out) and mixed."""
+        import numpy as np
+
+        from scenescore.render.audio import mix_stream
+
+        everything = list(self.order)
+        position = {i: k for k, i in enumerate(everything)}
+        total = self.total_frames
+        ao, mg = self.options.audio, self.options.midi
+        origin = programme_start_seconds(mg.programme_start, mg.fps)
+        with tempfile.TemporaryDirectory(prefix="scenescore-mix-") as spill_dir:
+            def in_order() -> Iterator[tuple[object, np.ndarray]]:
+                from scenescore.render.audio import place_cue
+
+                waiting: dict[int, Path] = {}
+                want = 0
+                fade_end = -1
+                for i, audio in _synthesize(self.conditions, sketches, everything, self.options, progress,
+                                            self.problems, self.on_cue):
+                    if i in kept:
+                        from scenescore.render.audio import limit_peak
+
+                        audio = limit_peak(np.asarray(audio, np.float32).reshape(len(audio), -1), ao.ceiling_dbfs)
+                        audio_state[i] = {"available": len(audio)}
+                    else:
+                        audio = self._write_cue(i, audio, audio_state, paths, files)
+                    k = position[i]
+                    if k != want:
+                        waiting[k] = Path(spill_dir) / f"{k}.npy"
+                        np.save(waiting[k], audio)
+                        continue
+                    while True:
+                        j = everything[want]
+                        nxt = self.starts[everything[want + 1]] if want + 1 < len(everything) else None
+                        placement = place_cue(self.starts[j], self.lengths[j], len(audio), nxt, fade_end,
+                                              crossfade=self.crossfade, declick=self.declick)
+                        fade_end = placement.start + placement.fade_out_at + placement.fade_out
+                        yield placement, audio
+                        want += 1
+                        if want not in waiting:
+                            break
+                        path = waiting.pop(want)
+                        audio = np.load(path, mmap_mode="r")
+                        path.unlink(missing_ok=True)
+            temp = mix_stream(self.out / "audio" / "temp_score.wav", in_order(), frames=total, sample_rate=self.sr,
+                              bit_depth=ao.bit_depth, description="temp score (TEMP, not for release)",
+                              time_reference=round(origin * self.sr), ceiling_dbfs=ao.ceiling_dbfs,
+                              overwrite=self.options.overwrite)
+        self.frames_written = total
+        return temp
+
+    def patch(self, sketches: Sequence[Sketch], todo: Sequence[int], kept: set[int],
+              audio_state: dict[int, dict[str, Any]], prev_cues: Mapping[str, Any], prev_temp: Mapping[str, Any],
+              paths: dict[int, dict[str, Path]], files: dict[int, dict[str, list[Any]]],
+              progress: Progress | None) -> tuple[Path, list[int]]:
+        """Synthesize the changed cues, then rewrite the temp track where they (or the crossfades
+        they changed) sound, from every cue that sounds there."""
+        import numpy as np
+
+        from scenescore.render.audio import limit_peak, pcm_buffer
+
+        ao = self.options.audio
+        fresh: dict[int, np.ndarray] = {}
+        for i, audio in _synthesize(self.conditions, sketches, todo, self.options, progress, self.problems,
+                                    self.on_cue):
+            fresh[i] = self._write_cue(i, audio, audio_state, paths, files)
+        available = {i: audio_state[i]["available"] for i in self.order}
+        now = self.placements(available)
+        windows: list[tuple[int, int]] = []
+        for i in self.order:
+            old = prev_cues.get(self.conditions[i].cue_id, {}).get("placement")
+            new = [now[i].start, now[i].length, now[i].fade_in, now[i].fade_out_at, now[i].fade_out]
+            if i in fresh or old != new:
+                windows.append((now[i].start, now[i].start + now[i].length))
+                if old:
+                    windows.append((old[0], old[0] + old[1]))
+        # Cues removed since the last render sounded in their old spans.
+        current = {self.conditions[i].cue_id for i in self.order}
+        for cid, entry in prev_cues.items():
+            if cid not in current and entry.get("placement"):
+                p = entry["placement"]
+                windows.append((p[0], p[0] + p[1]))
+        merged = _merge(windows)
+        path = self.out / "audio" / "temp_score.wav"
+        self.frames_written = self.total_frames
+        if not merged:  # nothing sounds different: the file stays, its digest as recorded
+            remember_sha256(path, prev_temp["entry"][0])
+            return path, []
+        needed = [i for i in self.order if i not in fresh
+                  and any(now[i].start < b and a < now[i].start + now[i].length for a, b in merged)]
+        for i, audio in _synthesize(self.conditions, sketches, needed, self.options, None, self.problems):
+            fresh[i] = limit_peak(np.asarray(audio, np.float32).reshape(len(audio), -1), ao.ceiling_dbfs)
+        ceiling = np.float32(10 ** (ao.ceiling_dbfs / 20))
+        header = _data_offset(path)
+        block = 2 * ao.bit_depth // 8
+        frames = self.total_frames
+        # In place: a crash midway leaves no record of a complete render, so the next one mixes
+        # it whole.
+        with open(path, "r+b") as fh:
+            for a, b in merged:
+                a, b = max(0, a), min(frames, b)
+                if b <= a:
+                    continue
+                buf = np.zeros((b - a, 2), np.float32)
+                for i in self.order:
+                    p = now[i]
+                    lo, hi = max(a, p.start), min(b, p.start + p.length)
+                    if hi <= lo:
+                        continue
+                    seg = self.segment(p, fresh[i])
+                    buf[lo - a:hi - a] += seg[lo - p.start:hi - p.start]
+                fh.seek(header + a * block)
+                fh.write(pcm_buffer(np.clip(buf, -ceiling, ceiling), ao.bit_depth))
+            fh.flush()
+            os.fsync(fh.fileno())
+        self.frames_written = frames
+        remember_sha256(path, _sha256_path(path))
+        for i in self.order:
+            audio_state.setdefault(i, {"available": available[i]})
+        return path, needed
+
+    def placement_state(self, available: Mapping[int, int]) -> dict[int, list[int]]:
+        now = self.placements(available)
+        return {i: [p.start, p.length, p.fade_in, p.fade_out_at, p.fade_out] for i, p in now.items()}
+
+
+def _merge(windows: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(windows):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _data_offset(path: Path) -> int:
+    """Byte offset of the PCM data in a WAV written by :class:`BwfWriter`."""
+    import struct
+
+    with open(path, "rb") as fh:
+        head = fh.read(12)
+        if head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+            raise ValueError(f"{path}: not a WAV file")
+        pos = 12
+        while True:
+            fh.seek(pos)
+            chunk = fh.read(8)
+            if len(chunk) < 8:
+                raise ValueError(f"{path}: no data chunk")
+            kind, size = chunk[:4], struct.unpack("<I", chunk[4:])[0]
+            if kind == b"data":
+                return pos + 8
+            pos += 8 + size + size % 2
+
+
+def _sha256_path(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 22), b""):
+            h.update(chunk)
+    return h.hexdigest()
