@@ -4,9 +4,7 @@ the restructuring reproduced them exactly, commit fc0f6da), re-recorded from ``m
 after issue 16 made the fitted emotion model the default (a change of the music on purpose), and
 reproduced by issue 13's second part (keys, degraded runs, one time base) on top of it, and
 re-recorded by issue 15 (conditions gain an ending and a key plan; the MIDI is fitted to picture,
-with new harmony, melody and texture; elements, scenes, emotions and cues unchanged), and
-re-recorded when the harmonic rhythm began to follow the intensity (issue 15's second part: the
-MIDI only).
+with new harmony, melody and texture; elements, scenes, emotions and cues unchanged).
 
 Only the corrections issue 13 names may change the outputs (the spotting notes' timecodes now
 start at the programme start, the scene table gains its time columns), so those are compared
@@ -39,16 +37,16 @@ RECORDED = {
     "cue_sheet.csv": "5139ebb2c501be6c99fa1421a56fd1d274fe93abd7f0c8a381a6e1e08e2883ae",
     "scenes": "77b805121fef978ad36cf7bcd9b9f7275fac764b398727fea5dec8a4dc1f4de2",
     "spotting_notes_untimed": "ad2805e0b1205d4b35102b793bbc0514555c56bea00d77ae27a81c4583c2692a",
-    "midi/1M01.mid": "931de8bdc928aadba00774ec64a4a4e40892f4917f192eb2492c345d8088fc9f",
-    "midi/1M02.mid": "0c79c755e714debcdf6676f99f62e76121c1a31367ae2d0cbabd71d75f04584b",
-    "midi/1M03.mid": "47c255b227a46fe580645848548e207f75ad100b2e881ec646d90740447fb0ce",
-    "midi/1M04.mid": "1332d44cdbe2321ce029e5b1386455a31404e5c4e2921e02321fb208eb1d1cee",
-    "midi/1M05.mid": "12b80e12e193fa730a669b15095518f4df6cc9e7b7350ea6b6d397e295b70de4",
-    "midi/1M06.mid": "a745e2066518ad828e4dfde7c7369e77e422e81914966c2e9fbc2801d862fb89",
-    "midi/1M07.mid": "f5de56bfa0c32a31ca97fb1cdcccd1ed3f14771ae62a016f46d1ce31ed9325d0",
-    "midi/1M08.mid": "54aace880da76fc3e19b509fa95b5df12b1be8e614df6853f3a664547bb52e35",
-    "midi/1M09.mid": "a9b5a884c0d936672ca4cdc96cfecaf01333cd1ca283d9814c24ec0ffaba7d82",
-    "midi/score.mid": "f429e687f0b4dd4c863cfdf4c2492be4375c41de36e029bcc6e0df09a5c0b4ce",
+    "midi/1M01.mid": "dc2c9ea8226c091ec88c84481819f1c20e836abd64c3293b8c0ac4d914d1a55c",
+    "midi/1M02.mid": "e9a75fa8e1d6fd104837b6221160a6a98fe8fb002e3516c68f2dfa6c109d5940",
+    "midi/1M03.mid": "fe2b4972ed33c2b389ed67a3542647114dcc81a693a2fa32121be7d40a3a53c5",
+    "midi/1M04.mid": "ba1dc5c177f047228c87cca3b8ef2d95b4aba9794a3045caf1bf42b4fc94a9f4",
+    "midi/1M05.mid": "4d8200e7bf46ee9c6a62a4437ddda3d5169f903b30254b23d9486a274d560720",
+    "midi/1M06.mid": "ccb8d082f45b700b86854165bffdd8b0ef1f0886146877b8618cad72cf240864",
+    "midi/1M07.mid": "a9a529495245d603548d5fc45d709d8a6824bac78b47e9e6e24fc02cf9be0c34",
+    "midi/1M08.mid": "3bd362054f79e003ac18fd9484877d85f14a9a2eacc1fef86a774e4ebc7e00fc",
+    "midi/1M09.mid": "f76dde58ca1965e2d63f6d815030aeb8b0a3e2848826768deeb9f8f52be2b716",
+    "midi/score.mid": "74aad87ab4a16357e8bd9277504e8174bd7e5ae3dc4590e88fa615d3bf350a4a",
 }
 
 

@@ -17,6 +17,7 @@ from scenescore.cli.common import (
     EXIT_DEGRADED,
     FormatOption,
     MaxMbOption,
+    ScoreDisplay,
     all_stage_options,
     ingest_options,
     stage_options,
@@ -49,7 +50,7 @@ def score(
         "--video", help="Footage: place scenes on the picture and mux the temp score for review.")] = None,
     subtitles: Annotated[Path | None, typer.Option(
         "--subtitles", help="SRT/WebVTT of the footage (else Whisper transcribes it).")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print the cue table.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, stage lines or cue table.")] = False,
     input_format: FormatOption = None,
     max_mb: MaxMbOption = None,
 ) -> None:
@@ -69,15 +70,9 @@ def score(
                                 model=model.strip() or None),
         render=stage_options(ctx, "render", {"audio.backend": audio}))
     err = Console(stderr=True)
-    with err.status("scoring") as status:
-        def progress(stage: str, state: str) -> None:
-            if state == "start":
-                status.update(f"[bold]{stage}[/] …")
-            else:
-                err.print(f"  {stage:<10} {state}")
-
+    with ScoreDisplay(err, quiet=quiet) as display:
         result = run_score(script, options=options, stage_options=stages,
-                           corpus=str(corpus) if corpus else None, progress=progress)
+                           corpus=str(corpus) if corpus else None, progress=display.stage, on_cue=display.cue)
     took = sum(result.seconds.values())
     if not quiet:
         _print_cue_summary(result.folder, Console())

@@ -201,7 +201,7 @@ class Run:
 
     def __init__(self, source: str, data: bytes, folder: Path, stages: Sequence[Stage],
                  options: ScoreOptions, stage_options: dict[str, Any],
-                 progress: ProgressCallback | None = None) -> None:
+                 progress: ProgressCallback | None = None, on_cue: Callable[[Any], None] | None = None) -> None:
         self.source = source
         self.data = data
         self.folder = folder
@@ -210,6 +210,7 @@ class Run:
         self.options = options
         self.stage_options = stage_options
         self.progress = progress
+        self.on_cue = on_cue  # the render stage's per-cue progress (render.film.CueProgress)
         self.input_sha = sha256_bytes(data)
         self._values: dict[str, Any] = {}
         self._loaded: set[str] = set()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -339,7 +340,7 @@ def _render_write(run: Run, trusted: Any, emit: Emit) -> None:
     book = ThemeBook(seed=options.sketch.seed, pinned=pinned_motifs(_session(run)))
     result = render_film_incremental(conditions, starts, run.folder, options=options, scenes=markers, title=title,
                                      themes=book, previous=read_state(run.folder), trusted=trusted,
-                                     frozen=locked_cues(cues), maps=maps)
+                                     frozen=locked_cues(cues), maps=maps, on_cue=run.on_cue)
     rendered = result.film
     emit("render_state.json", state_bytes(result.state))
     def rel(path: Any) -> str | None:
@@ -470,7 +471,7 @@ def default_stages(options: ScoreOptions | None = None, evidence: bool = False) 
 
 def score(script: str | os.PathLike[str], *, options: ScoreOptions | None = None,
           stage_options: dict[str, Any] | None = None, corpus: str | None = None,
-          progress: ProgressCallback | None = None) -> RunResult:
+          progress: ProgressCallback | None = None, on_cue: Callable[[Any], None] | None = None) -> RunResult:
     """Score one film into ``options.out/<name>/`` (see the module docstring)."""
     options = options or ScoreOptions()
     stage_options = dict(stage_options or {})
@@ -479,7 +480,7 @@ def score(script: str | os.PathLike[str], *, options: ScoreOptions | None = None
                                        crawl=stage_options.get("corpus"))
     folder = Path(options.out) / (options.name or name)
     stages = default_stages(options, evidence=_wants_evidence(stage_options.get("evidence")))
-    run = Run(source, data, folder, stages, options, stage_options, progress)
+    run = Run(source, data, folder, stages, options, stage_options, progress, on_cue)
     run.manifest["timing"] = timing_record(options)
     return run.run()
 

@@ -17,7 +17,8 @@ import hashlib
 import math
 import os
 import struct
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
@@ -38,9 +39,9 @@ def _np():  # noqa: ANN202 - the module
     return np
 
 
-def pcm_buffer(samples: np.ndarray, bit_depth: int = 24) -> np.ndarray:
-    """Interleaved little-endian PCM of float samples in [-1, 1] (clipped, rounded), as a byte
-    array that a file's ``write`` takes without another copy.
+def pcm_buffer(samples: np.ndarray, bit_depth: int = 24, *, ceiling: float = 1.0) -> np.ndarray:
+    """Interleaved little-endian PCM of float samples in [-1, 1] (clipped at +-``ceiling``,
+    rounded), as a byte array that a file's ``write`` takes without another copy.
 
     Worked through in blocks that stay in cache; rounding writes the integers directly, and a
     3-byte view of each 32-bit integer picks the 24-bit sample's bytes in one copy.
@@ -49,9 +50,10 @@ def pcm_buffer(samples: np.ndarray, bit_depth: int = 24) -> np.ndarray:
     if bit_depth not in (16, 24, 32):
         raise OutputError(f"bit depth {bit_depth} is not one of 16, 24, 32")
     full = 2.0 ** (bit_depth - 1)
+    lo, hi = -full * min(1.0, ceiling), min(full - 1, full * ceiling)
     if bit_depth == 32:  # float32 cannot hold every 32-bit step
         scaled = np.asarray(samples, dtype=np.float64) * full
-        np.clip(scaled, -full, full - 1, out=scaled)
+        np.clip(scaled, lo, hi, out=scaled)
         return np.rint(scaled).astype("<i4").reshape(-1).view(np.uint8)
     flat = np.ascontiguousarray(samples, dtype=np.float32).reshape(-1)
     width = bit_depth // 8
@@ -64,7 +66,7 @@ def pcm_buffer(samples: np.ndarray, bit_depth: int = 24) -> np.ndarray:
         m = min(block, flat.size - k)
         f, i = scratch[:m], ints[:m]
         np.multiply(flat[k:k + m], np.float32(full), out=f)
-        np.clip(f, -full, full - 1, out=f)
+        np.clip(f, np.float32(lo), np.float32(hi), out=f)
         np.rint(f, out=i, casting="unsafe")
         out[k:k + m] = i.view("V2") if bit_depth == 16 else i.view(three)["b"]
     return out.view(np.uint8)
@@ -124,28 +126,32 @@ class BwfWriter:
         self._fh.write(data)
         self._sha.update(data)
 
-    def write(self, samples: np.ndarray) -> None:
+    def write(self, samples: np.ndarray, *, ceiling: float = 1.0) -> None:
+        """Pack and write (frames, channels) float samples; those past the declared length are dropped."""
         n = min(len(samples), self.frames - self.written)
-        if n > 0:
-            self._put(pcm_buffer(samples[:n], self.bit_depth))
-            self.written += n
+        for k in range(0, max(0, n), _PCM_BLOCK):  # a long cue is packed a block at a time
+            self._put(pcm_buffer(samples[k:min(n, k + _PCM_BLOCK)], self.bit_depth, ceiling=ceiling))
+        self.written += max(0, n)
 
     def write_silence(self, frames: int) -> None:
-        """Digital silence (zero PCM) without converting any samples."""
-        n = min(frames, self.frames - self.written)
+        """Digital silence (zero PCM): hashed, but left as a hole in the file rather than written
+        (it reads back as zeros; the temp track of a feature is a third silence)."""
+        n = max(0, min(frames, self.frames - self.written))
         block = self.channels * self.bit_depth // 8
         zeros = bytes(min(n, 1 << 16) * block)
         left = n
         while left > 0:
             k = min(left, 1 << 16)
-            self._put(zeros[: k * block])
+            self._sha.update(zeros[: k * block])
             left -= k
-        self.written += max(0, n)
+        self._fh.seek(n * block, os.SEEK_CUR)
+        self.written += n
 
     def close(self) -> Path:
         self.write_silence(self.frames - self.written)
         if (self.frames * self.channels * self.bit_depth // 8) % 2:
             self._put(b"\x00")
+        self._fh.truncate()  # the file ends where the data does, hole or not
         self._fh.flush()
         os.fsync(self._fh.fileno())
         self._fh.close()
@@ -171,15 +177,32 @@ class BwfWriter:
 
 def write_bwf(path: str | os.PathLike[str], samples: np.ndarray, *, sample_rate: int, bit_depth: int = 24,
               time_reference: int = 0, description: str = "", coding_history: str = "",
-              overwrite: bool = True) -> Path:
-    """Write float samples (frames, channels) as a Broadcast WAV, atomically."""
+              overwrite: bool = True, replace: Sequence[tuple[int, np.ndarray]] = (),
+              closer: Executor | None = None) -> Path | Future[Path]:
+    """Write float samples (frames, channels) as a Broadcast WAV, atomically.
+
+    ``replace`` lists (first frame, samples) written instead of those frames (a fade computed
+    on a copy of the ends, so the body is packed straight from ``samples``); in order, apart.
+    With ``closer``, the file is synced to disk and renamed into place there, and the future of
+    its path is returned (a synthesizer thread need not wait on the disk).
+    """
     samples = samples.reshape(len(samples), -1)
-    with BwfWriter(path, frames=len(samples), sample_rate=sample_rate, channels=samples.shape[1],
-                   bit_depth=bit_depth, time_reference=time_reference, description=description,
-                   coding_history=coding_history, overwrite=overwrite) as writer:
-        for k in range(0, len(samples), 1 << 18):
-            writer.write(samples[k:k + (1 << 18)])
-    return Path(path)
+    writer = BwfWriter(path, frames=len(samples), sample_rate=sample_rate, channels=samples.shape[1],
+                       bit_depth=bit_depth, time_reference=time_reference, description=description,
+                       coding_history=coding_history, overwrite=overwrite)
+    try:
+        at = 0
+        for first, block in [*replace, (len(samples), samples[:0])]:
+            first = max(first, at)
+            writer.write(samples[at:first])
+            writer.write(block[: len(samples) - first])
+            at = first + len(block)
+    except BaseException:
+        writer.abort()
+        raise
+    if closer is not None:
+        return closer.submit(writer.close)
+    return writer.close()
 
 
 def read_bext(path: str | os.PathLike[str]) -> dict[str, object]:
@@ -290,11 +313,17 @@ def place_cue(start: int, length: int, available: int, next_start: int | None, p
 def mix_stream(path: str | os.PathLike[str], cues: Iterable[tuple[Placement, np.ndarray]], *, frames: int,
                sample_rate: int, bit_depth: int = 24, description: str = "", time_reference: int = 0,
                ceiling_dbfs: float = -1.0, overwrite: bool = True) -> Path:
-    """Mix placed cues (in start order) into one WAV of ``frames`` frames, streaming to disk."""
+    """Mix placed cues (in start order) into one WAV of ``frames`` frames, streaming to disk.
+
+    Only the fades are mixed: between them a cue sounds alone, and its samples go from the cue's
+    own array to the file (clipped at the ceiling as they are packed), so memory holds the
+    crossfade regions, never a second copy of a cue.
+    """
     np = _np()
-    pending = np.zeros((0, 2), np.float32)  # audio from `cursor` on, not yet written
+    ceiling = float(10 ** (ceiling_dbfs / 20))
+    pending = np.zeros((0, 2), np.float32)  # mixed audio from `cursor` on, not yet written
     cursor = 0
-    ceiling = np.float32(10 ** (ceiling_dbfs / 20))
+
     with BwfWriter(path, frames=frames, sample_rate=sample_rate, bit_depth=bit_depth,
                    time_reference=time_reference, description=description, overwrite=overwrite) as writer:
         def flush(upto: int) -> None:
@@ -305,22 +334,47 @@ def mix_stream(path: str | os.PathLike[str], cues: Iterable[tuple[Placement, np.
             n = upto - cursor
             sounding = min(n, len(pending))
             if sounding:
-                writer.write(np.clip(pending[:sounding], -ceiling, ceiling))
+                writer.write(pending[:sounding], ceiling=ceiling)
             writer.write_silence(n - sounding)  # the dry stretch before the next cue
             pending = pending[n:] if len(pending) > n else np.zeros((0, 2), np.float32)
             cursor = upto
 
-        for placement, audio in cues:
-            flush(placement.start)
-            seg = fit_length(audio, placement.length).copy()
-            seg[: placement.fade_in] *= fade(placement.fade_in, kind="in")[:, None]
-            out_end = placement.fade_out_at + placement.fade_out
-            seg[placement.fade_out_at:out_end] *= fade(placement.fade_out, kind="out")[: out_end - placement.fade_out_at, None]
-            seg[out_end:] = 0
-            offset = placement.start - cursor
+        def mix(at: int, seg: np.ndarray) -> None:
+            nonlocal pending
+            offset = at - cursor
             need = offset + len(seg)
             if len(pending) < need:
-                pending = np.concatenate([pending, np.zeros((need - len(pending), 2), np.float32)])
+                grown = np.zeros((need, 2), np.float32)
+                grown[: len(pending)] = pending
+                pending = grown
             pending[offset:need] += seg
+
+        for placement, audio in cues:
+            flush(placement.start)
+            audio = audio.reshape(len(audio), -1)
+            if audio.shape[1] != 2 or len(audio) < placement.length:
+                audio = fit_length(audio, placement.length)
+            start, fin, out_at = placement.start, placement.fade_in, placement.fade_out_at
+            out_end = min(placement.length, out_at + placement.fade_out)
+            if fin > out_at:  # a cue shorter than its fade-in: both fades on the whole of it
+                seg = audio[:out_end].copy()
+                seg[:fin] *= fade(fin, kind="in")[:, None]
+                seg[out_at:out_end] *= fade(placement.fade_out, kind="out")[: out_end - out_at, None]
+                mix(start, seg)
+                continue
+            head = audio[:fin] * fade(fin, kind="in")[:, None]
+            mix(start, head)
+            # Earlier cues ring into this one's fade-in at most (a cue entering while another
+            # rings fades in over the whole crossfade), so the body sounds alone.
+            solo_from = max(fin, cursor + len(pending) - start)
+            if solo_from < out_at:
+                mix(start + fin, audio[fin:solo_from])
+                flush(start + solo_from)
+                writer.write(audio[solo_from:out_at], ceiling=ceiling)
+                cursor = start + out_at
+            elif fin < out_at:
+                mix(start + fin, audio[fin:out_at])
+            tail = audio[out_at:out_end] * fade(placement.fade_out, kind="out")[: out_end - out_at, None]
+            mix(start + out_at, tail)
         flush(frames)
     return Path(path)

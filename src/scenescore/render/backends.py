@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from scenescore.conditions.schema import MusicCondition
 from scenescore.errors import OptionsError
@@ -30,33 +30,38 @@ class AudioBackend(Protocol):
     """Turns cues into stereo float32 audio at ``options.sample_rate``.
 
     Yields (job index, samples) in any order; samples cover at least the cue and may ring on
-    past its end (the temp track crossfades over that ring-out).
+    past its end (the temp track crossfades over that ring-out). With ``post``, yields
+    (job index, post(job index, samples)) instead; a backend may run ``post`` in its workers.
     """
 
     name: str
 
     def render(self, jobs: Sequence[AudioJob], *, options: AudioOptions, seed: int = 0,
-               progress: Callable[[int, int], None] | None = None) -> Iterator[tuple[int, np.ndarray]]: ...
+               progress: Callable[[int, int], None] | None = None,
+               post: Callable[[int, np.ndarray], Any] | None = None) -> Iterator[tuple[int, Any]]: ...
 
 
 class FluidSynthBackend:
     name = "fluidsynth"
 
     def render(self, jobs: Sequence[AudioJob], *, options: AudioOptions, seed: int = 0,
-               progress: Callable[[int, int], None] | None = None) -> Iterator[tuple[int, np.ndarray]]:
+               progress: Callable[[int, int], None] | None = None,
+               post: Callable[[int, np.ndarray], Any] | None = None) -> Iterator[tuple[int, Any]]:
         from scenescore.render.fluidsynth import render_fluidsynth
 
-        return render_fluidsynth(jobs, options=options, progress=progress)
+        return render_fluidsynth(jobs, options=options, progress=progress, post=post)
 
 
 class MusicGenBackend:
     name = "musicgen"
 
     def render(self, jobs: Sequence[AudioJob], *, options: AudioOptions, seed: int = 0,
-               progress: Callable[[int, int], None] | None = None) -> Iterator[tuple[int, np.ndarray]]:
+               progress: Callable[[int, int], None] | None = None,
+               post: Callable[[int, np.ndarray], Any] | None = None) -> Iterator[tuple[int, Any]]:
         from scenescore.render.musicgen import render_musicgen
 
-        return render_musicgen(jobs, options=options, seed=seed, progress=progress)
+        results = render_musicgen(jobs, options=options, seed=seed, progress=progress)
+        return results if post is None else ((k, post(k, audio)) for k, audio in results)
 
 
 AUDIO_BACKENDS: dict[str, type[AudioBackend]] = {"fluidsynth": FluidSynthBackend, "musicgen": MusicGenBackend}

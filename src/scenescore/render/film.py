@@ -23,6 +23,7 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +34,7 @@ from scenescore.io import atomic_write_bytes, atomic_write_text
 from scenescore.render.drama import CueMap
 from scenescore.render.midi import _check_fps, film_to_midi, sketch_to_midi, timecode
 from scenescore.render.options import RenderOptions, SketchOptions
+from scenescore.render.performance import perform
 from scenescore.render.sketch import Sketch, sketch_cue
 from scenescore.render.themes import ThemeBook
 
@@ -113,9 +115,10 @@ def sketch_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float],
     by_cue = {m.cue_id: m for m in maps}
     for done, i in enumerate(order, 1):
         c = conditions[i]
-        out[i] = sketch_cue(c, themes=book, options=options,
-                            scene_markers=_scenes_in(timed, times, float(starts_s[i]), c.duration_s),
-                            cue_map=by_cue.get(c.cue_id))
+        out[i] = perform(sketch_cue(c, themes=book, options=options,
+                                    scene_markers=_scenes_in(timed, times, float(starts_s[i]), c.duration_s),
+                                    cue_map=by_cue.get(c.cue_id)),
+                         release_beats=options.release_beats)
         if progress is not None:
             progress("sketch", done, len(order))
     return [out[i] for i in range(len(conditions))]
@@ -154,12 +157,14 @@ def programme_start_seconds(programme_start: tuple[int, int, int, int], fps: flo
 def render_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float], out_dir: str | os.PathLike[str],
                 *, options: RenderOptions | None = None, scenes: Sequence[tuple[float, str]] = (),
                 title: str = "film", themes: ThemeBook | None = None,
-                progress: Progress | None = None, maps: Sequence[CueMap] = ()) -> RenderedFilm:
+                progress: Progress | None = None, maps: Sequence[CueMap] = (),
+                on_cue: Callable[[CueProgress], None] | None = None) -> RenderedFilm:
     """Write every cue's MIDI, MusicXML and audio, the whole-film MIDI and the temp track.
 
     ``starts_s`` are the cues' starts in seconds after programme start (the spotting notes'
     in-times); ``scenes`` are (seconds, text) markers for the film file and the cues they fall in.
-    Same inputs and seed give byte-identical MIDI and MusicXML.
+    Same inputs and seed give byte-identical MIDI and MusicXML. ``on_cue`` hears of every cue
+    whose audio file is written, in film order (``CueProgress``: cues and music done of the total).
     """
     options = options or RenderOptions()
     _check_fps(options.midi.fps)
@@ -170,8 +175,9 @@ def render_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float],
                            progress=progress, maps=maps)
     overwrite = options.overwrite
     audio, jobs = None, []
+    audio_paths: dict[int, Path] = {}
     if options.audio.backend != "none":  # the synthesizer starts now and works while MIDI and MusicXML are written
-        audio, jobs = _start_audio(conditions, sketches, order, options, progress)
+        audio, closed, jobs = _start_audio(conditions, sketches, order, starts_s, out, options, progress, on_cue)
     midi_paths: dict[int, Path] = {}
     xml_paths: dict[int, Path] = {}
     for i in order:
@@ -196,11 +202,13 @@ def render_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float],
     maps_path = atomic_write_text(out / "cue_maps.json", json.dumps(
         [cue_record(sketches[i], next((m for m in maps if m.cue_id == conditions[i].cue_id), None))
          for i in order], indent=1) + "\n", overwrite=overwrite)
-    audio_paths: dict[int, Path] = {}
     temp_track = None
     backend_name = options.audio.backend
     if audio is not None:
-        audio_paths, temp_track = _write_audio(audio, conditions, starts_s, order, out, options)
+        try:
+            temp_track = _write_audio(audio, conditions, starts_s, order, out, options)
+        finally:
+            audio_paths = closed()
     mg = options.midi
     cues = tuple(
         RenderedCue(cue_id=conditions[i].cue_id, start_s=float(starts_s[i]), duration_s=conditions[i].duration_s,
@@ -215,43 +223,40 @@ def render_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float],
                         degraded=tuple(f"{job.condition.cue_id}: {p}" for job in jobs for p in job.problems))
 
 
+@dataclass(frozen=True, slots=True)
+class CueProgress:
+    """What ``render_film`` reports as each cue's audio is written: cues and seconds of music
+    done of the film's total (a display adds elapsed and remaining time)."""
+
+    cue_id: str
+    cues_done: int
+    cues_total: int
+    music_done_s: float
+    music_total_s: float
+
+
 def _start_audio(conditions: Sequence[MusicCondition], sketches: Sequence[Sketch], order: list[int],
-                 options: RenderOptions, progress: Progress | None
-                 ) -> tuple[tuple[str, Iterator[tuple[int, np.ndarray]]], list[Any]]:
+                 starts_s: Sequence[float], out: Path, options: RenderOptions, progress: Progress | None,
+                 on_cue: Callable[[CueProgress], None] | None,
+                 ) -> tuple[Iterator[tuple[int, np.ndarray]], Callable[[], dict[int, Path]], list[Any]]:
+    """Start the backend; each cue's file is written by ``finish`` as soon as it is rendered
+    (in the synthesizer's worker threads, so packing, hashing and writing overlap synthesis).
+    Returns the results, what waits for the files to be on disk, and the jobs (their problems)."""
+    import numpy as np
+
+    from scenescore.render.audio import fade, fit_length, limit_peak, write_bwf
     from scenescore.render.backends import AudioJob, get_audio_backend
 
     backend = get_audio_backend(options.audio.backend)
     jobs = [AudioJob(condition=conditions[i], sketch=sketches[i]) for i in order]
-
-    def report(done: int, total: int) -> None:
-        if progress is not None:
-            progress("audio", done, total)
-
-    results = backend.render(jobs, options=options.audio, seed=options.sketch.seed, progress=report)
-    return (backend.name, results), jobs
-
-
-def _write_audio(audio: tuple[str, Iterator[tuple[int, np.ndarray]]], conditions: Sequence[MusicCondition],
-                 starts_s: Sequence[float], order: list[int], out: Path,
-                 options: RenderOptions) -> tuple[dict[int, Path], Path | None]:
-    import numpy as np
-
-    from scenescore.render.audio import (
-        fade,
-        fit_length,
-        limit_peak,
-        mix_stream,
-        place_cue,
-        write_bwf,
-    )
-
-    backend_name, results = audio
     ao = options.audio
     mg = options.midi
     sr = ao.sample_rate
     origin = programme_start_seconds(mg.programme_start, mg.fps)
-    paths: dict[int, Path] = {}
-    history = f"A=PCM,F={sr},W={ao.bit_depth},M=stereo,T=scenescore {backend_name}"
+    closing: dict[int, Future[Path]] = {}
+    # fsync and rename off the synthesizer's threads: one thread is enough to keep the disk busy
+    closer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wav-close")
+    history = f"A=PCM,F={sr},W={ao.bit_depth},M=stereo,T=scenescore {backend.name}"
 
     def finish(k: int, audio: np.ndarray) -> np.ndarray:
         """Write cue k's file; return its audio (with ring-out) at the level the file has."""
@@ -259,25 +264,68 @@ def _write_audio(audio: tuple[str, Iterator[tuple[int, np.ndarray]]], conditions
         c = conditions[i]
         audio = limit_peak(np.asarray(audio, np.float32).reshape(len(audio), -1), ao.ceiling_dbfs)
         frames = round(c.duration_s * sr)
-        cue = fit_length(audio, frames).copy()
+        cue = fit_length(audio, frames)
         declick = min(frames, round(0.005 * sr))
-        cue[:declick] *= fade(declick, kind="in")[:, None]
         tail = min(frames, round(ao.end_fade_s * sr))
-        if tail:
+        # only the faded ends are copied; the body is written from the rendered array
+        ends = [(0, cue[:declick] * fade(declick, kind="in")[:, None])]
+        if declick + tail > frames:  # a cue shorter than its fades: both on a copy of all of it
+            cue = cue.copy()
+            cue[:declick] *= fade(declick, kind="in")[:, None]
             cue[frames - tail:] *= fade(tail, kind="out")[:, None]
+            ends = []
+        elif tail:
+            ends.append((frames - tail, cue[frames - tail:] * fade(tail, kind="out")[:, None]))
         start = float(starts_s[i])
         name = audio_file_name(c.cue_id, start, fps=mg.fps, programme_start=mg.programme_start)
         tc = timecode(start, fps=mg.fps, start=mg.programme_start)
-        paths[i] = write_bwf(out / "audio" / name, cue, sample_rate=sr, bit_depth=ao.bit_depth,
-                             time_reference=round((origin + start) * sr),
-                             description=f"{c.cue_id} {tc} {c.prompt}"[:256], coding_history=history,
-                             overwrite=options.overwrite)
+        closing[i] = write_bwf(out / "audio" / name, cue, sample_rate=sr, bit_depth=ao.bit_depth,
+                               time_reference=round((origin + start) * sr),
+                               description=f"{c.cue_id} {tc} {c.prompt}"[:256], coding_history=history,
+                               overwrite=options.overwrite, replace=ends, closer=closer)
         return audio
 
+    total_s = sum(j.sketch.duration_s for j in jobs)
+    done_s = 0.0
+
+    def report(done: int, total: int) -> None:
+        nonlocal done_s
+        done_s += jobs[done - 1].sketch.duration_s
+        if progress is not None:
+            progress("audio", done, total)
+        if on_cue is not None:
+            on_cue(CueProgress(cue_id=jobs[done - 1].condition.cue_id, cues_done=done, cues_total=total,
+                               music_done_s=done_s, music_total_s=total_s))
+
+    results = backend.render(jobs, options=ao, seed=options.sketch.seed, progress=report, post=finish)
+
+    def closed() -> dict[int, Path]:
+        """The cue files' paths once every one is on disk (the first failure raised)."""
+        try:
+            return {i: future.result() for i, future in closing.items()}
+        finally:
+            closer.shutdown(wait=True, cancel_futures=True)
+
+    return results, closed, jobs
+
+
+def _write_audio(results: Iterator[tuple[int, np.ndarray]], conditions: Sequence[MusicCondition],
+                 starts_s: Sequence[float], order: list[int], out: Path,
+                 options: RenderOptions) -> Path | None:
+    """The temp track from the finished cues, in start order; None when it is not asked for."""
+    import numpy as np
+
+    from scenescore.render.audio import mix_stream, place_cue
+
+    ao = options.audio
+    mg = options.midi
+    sr = ao.sample_rate
+    origin = programme_start_seconds(mg.programme_start, mg.fps)
+
     if not ao.temp_track:
-        for k, audio in results:
-            finish(k, audio)
-        return paths, None
+        for _ in results:
+            pass
+        return None
 
     crossfade = round(ao.crossfade_s * sr)
     declick = round(0.005 * sr)
@@ -292,7 +340,6 @@ def _write_audio(audio: tuple[str, Iterator[tuple[int, np.ndarray]]], conditions
             want = 0
             fade_end = -1
             for k, audio in results:
-                audio = finish(k, audio)
                 if k != want:
                     waiting[k] = Path(spill_dir) / f"{k}.npy"
                     np.save(waiting[k], audio)
@@ -313,14 +360,14 @@ def _write_audio(audio: tuple[str, Iterator[tuple[int, np.ndarray]]], conditions
                           bit_depth=ao.bit_depth, description="temp score (TEMP, not for release)",
                           time_reference=round(origin * sr), ceiling_dbfs=ao.ceiling_dbfs,
                           overwrite=options.overwrite)
-    return paths, temp
+    return temp
 
 
 def write_sketch(condition: MusicCondition, path: str | os.PathLike[str], *, options: RenderOptions | None = None,
                  start_s: float = 0.0, overwrite: bool = True) -> Path:
     """One cue's sketch to ``.mid`` (or ``.musicxml``/``.xml`` by the suffix)."""
     options = options or RenderOptions()
-    sketch = sketch_cue(condition, options=options.sketch)
+    sketch = perform(sketch_cue(condition, options=options.sketch), release_beats=options.sketch.release_beats)
     target = Path(path)
     if target.suffix.lower() in (".musicxml", ".xml"):
         from scenescore.render.musicxml import write_musicxml

@@ -23,8 +23,9 @@ import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scenescore.errors import OptionsError, ScenescoreError
 from scenescore.render.midi import CONTROL, NOTE_OFF, NOTE_ON, PROGRAM, performance_events
@@ -51,12 +52,45 @@ LIBRARY_NAMES = ("libfluidsynth.so.3", "libfluidsynth.so.2", "libfluidsynth.3.dy
                  "/opt/homebrew/lib/libfluidsynth.dylib", "libfluidsynth-3.dll", "fluidsynth.dll")
 INSTALL_HINT = "apt-get install fluidsynth fluid-soundfont-gm (or run scripts/setup.sh as root)"
 _BLOCK = 64  # FluidSynth renders in blocks of this many frames
+#: CC72 (release time, General MIDI 2) moves the volume envelope's release by up to this many
+#: timecents either way: 64 keeps the patch's release, each 16 steps halve or double it
+#: (render/performance.py writes the values).
+RELEASE_CC_RANGE = 4800.0
+_MOD_CC, _MOD_BIPOLAR, _GEN_VOLENVRELEASE, _ADD = 0x10, 0x02, 38, 1
 #: FluidSynth's interpolation methods (enum fluid_interp).
 INTERPOLATION = {"none": 0, "linear": 1, "4th": 4, "7th": 7}
 
 
 class FluidSynthError(ScenescoreError):
     """FluidSynth is missing or failed on a cue."""
+
+
+#: Frames between two samples of the active voice count when voices are measured (10 ms at 48 kHz).
+VOICE_STEP = 480
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class VoiceStats:
+    """How many voices FluidSynth sounded for one cue, sampled every ``VOICE_STEP`` frames.
+
+    Synthesis costs voices x frames; what a listener hears as the music is the notes held
+    (note-on to note-off), so ``voices_per_note`` (voice-time over held-note time) says how
+    much of the work goes to layers and release tails.
+    """
+
+    frames: int
+    voice_frames: int  # the active voice count integrated over the cue's frames
+    peak: int
+    held_frames: int  # the number of held notes integrated over the same frames
+    counts: np.ndarray  # the count at every VOICE_STEP frames (int16), for comparing renders
+
+    @property
+    def mean_voices(self) -> float:
+        return self.voice_frames / self.frames if self.frames else 0.0
+
+    @property
+    def voices_per_note(self) -> float:
+        return self.voice_frames / self.held_frames if self.held_frames else 0.0
 
 
 def _bind(lib: ctypes.CDLL) -> ctypes.CDLL:
@@ -72,6 +106,11 @@ def _bind(lib: ctypes.CDLL) -> ctypes.CDLL:
         "fluid_synth_noteon": (i, [p, i, i, i]), "fluid_synth_noteoff": (i, [p, i, i]),
         "fluid_synth_write_float": (i, [p, i, p, i, i, p, i, i]),
         "fluid_synth_set_interp_method": (i, [p, i, i]),
+        "fluid_synth_get_active_voice_count": (i, [p]),
+        "new_fluid_mod": (p, []), "delete_fluid_mod": (None, [p]),
+        "fluid_mod_set_source1": (None, [p, i, i]), "fluid_mod_set_source2": (None, [p, i, i]),
+        "fluid_mod_set_dest": (None, [p, i]), "fluid_mod_set_amount": (None, [p, d]),
+        "fluid_synth_add_default_mod": (i, [p, p, i]),
         "fluid_version_str": (s, []),
         "fluid_set_log_function": (p, [i, p, p]),
     }
@@ -214,9 +253,32 @@ class Synth:
             self.close()
             raise FluidSynthError(f"{soundfont}: FluidSynth could not load this SoundFont")
         lib.fluid_synth_set_interp_method(self.synth, -1, INTERPOLATION[options.interpolation])
+        # FluidSynth has no default modulator for CC72; without this one the controller is ignored.
+        mod = lib.new_fluid_mod()
+        lib.fluid_mod_set_source1(mod, 72, _MOD_CC | _MOD_BIPOLAR)
+        lib.fluid_mod_set_source2(mod, 0, 0)
+        lib.fluid_mod_set_dest(mod, _GEN_VOLENVRELEASE)
+        lib.fluid_mod_set_amount(mod, RELEASE_CC_RANGE)
+        added = lib.fluid_synth_add_default_mod(self.synth, mod, _ADD)
+        lib.delete_fluid_mod(mod)
+        if added != 0:
+            self.close()
+            raise FluidSynthError("FluidSynth refused the release-time (CC72) modulator")
 
     def render(self, events: Sequence[tuple[int, int, int, int, int]], frames: int) -> np.ndarray:
         """Stereo float32 (frames, 2) of the events; call once per synthesizer."""
+        return self._render(events, frames, None)
+
+    def render_measured(self, events: Sequence[tuple[int, int, int, int, int]],
+                        frames: int) -> tuple[np.ndarray, VoiceStats]:
+        """The same audio as ``render`` (FluidSynth renders in whole blocks whatever the
+        write sizes), with the active voice count sampled every ``VOICE_STEP`` frames."""
+        meter: list = []
+        audio = self._render(events, frames, meter)
+        return audio, meter[0]
+
+    def _render(self, events: Sequence[tuple[int, int, int, int, int]], frames: int,
+                meter: list | None) -> np.ndarray:
         import numpy as np
 
         lib, synth = self.lib, self.synth
@@ -225,24 +287,52 @@ class Synth:
         base = out.ctypes.data
         write = lib.fluid_synth_write_float
         cursor = 0
+        if meter is not None:
+            voices = lib.fluid_synth_get_active_voice_count
+            counts = np.zeros(-(-padded // VOICE_STEP), np.int16)
+            totals = [0, 0, 0]  # voice frames, peak, held frames
+            held: dict[tuple[int, int], int] = {}
+
+            def advance(to: int) -> None:  # write up to `to`, sampling on the VOICE_STEP grid
+                nonlocal cursor
+                while cursor < to:
+                    n = voices(synth)
+                    step = min(to, (cursor // VOICE_STEP + 1) * VOICE_STEP) - cursor
+                    ptr = base + cursor * 8
+                    write(synth, step, ptr, 0, 2, ptr, 1, 2)
+                    totals[0] += n * step
+                    totals[1] = max(totals[1], n)
+                    counts[cursor // VOICE_STEP] = max(counts[cursor // VOICE_STEP], n)
+                    cursor += step
+        else:
+            def advance(to: int) -> None:
+                nonlocal cursor
+                ptr = base + cursor * 8
+                write(synth, to - cursor, ptr, 0, 2, ptr, 1, 2)
+                cursor = to
         for frame, kind, channel, a, b in events:
             if frame >= padded:
                 break  # nothing after the end can sound in it
             if frame > cursor:
-                ptr = base + cursor * 8
-                write(synth, frame - cursor, ptr, 0, 2, ptr, 1, 2)
-                cursor = frame
+                advance(frame)
             if kind == NOTE_ON:
                 lib.fluid_synth_noteon(synth, channel, a, b)
+                if meter is not None:
+                    held.setdefault((channel, a), frame)
             elif kind == NOTE_OFF:
                 lib.fluid_synth_noteoff(synth, channel, a)
+                if meter is not None and (channel, a) in held:
+                    totals[2] += frame - held.pop((channel, a))
             elif kind == CONTROL:
                 lib.fluid_synth_cc(synth, channel, a, b)
             elif kind == PROGRAM:
                 lib.fluid_synth_program_change(synth, channel, a)
         if padded > cursor:
-            ptr = base + cursor * 8
-            write(synth, padded - cursor, ptr, 0, 2, ptr, 1, 2)
+            advance(padded)
+        if meter is not None:
+            totals[2] += sum(padded - start for start in held.values())
+            meter.append(VoiceStats(frames=padded, voice_frames=totals[0], peak=totals[1], held_frames=totals[2],
+                                    counts=counts))
         return out[:frames]
 
     def close(self) -> None:
@@ -255,12 +345,17 @@ class Synth:
 
 
 def render_fluidsynth(jobs: Sequence[AudioJob], *, options: AudioOptions,
-                      progress: Callable[[int, int], None] | None = None) -> Iterator[tuple[int, np.ndarray]]:
+                      progress: Callable[[int, int], None] | None = None,
+                      voices: Callable[[int, VoiceStats], None] | None = None,
+                      post: Callable[[int, np.ndarray], Any] | None = None) -> Iterator[tuple[int, Any]]:
     """Start rendering now; iterate for (job index, stereo float32 at the output rate), in order.
 
     Each cue comes with ``crossfade_s`` of ring-out. Rendering runs in worker threads while the
     caller does other work (MusicXML, writing finished cues); at most a few finished cues wait
-    in memory.
+    in memory. ``voices(job index, stats)``, called from the worker threads, measures the voices
+    of each cue (the benchmark's figures; the audio is the same). ``post(job index, audio)`` runs
+    in the worker right after a cue is rendered (writing its file while the next cue renders) and
+    its result is what the iterator yields.
     """
     fs = options.fluidsynth
     if fs.interpolation not in INTERPOLATION:
@@ -279,9 +374,14 @@ def render_fluidsynth(jobs: Sequence[AudioJob], *, options: AudioOptions,
         frames = round((sketch.duration_s + options.crossfade_s) * sr)
         synth = Synth(lib, soundfont, fs, sr)
         try:
-            return synth.render(performance_events(sketch, sr), frames)
+            if voices is None:
+                audio = synth.render(performance_events(sketch, sr), frames)
+            else:
+                audio, stats = synth.render_measured(performance_events(sketch, sr), frames)
+                voices(k, stats)
         finally:
             synth.close()
+        return audio if post is None else post(k, audio)
 
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fluidsynth")
     # Cues are handed over in film order; a few render ahead so no worker waits on a long cue.

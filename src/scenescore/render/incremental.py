@@ -124,7 +124,8 @@ def render_film_incremental(conditions: Sequence[MusicCondition], starts_s: Sequ
                             themes: ThemeBook | None = None, previous: Mapping[str, Any] | None = None,
                             trusted: Mapping[str, Sequence[Any]] | None = None,
                             frozen: frozenset[str] = frozenset(), maps: Sequence[CueMap] = (),
-                            progress: Progress | None = None) -> IncrementalResult:
+                            progress: Progress | None = None,
+                            on_cue: Callable[[Any], None] | None = None) -> IncrementalResult:
     """Like :func:`~scenescore.render.film.render_film`, reusing what ``previous`` (the state of
     the last render into ``out_dir``) says is still right; returns the new state too.
 
@@ -184,11 +185,12 @@ def render_film_incremental(conditions: Sequence[MusicCondition], starts_s: Sequ
     prev_temp = (previous or {}).get("temp_track")
     if options.audio.backend != "none":
         mixer = _Mixer(conditions, starts_s, order, out, options)
+        mixer.on_cue = on_cue
         todo = [i for i in order if i not in kept]
         for i in kept:
             audio_state[i] = {"available": int(prev_cues[conditions[i].cue_id]["available"])}
         if not options.audio.temp_track:
-            for i, audio in _synthesize(conditions, sketches, todo, options, progress, mixer.problems):
+            for i, audio in _synthesize(conditions, sketches, todo, options, progress, mixer.problems, on_cue):
                 path, available = mixer.finish(i, audio)
                 audio_state[i] = {"available": available}
                 paths[i]["audio"] = path
@@ -247,6 +249,7 @@ def _sketch(conditions: Sequence[MusicCondition], starts_s: Sequence[float], ord
     book's state of each cue's motifs before it, and restoring it for frozen cues."""
     import bisect
 
+    from scenescore.render.performance import perform
     from scenescore.render.sketch import sketch_cue
 
     timed = sorted(scenes, key=lambda m: m[0])
@@ -265,8 +268,10 @@ def _sketch(conditions: Sequence[MusicCondition], starts_s: Sequence[float], ord
         if c.cue_id in frozen and isinstance(recorded, dict):
             book.restore(recorded)
         before[i] = book.snapshot([t.motif for t in c.themes])
-        out[i] = sketch_cue(c, themes=book, options=options.sketch,
-                            scene_markers=markers(float(starts_s[i]), c.duration_s), cue_map=by_cue.get(c.cue_id))
+        out[i] = perform(sketch_cue(c, themes=book, options=options.sketch,
+                                    scene_markers=markers(float(starts_s[i]), c.duration_s),
+                                    cue_map=by_cue.get(c.cue_id)),
+                         release_beats=options.sketch.release_beats)  # as sketch_film plays them
         if progress is not None:
             progress("sketch", done, len(order))
     return [out[i] for i in range(len(conditions))], before
@@ -292,7 +297,8 @@ def _rel(out: Path, path: Path) -> str:
 
 def _synthesize(conditions: Sequence[MusicCondition], sketches: Sequence[Sketch], which: Sequence[int],
                 options: RenderOptions, progress: Progress | None,
-                problems: dict[int, list[str]] | None = None) -> Iterator[tuple[int, np.ndarray]]:
+                problems: dict[int, list[str]] | None = None,
+                on_cue: Callable[[Any], None] | None = None) -> Iterator[tuple[int, np.ndarray]]:
     """(cue index, audio with ring-out) for the cues ``which``, in the order they finish; each
     job's problems land in ``problems`` as it finishes."""
     if not which:
@@ -302,9 +308,19 @@ def _synthesize(conditions: Sequence[MusicCondition], sketches: Sequence[Sketch]
     backend = get_audio_backend(options.audio.backend)
     jobs = [AudioJob(condition=conditions[i], sketch=sketches[i]) for i in which]
 
+    total_s = sum(j.sketch.duration_s for j in jobs)
+    done_s = 0.0
+
     def report(done: int, total: int) -> None:
+        nonlocal done_s
+        done_s += jobs[done - 1].sketch.duration_s
         if progress is not None:
             progress("audio", done, total)
+        if on_cue is not None:  # as render_film reports it (render.film.CueProgress)
+            from scenescore.render.film import CueProgress
+
+            on_cue(CueProgress(cue_id=jobs[done - 1].condition.cue_id, cues_done=done, cues_total=total,
+                               music_done_s=done_s, music_total_s=total_s))
 
     results = backend.render(jobs, options=options.audio, seed=options.sketch.seed, progress=report)
 
@@ -332,6 +348,7 @@ class _Mixer:
         self.frames_written = 0
         #: Cue index → what went wrong synthesizing it (MusicGen stopping early...).
         self.problems: dict[int, list[str]] = {}
+        self.on_cue: Callable[[Any], None] | None = None  # per-cue progress, set by the caller
 
     @property
     def total_frames(self) -> int:
@@ -418,7 +435,7 @@ class _Mixer:
                 want = 0
                 fade_end = -1
                 for i, audio in _synthesize(self.conditions, sketches, everything, self.options, progress,
-                                            self.problems):
+                                            self.problems, self.on_cue):
                     if i in kept:
                         from scenescore.render.audio import limit_peak
 
@@ -463,7 +480,8 @@ class _Mixer:
 
         ao = self.options.audio
         fresh: dict[int, np.ndarray] = {}
-        for i, audio in _synthesize(self.conditions, sketches, todo, self.options, progress, self.problems):
+        for i, audio in _synthesize(self.conditions, sketches, todo, self.options, progress, self.problems,
+                                    self.on_cue):
             fresh[i] = self._write_cue(i, audio, audio_state, paths, files)
         available = {i: audio_state[i]["available"] for i in self.order}
         now = self.placements(available)

@@ -27,6 +27,10 @@ class SketchOptions:
     fit_picture: bool = True
     #: Largest tempo change between neighbouring sections when catching hits (a ramp, not a jump).
     max_tempo_change: float = 0.08
+    #: Release of every pitched part, in beats, at most its typical note and its patch's own:
+    #: sent as CC72 (release time) at the part's start (render/performance.py); 0 keeps each
+    #: patch's release.
+    release_beats: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
