@@ -4,7 +4,9 @@ the restructuring reproduced them exactly, commit fc0f6da), re-recorded from ``m
 after issue 16 made the fitted emotion model the default (a change of the music on purpose), and
 reproduced by issue 13's second part (keys, degraded runs, one time base) on top of it, and
 re-recorded by issue 15 (conditions gain an ending and a key plan; the MIDI is fitted to picture,
-with new harmony, melody and texture; elements, scenes, emotions and cues unchanged).
+with new harmony, melody and texture; elements, scenes, emotions and cues unchanged), and
+re-recorded for the MIDI only when the harmonic rhythm began to follow the intensity (issue 15's
+second part) and each pitched part began with a release-time controller (CC72, issue 18).
 
 Only the corrections issue 13 names may change the outputs (the spotting notes' timecodes now
 start at the programme start, the scene table gains its time columns), so those are compared
