@@ -22,7 +22,7 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -235,13 +235,19 @@ class CueProgress:
     music_total_s: float
 
 
-def _start_audio(conditions: Sequence[MusicCondition], sketches: Sequence[Sketch], order: list[int],
+def _start_audio(conditions: Sequence[MusicCondition], sketches: Sequence[Sketch], order: Sequence[int],
                  starts_s: Sequence[float], out: Path, options: RenderOptions, progress: Progress | None,
-                 on_cue: Callable[[CueProgress], None] | None,
+                 on_cue: Callable[[CueProgress], None] | None, *, write: Collection[int] | None = None,
+                 lengths: dict[int, int] | None = None,
                  ) -> tuple[Iterator[tuple[int, np.ndarray]], Callable[[], dict[int, Path]], list[Any]]:
-    """Start the backend; each cue's file is written by ``finish`` as soon as it is rendered
-    (in the synthesizer's worker threads, so packing, hashing and writing overlap synthesis).
-    Returns the results, what waits for the files to be on disk, and the jobs (their problems)."""
+    """Start the backend on the cues ``order`` (indices into ``conditions``, in film order);
+    each cue's file is written by ``finish`` as soon as it is rendered (in the synthesizer's
+    worker threads, so packing, hashing and writing overlap synthesis). Only the cues in
+    ``write`` (all when None) get a file: the others are synthesized for the temp track's
+    sake alone (``render_film_incremental``'s kept cues and neighbours). ``lengths`` receives
+    each cue's audio length with ring-out. Results are (position in ``order``, audio at the
+    level the file has, with ring-out). Returns the results, what waits for the files to be
+    on disk (their paths by cue index), and the jobs (their problems)."""
     import numpy as np
 
     from scenescore.render.audio import fade, fit_length, limit_peak, write_bwf
@@ -263,6 +269,10 @@ def _start_audio(conditions: Sequence[MusicCondition], sketches: Sequence[Sketch
         i = order[k]
         c = conditions[i]
         audio = limit_peak(np.asarray(audio, np.float32).reshape(len(audio), -1), ao.ceiling_dbfs)
+        if lengths is not None:
+            lengths[i] = len(audio)
+        if write is not None and i not in write:
+            return audio
         frames = round(c.duration_s * sr)
         cue = fit_length(audio, frames)
         declick = min(frames, round(0.005 * sr))
@@ -312,7 +322,8 @@ def _start_audio(conditions: Sequence[MusicCondition], sketches: Sequence[Sketch
 def _write_audio(results: Iterator[tuple[int, np.ndarray]], conditions: Sequence[MusicCondition],
                  starts_s: Sequence[float], order: list[int], out: Path,
                  options: RenderOptions) -> Path | None:
-    """The temp track from the finished cues, in start order; None when it is not asked for."""
+    """The temp track from the finished cues (``_start_audio``'s results over every cue of
+    ``order``), in start order; None when it is not asked for."""
     import numpy as np
 
     from scenescore.render.audio import mix_stream, place_cue

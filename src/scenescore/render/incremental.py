@@ -24,8 +24,7 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,9 +35,9 @@ from scenescore.render.film import (
     RenderedCue,
     RenderedFilm,
     _check_inputs,
-    audio_file_name,
+    _start_audio,
+    _write_audio,
     cue_record,
-    programme_start_seconds,
 )
 from scenescore.render.midi import _check_fps, film_to_midi, sketch_to_midi, timecode
 from scenescore.render.options import RenderOptions
@@ -185,26 +184,21 @@ def render_film_incremental(conditions: Sequence[MusicCondition], starts_s: Sequ
     prev_temp = (previous or {}).get("temp_track")
     if options.audio.backend != "none":
         mixer = _Mixer(conditions, starts_s, order, out, options)
-        mixer.on_cue = on_cue
         todo = [i for i in order if i not in kept]
         for i in kept:
             audio_state[i] = {"available": int(prev_cues[conditions[i].cue_id]["available"])}
+        patchable = (options.audio.temp_track and prev_temp is not None and bool(kept)
+                     and prev_temp.get("frames") == mixer.total_frames
+                     and _intact(out, {prev_temp["file"]: prev_temp["entry"]}, trusted))
         if not options.audio.temp_track:
-            for i, audio in _synthesize(conditions, sketches, todo, options, progress, mixer.problems, on_cue):
-                path, available = mixer.finish(i, audio)
-                audio_state[i] = {"available": available}
-                paths[i]["audio"] = path
-                files[i][_rel(out, path)] = _file_entry(path)
+            mixer.synthesize(sketches, todo, todo, audio_state, paths, files, progress, on_cue, keep=False)
+        elif patchable:
+            temp_track, neighbours = mixer.patch(sketches, todo, audio_state, prev_cues, prev_temp,
+                                                 paths, files, progress, on_cue)
+            temp_status = "patched" if todo or neighbours else "kept"
         else:
-            patchable = (prev_temp is not None and bool(kept) and prev_temp.get("frames") == mixer.total_frames
-                         and _intact(out, {prev_temp["file"]: prev_temp["entry"]}, trusted))
-            if patchable:
-                temp_track, neighbours = mixer.patch(sketches, todo, kept, audio_state, prev_cues, prev_temp,
-                                                     paths, files, progress)
-                temp_status = "patched" if todo or neighbours else "kept"
-            else:
-                temp_track = mixer.full(sketches, todo, kept, audio_state, paths, files, progress)
-                temp_status = "full"
+            temp_track = mixer.full(sketches, todo, audio_state, paths, files, progress, on_cue)
+            temp_status = "full"
     problems = mixer.problems if options.audio.backend != "none" else {}
     mg = options.midi
     cues = tuple(
@@ -295,43 +289,6 @@ def _rel(out: Path, path: Path) -> str:
     return Path(path).resolve().relative_to(out.resolve()).as_posix()
 
 
-def _synthesize(conditions: Sequence[MusicCondition], sketches: Sequence[Sketch], which: Sequence[int],
-                options: RenderOptions, progress: Progress | None,
-                problems: dict[int, list[str]] | None = None,
-                on_cue: Callable[[Any], None] | None = None) -> Iterator[tuple[int, np.ndarray]]:
-    """(cue index, audio with ring-out) for the cues ``which``, in the order they finish; each
-    job's problems land in ``problems`` as it finishes."""
-    if not which:
-        return iter(())
-    from scenescore.render.backends import AudioJob, get_audio_backend
-
-    backend = get_audio_backend(options.audio.backend)
-    jobs = [AudioJob(condition=conditions[i], sketch=sketches[i]) for i in which]
-
-    total_s = sum(j.sketch.duration_s for j in jobs)
-    done_s = 0.0
-
-    def report(done: int, total: int) -> None:
-        nonlocal done_s
-        done_s += jobs[done - 1].sketch.duration_s
-        if progress is not None:
-            progress("audio", done, total)
-        if on_cue is not None:  # as render_film reports it (render.film.CueProgress)
-            from scenescore.render.film import CueProgress
-
-            on_cue(CueProgress(cue_id=jobs[done - 1].condition.cue_id, cues_done=done, cues_total=total,
-                               music_done_s=done_s, music_total_s=total_s))
-
-    results = backend.render(jobs, options=options.audio, seed=options.sketch.seed, progress=report)
-
-    def gen() -> Iterator[tuple[int, np.ndarray]]:
-        for k, audio in results:
-            if problems is not None and jobs[k].problems:
-                problems[which[k]] = list(jobs[k].problems)
-            yield which[k], audio
-    return gen()
-
-
 class _Mixer:
     """The temp track's arithmetic, shared by a full mix and a patch (same order, same sums)."""
 
@@ -348,39 +305,46 @@ class _Mixer:
         self.frames_written = 0
         #: Cue index → what went wrong synthesizing it (MusicGen stopping early...).
         self.problems: dict[int, list[str]] = {}
-        self.on_cue: Callable[[Any], None] | None = None  # per-cue progress, set by the caller
 
     @property
     def total_frames(self) -> int:
         return max(self.starts[i] + self.lengths[i] for i in self.order) + self.crossfade
 
-    def finish(self, i: int, audio: np.ndarray) -> tuple[Path, int]:
-        """Write cue i's file (as render_film does); return its path and the audio length."""
-        import numpy as np
+    def synthesize(self, sketches: Sequence[Sketch], which: Sequence[int], write: Collection[int],
+                   audio_state: dict[int, dict[str, Any]], paths: dict[int, dict[str, Path]],
+                   files: dict[int, dict[str, list[Any]]], progress: Progress | None,
+                   on_cue: Callable[[Any], None] | None, *, keep: bool = True) -> dict[int, np.ndarray]:
+        """Synthesize the cues ``which``; those in ``write`` get their files from the
+        synthesizer's workers, as in ``render_film`` (same code). Returns the cues' audio at the
+        files' level, with ring-out (by cue index; empty unless ``keep``)."""
+        if not which:
+            return {}
+        lengths: dict[int, int] = {}
+        results, closed, jobs = _start_audio(self.conditions, sketches, list(which), self.starts_s, self.out,
+                                             self.options, progress, on_cue, write=frozenset(write),
+                                             lengths=lengths)
+        audio: dict[int, np.ndarray] = {}
+        try:
+            for k, limited in results:
+                if keep:
+                    audio[which[k]] = limited
+        finally:
+            written = closed()
+        self._record(which, jobs, lengths, written, audio_state, paths, files)
+        return audio
 
-        from scenescore.render.audio import fade, fit_length, limit_peak, write_bwf
-
-        ao, mg, sr = self.options.audio, self.options.midi, self.sr
-        c = self.conditions[i]
-        audio = limit_peak(np.asarray(audio, np.float32).reshape(len(audio), -1), ao.ceiling_dbfs)
-        frames = round(c.duration_s * sr)
-        cue = fit_length(audio, frames).copy()
-        declick = min(frames, round(0.005 * sr))
-        cue[:declick] *= fade(declick, kind="in")[:, None]
-        tail = min(frames, round(ao.end_fade_s * sr))
-        if tail:
-            cue[frames - tail:] *= fade(tail, kind="out")[:, None]
-        start = float(self.starts_s[i])
-        name = audio_file_name(c.cue_id, start, fps=mg.fps, programme_start=mg.programme_start)
-        tc = timecode(start, fps=mg.fps, start=mg.programme_start)
-        origin = programme_start_seconds(mg.programme_start, mg.fps)
-        history = f"A=PCM,F={sr},W={ao.bit_depth},M=stereo,T=scenescore {ao.backend}"
-        path = write_bwf(self.out / "audio" / name, cue, sample_rate=sr, bit_depth=ao.bit_depth,
-                         time_reference=round((origin + start) * sr),
-                         description=f"{c.cue_id} {tc} {c.prompt}"[:256], coding_history=history,
-                         overwrite=self.options.overwrite)
-        self._limited = audio
-        return path, len(audio)
+    def _record(self, which: Sequence[int], jobs: Sequence[Any], lengths: Mapping[int, int],
+                written: Mapping[int, Path], audio_state: dict[int, dict[str, Any]],
+                paths: dict[int, dict[str, Path]], files: dict[int, dict[str, list[Any]]]) -> None:
+        """What the synthesized cues left: problems, lengths, files (their sha256 as hashed
+        while written: nothing is read back)."""
+        for k, i in enumerate(which):
+            if jobs[k].problems:
+                self.problems[i] = list(jobs[k].problems)
+            if i in written:
+                audio_state[i] = {"available": lengths[i]}
+                paths[i]["audio"] = written[i]
+                files[i][_rel(self.out, written[i])] = _file_entry(written[i])
 
     def placements(self, available: Mapping[int, int]) -> dict[int, Any]:
         from scenescore.render.audio import place_cue
@@ -406,83 +370,37 @@ class _Mixer:
         seg[out_end:] = 0
         return seg
 
-    def _write_cue(self, i: int, audio: np.ndarray, audio_state: dict[int, dict[str, Any]],
-                   paths: dict[int, dict[str, Path]], files: dict[int, dict[str, list[Any]]]) -> np.ndarray:
-        path, available = self.finish(i, audio)
-        audio_state[i] = {"available": available}
-        paths[i]["audio"] = path
-        files[i][_rel(self.out, path)] = _file_entry(path)
-        return self._limited
-
-    def full(self, sketches: Sequence[Sketch], todo: Sequence[int], kept: set[int],
-             audio_state: dict[int, dict[str, Any]], paths: dict[int, dict[str, Path]],
-             files: dict[int, dict[str, list[Any]]], progress: Progress | None) -> Path:
-        """Every cue synthesized (kept cues too: the mix needs their ring-out) and mixed."""
-        import numpy as np
-
-        from scenescore.render.audio import mix_stream
-
-        everything = list(self.order)
-        position = {i: k for k, i in enumerate(everything)}
-        total = self.total_frames
-        ao, mg = self.options.audio, self.options.midi
-        origin = programme_start_seconds(mg.programme_start, mg.fps)
-        with tempfile.TemporaryDirectory(prefix="scenescore-mix-") as spill_dir:
-            def in_order() -> Iterator[tuple[object, np.ndarray]]:
-                from scenescore.render.audio import place_cue
-
-                waiting: dict[int, Path] = {}
-                want = 0
-                fade_end = -1
-                for i, audio in _synthesize(self.conditions, sketches, everything, self.options, progress,
-                                            self.problems, self.on_cue):
-                    if i in kept:
-                        from scenescore.render.audio import limit_peak
-
-                        audio = limit_peak(np.asarray(audio, np.float32).reshape(len(audio), -1), ao.ceiling_dbfs)
-                        audio_state[i] = {"available": len(audio)}
-                    else:
-                        audio = self._write_cue(i, audio, audio_state, paths, files)
-                    k = position[i]
-                    if k != want:
-                        waiting[k] = Path(spill_dir) / f"{k}.npy"
-                        np.save(waiting[k], audio)
-                        continue
-                    while True:
-                        j = everything[want]
-                        nxt = self.starts[everything[want + 1]] if want + 1 < len(everything) else None
-                        placement = place_cue(self.starts[j], self.lengths[j], len(audio), nxt, fade_end,
-                                              crossfade=self.crossfade, declick=self.declick)
-                        fade_end = placement.start + placement.fade_out_at + placement.fade_out
-                        yield placement, audio
-                        want += 1
-                        if want not in waiting:
-                            break
-                        path = waiting.pop(want)
-                        audio = np.load(path, mmap_mode="r")
-                        path.unlink(missing_ok=True)
-            temp = mix_stream(self.out / "audio" / "temp_score.wav", in_order(), frames=total, sample_rate=self.sr,
-                              bit_depth=ao.bit_depth, description="temp score (TEMP, not for release)",
-                              time_reference=round(origin * self.sr), ceiling_dbfs=ao.ceiling_dbfs,
-                              overwrite=self.options.overwrite)
-        self.frames_written = total
+    def full(self, sketches: Sequence[Sketch], todo: Sequence[int], audio_state: dict[int, dict[str, Any]],
+             paths: dict[int, dict[str, Path]], files: dict[int, dict[str, list[Any]]], progress: Progress | None,
+             on_cue: Callable[[Any], None] | None) -> Path:
+        """Every cue synthesized (kept cues too: the mix needs their ring-out) and mixed as
+        ``render_film`` mixes; only the cues ``todo`` get their files written."""
+        lengths: dict[int, int] = {}
+        results, closed, jobs = _start_audio(self.conditions, sketches, self.order, self.starts_s, self.out,
+                                             self.options, progress, on_cue, write=frozenset(todo), lengths=lengths)
+        try:
+            temp = _write_audio(results, self.conditions, self.starts_s, self.order, self.out, self.options)
+        finally:
+            written = closed()
+        assert temp is not None  # only called when a temp track is asked for
+        self._record(self.order, jobs, lengths, written, audio_state, paths, files)
+        for i in self.order:
+            audio_state[i] = {"available": lengths[i]}
+        self.frames_written = self.total_frames
         return temp
 
-    def patch(self, sketches: Sequence[Sketch], todo: Sequence[int], kept: set[int],
-              audio_state: dict[int, dict[str, Any]], prev_cues: Mapping[str, Any], prev_temp: Mapping[str, Any],
-              paths: dict[int, dict[str, Path]], files: dict[int, dict[str, list[Any]]],
-              progress: Progress | None) -> tuple[Path, list[int]]:
+    def patch(self, sketches: Sequence[Sketch], todo: Sequence[int], audio_state: dict[int, dict[str, Any]],
+              prev_cues: Mapping[str, Any], prev_temp: Mapping[str, Any], paths: dict[int, dict[str, Path]],
+              files: dict[int, dict[str, list[Any]]], progress: Progress | None,
+              on_cue: Callable[[Any], None] | None) -> tuple[Path, list[int]]:
         """Synthesize the changed cues, then rewrite the temp track where they (or the crossfades
         they changed) sound, from every cue that sounds there."""
         import numpy as np
 
-        from scenescore.render.audio import limit_peak, pcm_buffer
+        from scenescore.render.audio import pcm_buffer
 
         ao = self.options.audio
-        fresh: dict[int, np.ndarray] = {}
-        for i, audio in _synthesize(self.conditions, sketches, todo, self.options, progress, self.problems,
-                                    self.on_cue):
-            fresh[i] = self._write_cue(i, audio, audio_state, paths, files)
+        fresh = self.synthesize(sketches, todo, todo, audio_state, paths, files, progress, on_cue)
         available = {i: audio_state[i]["available"] for i in self.order}
         now = self.placements(available)
         windows: list[tuple[int, int]] = []
@@ -507,8 +425,7 @@ class _Mixer:
             return path, []
         needed = [i for i in self.order if i not in fresh
                   and any(now[i].start < b and a < now[i].start + now[i].length for a, b in merged)]
-        for i, audio in _synthesize(self.conditions, sketches, needed, self.options, None, self.problems):
-            fresh[i] = limit_peak(np.asarray(audio, np.float32).reshape(len(audio), -1), ao.ceiling_dbfs)
+        fresh.update(self.synthesize(sketches, needed, (), audio_state, paths, files, None, None))
         ceiling = np.float32(10 ** (ao.ceiling_dbfs / 20))
         header = _data_offset(path)
         block = 2 * ao.bit_depth // 8
