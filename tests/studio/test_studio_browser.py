@@ -5,7 +5,6 @@ its audio, the moved cue, and logs no console error."""
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from collections.abc import Iterator
 
@@ -13,16 +12,10 @@ import pytest
 from studio_support import score_sample, serve
 
 from scenescore.render.fluidsynth import fluidsynth_available
-
-CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser")) if p), None)
-CHROMEDRIVER = shutil.which("chromedriver")
-FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--mute-audio",
-         "--window-size=1400,1000")
+from support.browser import chromium, needs_chromium
 
 pytestmark = [
-    pytest.mark.skipif(CHROMIUM is None or CHROMEDRIVER is None,
-                       reason="needs Debian's chromium and chromium-driver (scripts/apt-packages.txt)"),
+    needs_chromium,
     pytest.mark.skipif(not fluidsynth_available(), reason="needs FluidSynth and a GM SoundFont"),
 ]
 
@@ -35,21 +28,8 @@ def studio(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=str(CHROMEDRIVER)))
-    driver.set_page_load_timeout(20)
-    try:
+    with chromium(tmp_path_factory.mktemp("chromium-profile"), window="1400,1000") as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def wait_for(driver: object, script: str, timeout: float = 20.0) -> object:
