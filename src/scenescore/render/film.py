@@ -177,7 +177,7 @@ def render_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float],
     audio, jobs = None, []
     audio_paths: dict[int, Path] = {}
     if options.audio.backend != "none":  # the synthesizer starts now and works while MIDI and MusicXML are written
-        audio, closed, jobs = _start_audio(conditions, sketches, order, starts_s, out, options, progress, on_cue)
+        audio, closed, jobs = start_cue_audio(conditions, sketches, order, starts_s, out, options, progress, on_cue)
     midi_paths: dict[int, Path] = {}
     xml_paths: dict[int, Path] = {}
     for i in order:
@@ -206,7 +206,7 @@ def render_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float],
     backend_name = options.audio.backend
     if audio is not None:
         try:
-            temp_track = _write_audio(audio, conditions, starts_s, order, out, options)
+            temp_track = write_temp_track(audio, conditions, starts_s, order, out, options)
         finally:
             audio_paths = closed()
     mg = options.midi
@@ -235,11 +235,11 @@ class CueProgress:
     music_total_s: float
 
 
-def _start_audio(conditions: Sequence[MusicCondition], sketches: Sequence[Sketch], order: Sequence[int],
-                 starts_s: Sequence[float], out: Path, options: RenderOptions, progress: Progress | None,
-                 on_cue: Callable[[CueProgress], None] | None, *, write: Collection[int] | None = None,
-                 lengths: dict[int, int] | None = None,
-                 ) -> tuple[Iterator[tuple[int, np.ndarray]], Callable[[], dict[int, Path]], list[Any]]:
+def start_cue_audio(conditions: Sequence[MusicCondition], sketches: Sequence[Sketch], order: Sequence[int],
+                    starts_s: Sequence[float], out: Path, options: RenderOptions, progress: Progress | None,
+                    on_cue: Callable[[CueProgress], None] | None, *, write: Collection[int] | None = None,
+                    lengths: dict[int, int] | None = None,
+                    ) -> tuple[Iterator[tuple[int, np.ndarray]], Callable[[], dict[int, Path]], list[Any]]:
     """Start the backend on the cues ``order`` (indices into ``conditions``, in film order);
     each cue's file is written by ``finish`` as soon as it is rendered (in the synthesizer's
     worker threads, so packing, hashing and writing overlap synthesis). Only the cues in
@@ -319,10 +319,10 @@ def _start_audio(conditions: Sequence[MusicCondition], sketches: Sequence[Sketch
     return results, closed, jobs
 
 
-def _write_audio(results: Iterator[tuple[int, np.ndarray]], conditions: Sequence[MusicCondition],
-                 starts_s: Sequence[float], order: list[int], out: Path,
-                 options: RenderOptions) -> Path | None:
-    """The temp track from the finished cues (``_start_audio``'s results over every cue of
+def write_temp_track(results: Iterator[tuple[int, np.ndarray]], conditions: Sequence[MusicCondition],
+                     starts_s: Sequence[float], order: list[int], out: Path,
+                     options: RenderOptions) -> Path | None:
+    """The temp track from the finished cues (``start_cue_audio``'s results over every cue of
     ``order``), in start order; None when it is not asked for."""
     import numpy as np
 

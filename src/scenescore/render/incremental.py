@@ -35,9 +35,9 @@ from scenescore.render.film import (
     RenderedCue,
     RenderedFilm,
     _check_inputs,
-    _start_audio,
-    _write_audio,
     cue_record,
+    start_cue_audio,
+    write_temp_track,
 )
 from scenescore.render.midi import _check_fps, film_to_midi, sketch_to_midi, timecode
 from scenescore.render.options import RenderOptions
@@ -320,9 +320,9 @@ class _Mixer:
         if not which:
             return {}
         lengths: dict[int, int] = {}
-        results, closed, jobs = _start_audio(self.conditions, sketches, list(which), self.starts_s, self.out,
-                                             self.options, progress, on_cue, write=frozenset(write),
-                                             lengths=lengths)
+        results, closed, jobs = start_cue_audio(self.conditions, sketches, list(which), self.starts_s, self.out,
+                                                self.options, progress, on_cue, write=frozenset(write),
+                                                lengths=lengths)
         audio: dict[int, np.ndarray] = {}
         try:
             for k, limited in results:
@@ -376,10 +376,11 @@ class _Mixer:
         """Every cue synthesized (kept cues too: the mix needs their ring-out) and mixed as
         ``render_film`` mixes; only the cues ``todo`` get their files written."""
         lengths: dict[int, int] = {}
-        results, closed, jobs = _start_audio(self.conditions, sketches, self.order, self.starts_s, self.out,
-                                             self.options, progress, on_cue, write=frozenset(todo), lengths=lengths)
+        results, closed, jobs = start_cue_audio(self.conditions, sketches, self.order, self.starts_s, self.out,
+                                                self.options, progress, on_cue, write=frozenset(todo),
+                                                lengths=lengths)
         try:
-            temp = _write_audio(results, self.conditions, self.starts_s, self.order, self.out, self.options)
+            temp = write_temp_track(results, self.conditions, self.starts_s, self.order, self.out, self.options)
         finally:
             written = closed()
         assert temp is not None  # only called when a temp track is asked for
