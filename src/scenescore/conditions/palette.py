@@ -94,6 +94,9 @@ class Palette:
     mode_centre: float | None = None
     #: The film's mean cue valence (seconds-weighted), the point recentred on ``mode_centre``.
     film_valence: float = 0.0
+    #: Steps along the modes' brightness scale that the tone moves a near-neutral cue's mode
+    #: (positive darker, negative brighter, 0 as a drama); see :func:`neutral_steps`.
+    neutral_shift: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         def inst(i: Instrument) -> dict[str, Any]:
@@ -108,6 +111,7 @@ class Palette:
             "tempo_offset": self.tempo_offset, "density": self.density, "drums": self.drums,
             "style": self.style, "tone": dict(self.tone) if self.tone else None,
             "mode_centre": self.mode_centre, "film_valence": round(self.film_valence, 4),
+            "neutral_shift": self.neutral_shift,
         }
 
     def summary(self) -> str:
@@ -220,6 +224,38 @@ TONE_PRESETS: dict[str, str] = {
 #: a centre of -0.3 / +0.3 puts a film's typical cue well inside the dark / bright region, and a
 #: cue has to be about 0.4 brighter / darker than the film's mean to cross to the other side.
 MODE_CENTRES: dict[str, float] = {"minor": -0.3, "major": 0.3}
+#: How far a tone's source can be trusted to move the modes: the user's brief and the source's
+#: genre tags are statements about the film; a vocabulary count is circumstantial (a gun in a
+#: comedy, "laughs" in a wake), so it moves the neutral middle half as far. A ``reading`` names
+#: no genre (drama) and moves nothing.
+TONE_CONFIDENCE: dict[str, float] = {"brief": 1.0, "tags": 1.0, "vocabulary": 0.5, "reading": 0.0}
+#: One step along the brightness scale per this much of the genre's valence offset
+#: (``emotion.tone.GENRES``): the mildest genres with a direction (mystery -0.15, romance
+#: +0.15) move one step, the strongest (horror -0.35, comedy +0.3) two, the cap.
+VALENCE_PER_STEP = 0.15
+MAX_NEUTRAL_STEPS = 2
+#: Genre words of a brief (``_GENRE_WORDS``'s presets) as the genre whose tone they stand for,
+#: when the brief names no genre ``emotion/tone.py`` knows (``"warm folk"``, ``"occult"``).
+PRESET_TONES: dict[str, str] = {"horror": "horror", "thriller": "thriller", "warm": "family"}
+
+
+def neutral_steps(genre: str, source: str) -> int:
+    """Steps along the brightness scale (``rules.BRIGHTNESS``) that a film's tone moves its
+    near-neutral cues: positive darker, negative brighter.
+
+    Film music sets a genre's colour mostly in its undecided moments: a horror score's
+    in-between scenes sit in aeolian or phrygian (the flat second of dread), a comedy's in major
+    or lydian (the raised fourth of whimsy), while clearly happy or clearly sad scenes keep the
+    major or minor their own affect asks for in any genre. How far the middle moves is the
+    genre's darkness (its valence offset, one step per ``VALENCE_PER_STEP``) times the
+    confidence of the source (``TONE_CONFIDENCE``), rounded, at most ``MAX_NEUTRAL_STEPS``.
+    """
+    from scenescore.emotion.tone import GENRES
+
+    offset = GENRES.get(genre, (0.0, 0.0, "film"))[0]
+    steps = round(TONE_CONFIDENCE.get(source, 0.0) * abs(offset) / VALENCE_PER_STEP)
+    steps = min(MAX_NEUTRAL_STEPS, steps)
+    return -steps if offset > 0 else steps
 
 
 def tone_valence(palette: Palette, valence: float) -> tuple[float, str]:
@@ -228,11 +264,16 @@ def tone_valence(palette: Palette, valence: float) -> tuple[float, str]:
     A genre sets where a film's neutral lies: the same mildly negative scene is a breather in a
     horror film and a low point in a comedy. The cue keeps its own contrast with the rest of the
     film (its valence minus the film's mean) and the tone's centre replaces the film's mean:
-    ``v' = v - film mean + centre``. Dramas (``mode_centre`` None) keep each cue's valence.
+    ``v' = v - film mean + centre``. The tone only ever moves a film towards its genre's side: a
+    dark-toned film whose cues already read darker than the centre keeps them (the centre is
+    then the film's own mean), and likewise a bright-toned film brighter than its centre.
+    Dramas (``mode_centre`` None) keep each cue's valence.
     """
     if palette.mode_centre is None or not palette.tone:
         return valence, ""
-    shifted = max(-1.0, min(1.0, valence - palette.film_valence + palette.mode_centre))
+    centre = palette.mode_centre
+    centre = min(centre, palette.film_valence) if centre < 0 else max(centre, palette.film_valence)
+    shifted = max(-1.0, min(1.0, valence - palette.film_valence + centre))
     return shifted, (f"film tone {palette.tone.get('genre')} ({palette.tone.get('source')}) hears "
                      f"v={valence:+.2f} as {shifted:+.2f}")
 
@@ -258,14 +299,26 @@ def choose_palette(cues: Sequence[Any], principals: Sequence[tuple[str, str]] = 
     if tone_info:
         preset = TONE_PRESETS.get(str(tone_info.get("genre")), preset)
     text = style or ""
+    brief_preset = None
     for name, words in _GENRE_WORDS.items():
         if any(re.search(rf"\b{w}\b", text, re.I) for w in words):
-            preset = name
+            preset = brief_preset = name
             break
     palette = PRESETS[preset]
+    if tone_info and brief_preset and tone_info.get("source") != "brief":
+        # The brief overrides the script: its genre words ("warm folk", "occult") set the
+        # modes' direction as well as the instruments, whatever the script's vocabulary said.
+        from scenescore.emotion.tone import GENRES
+
+        genre = PRESET_TONES[brief_preset]
+        tone_info = {**tone_info, "genre": genre, "mode": GENRES[genre][2], "source": "brief",
+                     "evidence": [f"the brief's words {text!r} ask for the {brief_preset} palette",
+                                  *tone_info.get("evidence", [])]}
     if tone_info:
         palette = replace(palette, tone=tone_info, film_valence=float(v),
-                          mode_centre=MODE_CENTRES.get(str(tone_info.get("mode"))))
+                          mode_centre=MODE_CENTRES.get(str(tone_info.get("mode"))),
+                          neutral_shift=neutral_steps(str(tone_info.get("genre")),
+                                                      str(tone_info.get("source"))))
     if text:
         named = _style_instruments(text)
         roles = ["melody", "harmony", "bass", "pad"]

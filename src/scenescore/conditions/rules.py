@@ -42,11 +42,31 @@ def cue_key(palette: Palette, timeline: str, mode: str, area: int = 0) -> str:
     return (MINOR_NAMES if mode in _MINOR_LIKE else MAJOR_NAMES)[pc]
 
 
-def choose_mode(v: float, a: float, mood: str, timeline: str) -> tuple[str, str]:
-    """Mode and why. Valence decides major/minor; context and layer pick the modal colours."""
+#: The diatonic modes from brightest to darkest (each step lowers one degree: lydian's raised
+#: fourth, then major, mixolydian's flat seventh, dorian's flat third, aeolian's flat sixth,
+#: phrygian's flat second; Persichetti, *Twentieth-Century Harmony*, 1961, ch. 1). Locrian, with
+#: no perfect fifth, is left out: it has no stable tonic to end a cue on.
+BRIGHTNESS = ("lydian", "major", "mixolydian", "dorian", "aeolian", "phrygian")
+_NEUTRAL_WHY = {
+    "lydian": "lydian's raised fourth, light and whimsical", "major": "major",
+    "mixolydian": "mixolydian", "dorian": "dorian, neither bright nor dark",
+    "aeolian": "aeolian, the natural minor", "phrygian": "phrygian's flat second, dread",
+}
+
+
+def choose_mode(v: float, a: float, mood: str, timeline: str, neutral_shift: int = 0) -> tuple[str, str]:
+    """Mode and why. Valence decides major/minor; context and layer pick the modal colours.
+
+    ``neutral_shift`` is the film tone's move of the undecided middle (``palette.neutral_steps``):
+    a near-neutral cue's mode (dorian when calm, mixolydian with some energy, as in a drama) moves
+    that many steps darker (positive) or brighter along :data:`BRIGHTNESS`, and in a dark film a
+    neutral dream is a nightmare. Clearly positive or negative cues keep their major or minor.
+    """
     if timeline == "dream":
-        return ("phrygian", "a nightmare: phrygian's flat second") if v < -0.25 else (
-            "lydian", "a dream: lydian's raised fourth floats")
+        if v < -0.25 or (neutral_shift > 0 and v < 0.12):
+            why = "a nightmare: phrygian's flat second"
+            return "phrygian", why if v < -0.25 else f"{why} (a dark film's neutral dream)"
+        return "lydian", "a dream: lydian's raised fourth floats"
     if mood == "bittersweet":
         return "major", "bittersweet: major, darkened by borrowed minor chords"
     if mood == "wistful":
@@ -57,8 +77,16 @@ def choose_mode(v: float, a: float, mood: str, timeline: str) -> tuple[str, str]
         return "minor", f"negative valence ({v:+.2f}): minor"
     if v >= 0.12:
         return "major", f"positive valence ({v:+.2f}): major"
-    return ("mixolydian", "near-neutral valence, some energy: mixolydian") if a >= 0.1 else (
-        "dorian", "near-neutral valence: dorian, neither bright nor dark")
+    base = "mixolydian" if a >= 0.1 else "dorian"
+    if not neutral_shift:
+        return ("mixolydian", "near-neutral valence, some energy: mixolydian") if a >= 0.1 else (
+            "dorian", "near-neutral valence: dorian, neither bright nor dark")
+    index = max(0, min(len(BRIGHTNESS) - 1, BRIGHTNESS.index(base) + neutral_shift))
+    mode = BRIGHTNESS[index]
+    side = "darker" if neutral_shift > 0 else "brighter"
+    return mode, (f"near-neutral valence ({v:+.2f}): {_NEUTRAL_WHY[mode]}, {abs(neutral_shift)} "
+                  f"step{'s' if abs(neutral_shift) > 1 else ''} {side} than a drama's {base} "
+                  "for the film's tone")
 
 
 def choose_tempo(v: float, a: float, palette: Palette, function: str, timeline: str) -> float:
@@ -350,7 +378,7 @@ def rules_condition(ctx: CueContext) -> MusicCondition:
     v, a = float(cue.valence), float(cue.arousal)
     v, tone_why = tone_valence(p, v)  # the film's tone recentres valence (palette.py); drama: as is
     function = str(cue.function)
-    mode, mode_why = choose_mode(v, a, cue.mood, cue.timeline)
+    mode, mode_why = choose_mode(v, a, cue.mood, cue.timeline, p.neutral_shift)
     mode_why = f"{mode_why} ({tone_why})" if tone_why else mode_why
     area = ctx.key_area.offset if ctx.key_area is not None else 0
     key = cue_key(p, cue.timeline, mode, area)
