@@ -1,5 +1,6 @@
 """The palette follows the film's tone (issue 16): a genre recentres each cue's valence before its
-mode is chosen, darkens or lightens the instruments, and the user's brief overrides the script."""
+mode is chosen, moves the near-neutral cues' modes along the brightness scale, darkens or lightens
+the instruments, and the user's brief overrides the script."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from types import SimpleNamespace
 import pytest
 
 from scenescore.conditions.options import TranslateOptions
-from scenescore.conditions.palette import MODE_CENTRES, choose_palette, tone_valence
+from scenescore.conditions.palette import MODE_CENTRES, choose_palette, neutral_steps, tone_valence
+from scenescore.conditions.rules import BRIGHTNESS, choose_mode
 from scenescore.conditions.translate import translate_cues
 from scenescore.emotion.tone import FilmTone
 from scenescore.memory import analyze_screenplay
@@ -49,10 +51,56 @@ def test_the_tone_recentres_valence_and_keeps_each_cues_contrast() -> None:
     assert crime["name"] == "thriller" and crime["tone"]["evidence"] == ["crime evidence"]
 
 
-def test_the_briefs_instruments_still_override_the_tones_preset() -> None:
+def test_the_brief_overrides_the_scripts_tone() -> None:
     palette = choose_palette(_cues(0.0), style="solo cello, warm folk", tone=_tone("horror", "minor"))
     assert palette.melody.name == "cello" and palette.name == "warm"  # the brief's genre words win
-    assert palette.mode_centre == MODE_CENTRES["minor"]  # the script's tone still shades the modes
+    # ... and so do its modes: the script's horror vocabulary no longer darkens them.
+    assert palette.mode_centre == MODE_CENTRES["major"] and palette.neutral_shift < 0
+    assert palette.tone["source"] == "brief" and "warm folk" in palette.tone["evidence"][0]
+    assert palette.tone["evidence"][-1] == "horror evidence"  # what the script said stays on record
+    # A brief that names a genre decided the tone upstream; the palette keeps it.
+    named = choose_palette(_cues(0.0), style="comedy", tone=_tone("comedy", "major", "brief"))
+    assert named.tone["genre"] == "comedy" and named.neutral_shift == -2
+
+
+def test_the_tones_darkness_and_confidence_set_how_far_the_neutral_middle_moves() -> None:
+    assert [neutral_steps("horror", s) for s in ("brief", "tags", "vocabulary", "reading")] == [2, 2, 1, 0]
+    assert (neutral_steps("crime", "brief"), neutral_steps("mystery", "tags")) == (1, 1)
+    assert (neutral_steps("comedy", "brief"), neutral_steps("romance", "brief")) == (-2, -1)
+    assert neutral_steps("drama", "brief") == neutral_steps("action", "tags") == 0
+    cues = _cues(-0.2, 0.0, 0.2)
+    assert choose_palette(cues, tone=_tone("horror", "minor", "tags")).neutral_shift == 2
+    assert choose_palette(cues, tone=_tone("drama", "film", "brief")).neutral_shift == 0
+
+
+def test_only_the_neutral_middle_changes_mode_with_the_tone() -> None:
+    for a, drama in ((0.0, "dorian"), (0.3, "mixolydian")):
+        assert choose_mode(0.0, a, "neutral", "present")[0] == drama
+        darker = [choose_mode(0.0, a, "neutral", "present", s)[0] for s in (1, 2)]
+        brighter = [choose_mode(0.0, a, "neutral", "present", s)[0] for s in (-1, -2)]
+        i = BRIGHTNESS.index(drama)
+        assert darker == list(BRIGHTNESS[i + 1:i + 3]) and brighter == [BRIGHTNESS[i - 1], BRIGHTNESS[i - 2]]
+    mode, why = choose_mode(0.05, 0.0, "neutral", "present", 2)
+    assert mode == "phrygian" and "2 steps darker than a drama's dorian" in why
+    # A dark film's happy memory is still happy, a comedy's funeral still minor.
+    assert choose_mode(0.4, 0.2, "joyful", "present", 2)[0] == "major"
+    assert choose_mode(0.3, 0.0, "bittersweet", "flashback", 2)[0] == "major"
+    assert choose_mode(-0.4, 0.0, "sorrowful", "present", -2)[0] == "minor"
+    # Dreams: a dark film's neutral dream is a nightmare, a bright one still floats.
+    assert choose_mode(0.0, 0.0, "neutral", "dream", 1)[0] == "phrygian"
+    assert choose_mode(0.0, 0.0, "neutral", "dream", 0)[0] == "lydian"
+    assert choose_mode(0.3, 0.0, "tender", "dream", 2)[0] == "lydian"
+
+
+def test_the_tone_never_pulls_a_film_away_from_its_genres_side() -> None:
+    dark = _cues(-0.7, -0.5, -0.3)  # film mean -0.5, already darker than the horror centre
+    horror = choose_palette(dark, tone=_tone("horror", "minor"))
+    assert [tone_valence(horror, c.valence)[0] for c in dark] == pytest.approx([-0.7, -0.5, -0.3])
+    bright = _cues(0.3, 0.5, 0.7)
+    comedy = choose_palette(bright, tone=_tone("comedy", "major"))
+    assert [tone_valence(comedy, c.valence)[0] for c in bright] == pytest.approx([0.3, 0.5, 0.7])
+    # The other way round the centre applies: a bright film under a horror tone darkens.
+    assert tone_valence(choose_palette(bright, tone=_tone("horror", "minor")), 0.5)[0] == pytest.approx(-0.3)
 
 
 def _dark_share(scenes, brief: str | None) -> tuple[float, object]:
@@ -77,6 +125,7 @@ def test_a_genre_brief_sets_the_modes_of_the_sample(sample_scenes) -> None:
     comedy, light = _dark_share(sample_scenes, "screwball comedy")
     drama, _ = _dark_share(sample_scenes, "drama")
     assert horror >= 0.7 and comedy <= 0.4 and drama == own
+    assert dark.palette.neutral_shift == 2 and light.palette.neutral_shift == -2
     assert dark.palette.tone["source"] == "brief" and dark.palette.name == "horror"
     assert light.palette.name == "warm"
     assert any("film tone horror (brief)" in c.rationale for c in dark.conditions)
