@@ -19,3 +19,12 @@ def crashing_work(job: FilmJob) -> FilmResult:
         marker.touch()
         os._exit(9)
     return score_film(job)
+
+
+def cheap_render() -> dict[str, object]:
+    """Stage options for a quick FluidSynth render: dry, low rate, no MusicXML, no temp track."""
+    from scenescore.render.options import AudioOptions, FluidSynthOptions, RenderOptions
+
+    audio = AudioOptions(sample_rate=22050, temp_track=False,
+                         fluidsynth=FluidSynthOptions(reverb=False, interpolation="linear", workers=1))
+    return {"render": RenderOptions(musicxml=False, audio=audio)}
