@@ -81,7 +81,8 @@ def batch(
         from rich.markup import escape
 
         for f in failed:
-            err.print(f"[red]{escape(f.film)}[/]: {f.status}: {escape(f.error or '')}", highlight=False)
+            err.print(f"[red]{escape(f.film)}[/]: {f.status}: {escape(f.error or '')}", highlight=False,
+                      soft_wrap=True)
     else:
         _print_final_table(report.films, Console())
     colour = "red" if failed else "green"
@@ -124,9 +125,9 @@ class BatchDisplay:
 
         self.bars = Progress(TextColumn("{task.description}"), BarColumn(bar_width=30), TimeElapsedColumn(),
                              TextColumn("{task.fields[detail]}"), console=console)
-        self.overall = Progress(TextColumn("[bold]batch"), BarColumn(bar_width=30), TimeElapsedColumn(),
+        self.overall = Progress(TextColumn("[bold]{task.description}"), BarColumn(bar_width=30), TimeElapsedColumn(),
                                 TextColumn("{task.fields[detail]}"), console=console)
-        self.overall_task = self.overall.add_task("batch", total=None, detail="")
+        self.overall_task = self.overall.add_task(_name("all films"), total=None, detail="")
         self.live = Live(self._render(), console=console, refresh_per_second=4, transient=True)
 
     def __enter__(self) -> BatchDisplay:
