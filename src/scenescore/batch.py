@@ -447,7 +447,11 @@ class ProcessExecutor:
 
 class RayExecutor:
     """Tasks on a Ray cluster (one CPU each). Inputs and ``out`` must be on a file system the
-    cluster's nodes share, at the same path; ``scenescore`` must be installed on every node."""
+    cluster's nodes share, at the same path; ``scenescore`` must be installed on every node.
+
+    With ``events`` set, the tasks send their films' progress to a Ray queue (an actor that
+    holds no CPU); a task's put returns once the queue has the event, so a film's progress is
+    read before its end, as with processes."""
 
     def __init__(self, options: BatchOptions, work: Work = score_film) -> None:
         try:
@@ -457,11 +461,11 @@ class RayExecutor:
         self.ray = ray
         self.options = options
         self.work = work
-        #: Not delivered from Ray tasks: a film's progress there is its status alone.
         self.events: FilmProgressCallback | None = None
         self.capacity = options.workers or 1
         self._started = False
         self._remote: Any = None
+        self._channel: Any = None
 
     def __enter__(self) -> RayExecutor:
         ray = self.ray
@@ -479,19 +483,38 @@ class RayExecutor:
         if not self.options.workers:
             self.capacity = max(1, int(ray.cluster_resources().get("CPU", 1)))
         # No Ray retries: run_jobs retries a lost film itself, alone (one policy everywhere).
-        self._remote = ray.remote(num_cpus=1, max_retries=0)(self.work)
+        self._remote = ray.remote(num_cpus=1, max_retries=0)(_work_reporting)
+        if self.events is not None:
+            from ray.util.queue import Queue
+
+            self._channel = Queue(actor_options={"num_cpus": 0})
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if self._channel is not None:
+            self._channel.shutdown()
+            self._channel = None
         if self._started:
             self.ray.shutdown()
             self._started = False
 
     def submit(self, job: FilmJob) -> Any:
-        return self._remote.remote(job)
+        return self._remote.remote(self.work, job, self._channel)
+
+    def _read_events(self) -> None:
+        if self._channel is None or self.events is None:
+            return
+        waiting = self._channel.qsize()
+        for event in self._channel.get_nowait_batch(waiting) if waiting else ():
+            self.events(event)
 
     def wait(self, handles: Sequence[Any]) -> list[tuple[Any, FilmResult | BaseException]]:
-        ready, _ = self.ray.wait(list(handles), num_returns=1)
+        poll = _POLL_S if self._channel is not None else None
+        while True:
+            ready, _ = self.ray.wait(list(handles), num_returns=1, timeout=poll)
+            self._read_events()
+            if ready:
+                break
         out: list[tuple[Any, FilmResult | BaseException]] = []
         for ref in ready:
             try:
@@ -499,6 +522,15 @@ class RayExecutor:
             except Exception as exc:  # the task's worker died or the node went away
                 out.append((ref, exc))
         return out
+
+
+def _work_reporting(work: Work, job: FilmJob, channel: Any) -> FilmResult:
+    """A Ray task: ``work(job)`` with its film's progress sent to ``channel`` (a Ray queue)."""
+    token = _SINK.set(channel.put if channel is not None else None)
+    try:
+        return work(job)
+    finally:
+        _SINK.reset(token)
 
 
 #: Executor name → class; ``BatchOptions.executor`` picks one.
