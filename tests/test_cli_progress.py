@@ -106,3 +106,18 @@ def test_batch_quiet_prints_nothing_and_a_terminal_gets_bars():
     assert [t.description.strip() for t in running] == ["pond"]
     overall = display.overall.tasks[0]
     assert overall.completed == pytest.approx(2 / 3) and overall.total == 1.0
+
+
+def test_batch_a_lost_film_loses_its_bar_until_it_runs_again():
+    display = BatchDisplay(Console(file=io.StringIO(), force_terminal=True, width=160))
+    with display:
+        display.film(FilmResult(film="lake", source="lake", index=0))
+        display.film(FilmResult(film="lake", source="lake", index=0, status="running"))
+        display.inside(FilmProgress(index=0, film="lake", stage="render", cue_id="1M01", cues_done=1, cues_total=2,
+                                    music_done_s=30.0, music_total_s=60.0))
+        assert display.overall.tasks[0].completed == pytest.approx(0.5)
+        display.film(FilmResult(film="lake", source="lake", index=0, status="queued"))  # its worker died
+        assert not display.bars.tasks and display.overall.tasks[0].completed == 0
+        display.film(FilmResult(film="lake", source="lake", index=0, status="running"))
+        assert [t.description.strip() for t in display.bars.tasks] == ["lake"]
+        assert display.bars.tasks[0].completed == 0

@@ -44,8 +44,9 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
     "film", "source", "scenes", "cues", "minutes_of_music", "seconds", "status", "error", "degraded",
 )
 SUMMARY_NAME = "batch_summary.csv"
-#: A film's states as the progress callback sees them; the summary holds the last two only
-#: (``not run`` for films an interrupted batch never finished).
+#: A film's states as the progress callback sees them (``queued`` again for a film whose worker
+#: was lost, until it is tried again alone); the summary holds the last two only (``not run``
+#: for films an interrupted batch never finished).
 STATES: tuple[str, ...] = ("queued", "running", "ok", "failed", "not run")
 _MAX_ERROR_CHARS = 300
 
@@ -595,6 +596,8 @@ def run_jobs(jobs: Sequence[FilmJob], executor: Executor, progress: BatchProgres
                         log.warning("%s: its worker was lost (%s); it will be tried again alone",
                                     job.film, one_line(outcome))
                         suspects.append(job)
+                        _report(progress, FilmResult(film=job.film, source=job.source, status="queued",
+                                                     index=job.index))  # waits to be tried again
                         continue
                     outcome = FilmResult(
                         film=job.film, source=job.source, status="failed", index=job.index,

@@ -134,12 +134,17 @@ def test_a_dead_worker_is_retried_once_then_fails_alone(tmp_path: Path, inputs: 
                     score_options=ScoreOptions(stop="translate", out=str(tmp_path), name=name))
             for i, name in enumerate(names)]
     inside: list[FilmProgress] = []
+    seen: list[tuple[str, str]] = []
     results = run_jobs(jobs, ProcessExecutor(BatchOptions(workers=2), crashing_work),
+                       progress=lambda film: seen.append((film.film, film.status)),
                        film_progress=inside.append if with_progress else None)
     assert results[0].status == "ok"  # crashed once, fine on the retry
     assert results[1].status == "failed" and "died scoring this film alone" in (results[1].error or "")
     assert results[2].status == "ok"
     assert options.out == str(tmp_path)
+    # A lost film is queued again until it is tried alone
+    assert [s for n, s in seen if n == CRASH_ONCE] == ["running", "queued", "running", "ok"]
+    assert [s for n, s in seen if n == CRASH_ALWAYS] == ["running", "queued", "running", "failed"]
     if with_progress:  # the pipe is replaced with the broken pool; the films that ended ok report every stage
         ran = ["segment", "analyze", "spot", "translate"]
         for name in (CRASH_ONCE, "good"):  # a film lost in flight may have reported a few stages before

@@ -152,6 +152,10 @@ class BatchDisplay:
             if self.bars is not None:
                 self._drop_bar(film.index)
                 self.tasks[film.index] = self.bars.add_task(_name(film.film), total=None, detail="starting")
+        elif film.status == "queued":  # again: its worker was lost, it waits to be tried alone
+            self.progress.pop(film.index, None)
+            if self.bars is not None:
+                self._drop_bar(film.index)
         elif film.status in ("ok", "failed"):
             self.finished.append(film.index)
             self.progress.pop(film.index, None)
