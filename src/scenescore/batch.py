@@ -11,6 +11,12 @@ A film fails alone: any exception while scoring it becomes status ``failed`` and
 error in its row; a worker process that dies (killed, out of memory) fails only the film it
 was scoring, found by trying each film it had again, alone. When the batch ends (or is
 interrupted) the summary table is written to ``<out>/batch_summary.csv``.
+
+Two callbacks report progress, both on the thread that called :func:`batch`: ``progress``
+hears of a film's status (:class:`FilmResult`), ``film_progress`` of what happens inside a
+film while it is scored (:class:`FilmProgress`: the stage it entered, and each cue whose audio
+is written). Worker processes send the latter over a pipe the main process reads between
+waits, so a display never runs in a worker and never slows one.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -37,8 +44,9 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
     "film", "source", "scenes", "cues", "minutes_of_music", "seconds", "status", "error", "degraded",
 )
 SUMMARY_NAME = "batch_summary.csv"
-#: A film's states as the progress callback sees them; the summary holds the last two only
-#: (``not run`` for films an interrupted batch never finished).
+#: A film's states as the progress callback sees them (``queued`` again for a film whose worker
+#: was lost, until it is tried again alone); the summary holds the last two only (``not run``
+#: for films an interrupted batch never finished).
 STATES: tuple[str, ...] = ("queued", "running", "ok", "failed", "not run")
 _MAX_ERROR_CHARS = 300
 
@@ -121,6 +129,30 @@ class BatchReport:
 
 
 BatchProgress = Callable[[FilmResult], None]
+
+
+@dataclass(frozen=True, slots=True)
+class FilmProgress:
+    """Progress inside one film while it is scored: the stage it entered, or (stage ``render``,
+    ``cue_id`` set) a cue whose audio was written, with the cues and seconds of music done of
+    the film's total (``render.film.CueProgress``). Picklable: it crosses from a worker."""
+
+    index: int
+    film: str
+    stage: str
+    cue_id: str | None = None
+    cues_done: int = 0
+    cues_total: int = 0
+    music_done_s: float = 0.0
+    music_total_s: float = 0.0
+
+
+FilmProgressCallback = Callable[[FilmProgress], None]
+#: Where :func:`score_film` sends its :class:`FilmProgress`, in the process that scores the
+#: film: the caller's callback (serial) or the pipe to the main process (a worker). None: nowhere.
+_SINK: ContextVar[FilmProgressCallback | None] = ContextVar("scenescore_batch_sink", default=None)
+#: Seconds between reads of the workers' progress pipe while films are in flight.
+_POLL_S = 0.2
 
 
 # ---- choosing the films ---------------------------------------------------------------------
@@ -216,13 +248,27 @@ def one_line(exc: BaseException) -> str:
 
 
 def score_film(job: FilmJob) -> FilmResult:
-    """Score one film and describe the result; never raises (a failure is the film's status)."""
+    """Score one film and describe the result; never raises (a failure is the film's status).
+
+    Its stages and cues are reported to the progress sink of the process it runs in, if any."""
     from scenescore.pipeline import score
 
     result = FilmResult(film=job.film, source=job.source, status="running", index=job.index)
+    sink = _SINK.get()
+    stage_event = cue_event = None
+    if sink is not None:
+        def stage_event(stage: str, state: str) -> None:
+            if state == "start":
+                _send(sink, FilmProgress(index=job.index, film=job.film, stage=stage))
+
+        def cue_event(cue: Any) -> None:
+            _send(sink, FilmProgress(index=job.index, film=job.film, stage="render", cue_id=cue.cue_id,
+                                     cues_done=cue.cues_done, cues_total=cue.cues_total,
+                                     music_done_s=cue.music_done_s, music_total_s=cue.music_total_s))
     start = time.perf_counter()
     try:
-        run = score(job.path, options=job.score_options, stage_options=job.stage_options)
+        run = score(job.path, options=job.score_options, stage_options=job.stage_options,
+                    progress=stage_event, on_cue=cue_event)
         result.stages = dict(run.statuses)
         result.folder = str(run.folder)
         result.scenes, result.cues, result.minutes_of_music = film_counts(run.folder, run.manifest)
@@ -235,6 +281,19 @@ def score_film(job: FilmJob) -> FilmResult:
             result.detail = traceback.format_exc()
     result.seconds = round(time.perf_counter() - start, 3)
     return result
+
+
+def _send(sink: FilmProgressCallback, event: FilmProgress) -> None:
+    """Progress never fails a film: a display's error or a closed pipe is logged and dropped."""
+    try:
+        sink(event)
+    except Exception as exc:
+        log.debug("%s: progress not delivered (%s)", event.film, one_line(exc))
+
+
+def _worker_sink(channel: Any) -> None:
+    """A worker process's initializer: its films' progress goes into ``channel``."""
+    _SINK.set(channel.put)
 
 
 def film_counts(folder: Path, manifest: dict[str, Any]) -> tuple[int | None, int | None, float | None]:
@@ -263,9 +322,11 @@ Work = Callable[[FilmJob], FilmResult]
 class Executor(Protocol):
     """Runs ``work`` on jobs somewhere. ``wait`` blocks until at least one submitted job ends
     and returns each ended handle with its result, or with the exception that lost it (a dead
-    worker); ``work`` itself never raises."""
+    worker); ``work`` itself never raises. Before ``wait`` returns a film's end it hands every
+    :class:`FilmProgress` that film sent to ``events`` (when set), on the calling thread."""
 
     capacity: int
+    events: FilmProgressCallback | None
 
     def __enter__(self) -> Executor: ...
 
@@ -282,6 +343,7 @@ class SerialExecutor:
     def __init__(self, options: BatchOptions, work: Work = score_film) -> None:
         self.capacity = 1
         self.work = work
+        self.events: FilmProgressCallback | None = None
         self._jobs: dict[int, FilmJob] = {}
 
     def __enter__(self) -> SerialExecutor:
@@ -296,25 +358,52 @@ class SerialExecutor:
 
     def wait(self, handles: Sequence[int]) -> list[tuple[int, FilmResult | BaseException]]:
         handle = handles[0]
-        return [(handle, self.work(self._jobs.pop(handle)))]
+        token = _SINK.set(self.events)
+        try:
+            return [(handle, self.work(self._jobs.pop(handle)))]
+        finally:
+            _SINK.reset(token)
 
 
 class ProcessExecutor:
     """Worker processes on this machine (``spawn``: safe beside the threads of a progress
-    display or a Ray client, and the same on every platform)."""
+    display or a Ray client, and the same on every platform).
+
+    With ``events`` set, the workers send their films' progress through one pipe per pool
+    (a ``SimpleQueue``: a worker's write is done before its film's result is sent, so a film's
+    progress is read before its end). A pool that breaks is replaced with its pipe: a worker
+    killed while writing cannot leave the next pool's pipe locked."""
 
     def __init__(self, options: BatchOptions, work: Work = score_film) -> None:
         self.capacity = options.workers or default_workers()
         self.work = work
+        self.events: FilmProgressCallback | None = None
         self._pool: Any = None
+        self._channel: Any = None
         self._pool_of: dict[Any, Any] = {}  # future → the pool that runs it
 
     def _new_pool(self) -> Any:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        return ProcessPoolExecutor(max_workers=self.capacity,
-                                   mp_context=multiprocessing.get_context("spawn"))
+        context = multiprocessing.get_context("spawn")
+        if self.events is None:
+            return ProcessPoolExecutor(max_workers=self.capacity, mp_context=context)
+        self._channel = context.SimpleQueue()
+        return ProcessPoolExecutor(max_workers=self.capacity, mp_context=context,
+                                   initializer=_worker_sink, initargs=(self._channel,))
+
+    def _read_events(self) -> None:
+        channel = self._channel
+        if channel is None or self.events is None:
+            return
+        while not channel.empty():
+            self.events(channel.get())
+
+    def _close_channel(self) -> None:
+        if self._channel is not None:
+            self._channel.close()
+            self._channel = None
 
     def __enter__(self) -> ProcessExecutor:
         self._pool = self._new_pool()
@@ -324,6 +413,7 @@ class ProcessExecutor:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        self._close_channel()
 
     def submit(self, job: FilmJob) -> Any:
         future = self._pool.submit(self.work, job)
@@ -335,7 +425,12 @@ class ProcessExecutor:
         from concurrent.futures import wait as wait_futures
         from concurrent.futures.process import BrokenProcessPool
 
-        done, _ = wait_futures(handles, return_when=FIRST_COMPLETED)
+        poll = _POLL_S if self.events is not None else None
+        while True:
+            done, _ = wait_futures(handles, timeout=poll, return_when=FIRST_COMPLETED)
+            self._read_events()  # after the wait: every event of a film that ended is in the pipe
+            if done:
+                break
         out: list[tuple[Any, FilmResult | BaseException]] = []
         broken = False
         for future in done:
@@ -346,13 +441,18 @@ class ProcessExecutor:
         if broken:  # the films in flight are lost with the pool; the next ones get a new pool
             log.warning("a worker process died; starting new workers")
             self._pool.shutdown(wait=False, cancel_futures=True)
+            self._close_channel()  # its films are lost, their progress with them
             self._pool = self._new_pool()
         return out
 
 
 class RayExecutor:
     """Tasks on a Ray cluster (one CPU each). Inputs and ``out`` must be on a file system the
-    cluster's nodes share, at the same path; ``scenescore`` must be installed on every node."""
+    cluster's nodes share, at the same path; ``scenescore`` must be installed on every node.
+
+    With ``events`` set, the tasks send their films' progress to a Ray queue (an actor that
+    holds no CPU); a task's put returns once the queue has the event, so a film's progress is
+    read before its end, as with processes."""
 
     def __init__(self, options: BatchOptions, work: Work = score_film) -> None:
         try:
@@ -362,9 +462,11 @@ class RayExecutor:
         self.ray = ray
         self.options = options
         self.work = work
+        self.events: FilmProgressCallback | None = None
         self.capacity = options.workers or 1
         self._started = False
         self._remote: Any = None
+        self._channel: Any = None
 
     def __enter__(self) -> RayExecutor:
         ray = self.ray
@@ -382,19 +484,38 @@ class RayExecutor:
         if not self.options.workers:
             self.capacity = max(1, int(ray.cluster_resources().get("CPU", 1)))
         # No Ray retries: run_jobs retries a lost film itself, alone (one policy everywhere).
-        self._remote = ray.remote(num_cpus=1, max_retries=0)(self.work)
+        self._remote = ray.remote(num_cpus=1, max_retries=0)(_work_reporting)
+        if self.events is not None:
+            from ray.util.queue import Queue
+
+            self._channel = Queue(actor_options={"num_cpus": 0})
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if self._channel is not None:
+            self._channel.shutdown()
+            self._channel = None
         if self._started:
             self.ray.shutdown()
             self._started = False
 
     def submit(self, job: FilmJob) -> Any:
-        return self._remote.remote(job)
+        return self._remote.remote(self.work, job, self._channel)
+
+    def _read_events(self) -> None:
+        if self._channel is None or self.events is None:
+            return
+        waiting = self._channel.qsize()
+        for event in self._channel.get_nowait_batch(waiting) if waiting else ():
+            self.events(event)
 
     def wait(self, handles: Sequence[Any]) -> list[tuple[Any, FilmResult | BaseException]]:
-        ready, _ = self.ray.wait(list(handles), num_returns=1)
+        poll = _POLL_S if self._channel is not None else None
+        while True:
+            ready, _ = self.ray.wait(list(handles), num_returns=1, timeout=poll)
+            self._read_events()
+            if ready:
+                break
         out: list[tuple[Any, FilmResult | BaseException]] = []
         for ref in ready:
             try:
@@ -402,6 +523,15 @@ class RayExecutor:
             except Exception as exc:  # the task's worker died or the node went away
                 out.append((ref, exc))
         return out
+
+
+def _work_reporting(work: Work, job: FilmJob, channel: Any) -> FilmResult:
+    """A Ray task: ``work(job)`` with its film's progress sent to ``channel`` (a Ray queue)."""
+    token = _SINK.set(channel.put if channel is not None else None)
+    try:
+        return work(job)
+    finally:
+        _SINK.reset(token)
 
 
 #: Executor name → class; ``BatchOptions.executor`` picks one.
@@ -422,10 +552,12 @@ def make_executor(options: BatchOptions, work: Work | None = None) -> Executor:
 
 
 # ---- the batch ------------------------------------------------------------------------------
-def run_jobs(jobs: Sequence[FilmJob], executor: Executor,
-             progress: BatchProgress | None = None) -> dict[int, FilmResult]:
+def run_jobs(jobs: Sequence[FilmJob], executor: Executor, progress: BatchProgress | None = None,
+             film_progress: FilmProgressCallback | None = None) -> dict[int, FilmResult]:
     """Score ``jobs`` with at most ``executor.capacity`` in flight. Returns a result per job
-    index (films not finished are left out).
+    index (films not finished are left out). ``film_progress`` hears what happens inside the
+    films in flight, each film's between its ``running`` and its end (a lost film's stray
+    progress is dropped; its retry starts again from its first stage).
 
     A dead worker process can take the films beside it down too (a process pool breaks as a
     whole), so a film whose worker was lost is a suspect, not a culprit: once the films in
@@ -436,6 +568,12 @@ def run_jobs(jobs: Sequence[FilmJob], executor: Executor,
     lost: set[int] = set()
     in_flight: dict[Any, FilmJob] = {}
     results: dict[int, FilmResult] = {}
+
+    def inside(event: FilmProgress) -> None:
+        if film_progress is not None and any(job.index == event.index for job in in_flight.values()):
+            film_progress(event)
+
+    executor.events = inside if film_progress is not None else None
 
     def submit(job: FilmJob) -> None:
         in_flight[executor.submit(job)] = job
@@ -458,6 +596,8 @@ def run_jobs(jobs: Sequence[FilmJob], executor: Executor,
                         log.warning("%s: its worker was lost (%s); it will be tried again alone",
                                     job.film, one_line(outcome))
                         suspects.append(job)
+                        _report(progress, FilmResult(film=job.film, source=job.source, status="queued",
+                                                     index=job.index))  # waits to be tried again
                         continue
                     outcome = FilmResult(
                         film=job.film, source=job.source, status="failed", index=job.index,
@@ -486,12 +626,15 @@ def _finished(film: FilmResult) -> None:
 def batch(inputs: Sequence[str] | None = None, *, corpus: str | None = None,
           genre: str | None = None, options: BatchOptions | None = None,
           score_options: ScoreOptions | None = None, stage_options: dict[str, Any] | None = None,
-          progress: BatchProgress | None = None) -> BatchReport:
+          progress: BatchProgress | None = None,
+          film_progress: FilmProgressCallback | None = None) -> BatchReport:
     """Score many films into ``score_options.out`` and write the summary there.
 
     ``inputs`` are screenplay files or IMSDB titles (fetched into the ``corpus`` store); with
     no inputs, every fetched script of the ``corpus`` store is scored (only ``genre``'s, if
-    given). ``progress`` receives each film's row whenever its status changes. Raises only
+    given). ``progress`` receives each film's row whenever its status changes;
+    ``film_progress`` each stage a running film enters and each cue whose audio it wrote
+    (:class:`FilmProgress`), both on this thread. Raises only
     for a batch that cannot start (bad options, no films); a film's failure is in the report.
     """
     options = options or BatchOptions()
@@ -525,7 +668,7 @@ def batch(inputs: Sequence[str] | None = None, *, corpus: str | None = None,
         _report(progress, film)
 
     try:
-        run_jobs(jobs, executor, record)
+        run_jobs(jobs, executor, record, film_progress)
     finally:
         for film in films:
             if film.status not in ("ok", "failed"):

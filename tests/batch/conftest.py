@@ -41,3 +41,14 @@ def corpus_store(tmp_path: Path) -> Path:
     store.save_film(missing)
     store.write_manifest([*records, missing])
     return root
+
+
+@pytest.fixture
+def short_script(tmp_path: Path) -> Path:
+    """The sample's title page and first five scenes (four cues), so a render is quick."""
+    lines = (SAMPLE / "sample.fountain").read_text(encoding="utf-8").splitlines()
+    headings = [k for k, line in enumerate(lines) if line.startswith(("INT.", "EXT."))]
+    path = tmp_path / "short" / "short.fountain"
+    path.parent.mkdir()
+    path.write_text("\n".join(lines[: headings[5]]) + "\n", encoding="utf-8")
+    return path

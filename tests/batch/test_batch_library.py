@@ -7,13 +7,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from batch_support import CRASH_ALWAYS, CRASH_ONCE, crashing_work
+from batch_support import CRASH_ALWAYS, CRASH_ONCE, cheap_render, crashing_work
 
 import scenescore.batch as batch_module
 from scenescore.batch import (
     SUMMARY_COLUMNS,
     BatchOptions,
     FilmJob,
+    FilmProgress,
+    FilmResult,
     ProcessExecutor,
     _Input,
     _name_films,
@@ -22,6 +24,11 @@ from scenescore.batch import (
 )
 from scenescore.errors import InputError, MissingDependencyError, OptionsError
 from scenescore.options import ScoreOptions
+from scenescore.render.fluidsynth import fluidsynth_available
+
+needs_fluidsynth = pytest.mark.skipif(
+    not fluidsynth_available(),
+    reason="FluidSynth or a General MIDI SoundFont is missing: apt-get install fluidsynth fluid-soundfont-gm")
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -118,17 +125,61 @@ def test_ray_missing_names_the_install_command(monkeypatch: pytest.MonkeyPatch, 
         batch(inputs, options=BatchOptions(executor="ray"), score_options=ScoreOptions(stop="translate", out=str(tmp_path)))
 
 
-def test_a_dead_worker_is_retried_once_then_fails_alone(tmp_path: Path, inputs: list[str]) -> None:
+@pytest.mark.parametrize("with_progress", [False, True], ids=["statuses", "and-film-progress"])
+def test_a_dead_worker_is_retried_once_then_fails_alone(tmp_path: Path, inputs: list[str],
+                                                        with_progress: bool) -> None:
     options = ScoreOptions(stop="translate", out=str(tmp_path))
     names = [CRASH_ONCE, CRASH_ALWAYS, "good"]
     jobs = [FilmJob(index=i, film=name, source=inputs[0], path=inputs[0],
                     score_options=ScoreOptions(stop="translate", out=str(tmp_path), name=name))
             for i, name in enumerate(names)]
-    results = run_jobs(jobs, ProcessExecutor(BatchOptions(workers=2), crashing_work))
+    inside: list[FilmProgress] = []
+    seen: list[tuple[str, str]] = []
+    results = run_jobs(jobs, ProcessExecutor(BatchOptions(workers=2), crashing_work),
+                       progress=lambda film: seen.append((film.film, film.status)),
+                       film_progress=inside.append if with_progress else None)
     assert results[0].status == "ok"  # crashed once, fine on the retry
     assert results[1].status == "failed" and "died scoring this film alone" in (results[1].error or "")
     assert results[2].status == "ok"
     assert options.out == str(tmp_path)
+    # A lost film is queued again until it is tried alone
+    assert [s for n, s in seen if n == CRASH_ONCE] == ["running", "queued", "running", "ok"]
+    assert [s for n, s in seen if n == CRASH_ALWAYS] == ["running", "queued", "running", "failed"]
+    if with_progress:  # the pipe is replaced with the broken pool; the films that ended ok report every stage
+        ran = ["segment", "analyze", "spot", "translate"]
+        for name in (CRASH_ONCE, "good"):  # a film lost in flight may have reported a few stages before
+            assert [e.stage for e in inside if e.film == name][-len(ran):] == ran
+        assert not [e for e in inside if e.film == CRASH_ALWAYS]  # it dies before its first stage
+
+
+@needs_fluidsynth
+def test_film_progress_crosses_worker_processes(tmp_path: Path, short_script: Path, inputs: list[str]) -> None:
+    heard: list[FilmResult | FilmProgress] = []  # both callbacks, in the order the caller heard them
+    report = batch([str(short_script), inputs[3]], options=BatchOptions(workers=2, executor="process"),
+                   score_options=ScoreOptions(stop="render", out=str(tmp_path / "runs")),
+                   stage_options=cheap_render(), progress=heard.append, film_progress=heard.append)
+    short, broken = report.films
+    assert (short.status, broken.status) == ("ok", "failed") and short.cues and short.cues >= 2
+
+    def of(film: str) -> list[FilmResult | FilmProgress]:
+        return [e for e in heard if e.film == film]
+
+    # The short film: running, then its stages and cues from the worker, then ok.
+    mine = of("short")
+    first_running = next(k for k, e in enumerate(mine) if getattr(e, "status", None) == "running")
+    inside = [k for k, e in enumerate(mine) if isinstance(e, FilmProgress)]
+    assert first_running < inside[0] and inside[-1] < len(mine) - 1 and mine[-1].status == "ok"
+    stages = [e.stage for e in mine if isinstance(e, FilmProgress) and e.cue_id is None]
+    assert stages == [name for name, state in short.stages.items() if state == "ran"]
+    cues = [e for e in mine if isinstance(e, FilmProgress) and e.cue_id is not None]
+    assert [e.cues_done for e in cues] == list(range(1, short.cues + 1))
+    assert {e.cues_total for e in cues} == {short.cues} and all(e.stage == "render" for e in cues)
+    done = [e.music_done_s for e in cues]
+    assert done == sorted(done) and done[-1] == pytest.approx(cues[-1].music_total_s)
+    assert cues[-1].music_total_s / 60 == pytest.approx(short.minutes_of_music, abs=0.01)
+    # The broken file fails in its worker: no cue, and its failure reaches the caller.
+    assert not [e for e in of("broken") if isinstance(e, FilmProgress) and e.cue_id]
+    assert of("broken")[-1].status == "failed"
 
 
 def test_an_interrupted_batch_still_writes_its_summary(tmp_path: Path, inputs: list[str],

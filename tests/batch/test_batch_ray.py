@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scenescore.batch import BatchOptions, batch
+from scenescore.batch import BatchOptions, FilmProgress, FilmResult, batch
 from scenescore.options import ScoreOptions
 
 ray = pytest.importorskip("ray", reason="Ray is not installed: pip install 'scenescore[distributed]'")
@@ -40,8 +40,15 @@ def local_ray() -> Iterator[None]:
 
 def test_batch_on_a_local_ray_cluster(local_ray: None, tmp_path: Path, inputs: list[str]) -> None:
     out = tmp_path / "runs"
-    report = batch(inputs, options=BatchOptions(executor="ray"), score_options=ScoreOptions(stop="translate", out=str(out)))
+    heard: list[FilmResult | FilmProgress] = []
+    report = batch(inputs, options=BatchOptions(executor="ray"), score_options=ScoreOptions(stop="translate", out=str(out)),
+                   progress=heard.append, film_progress=heard.append)
     assert [f.status for f in report.films] == ["ok", "ok", "ok", "failed"]
+    for film in report.ok:  # every stage it ran, from its Ray task, between its running and its ok
+        mine = [e for e in heard if e.film == film.film]
+        inside = [e.stage for e in mine if isinstance(e, FilmProgress)]
+        assert inside == [name for name, state in film.stages.items() if state == "ran"]
+        assert mine[0].status == "queued" and mine[1].status == "running" and mine[-1].status == "ok"
     assert "binary file" in (report.films[3].error or "")
     assert all((out / f.film / "manifest.json").is_file() for f in report.ok)
     assert all(f.scenes and f.cues for f in report.ok)

@@ -120,7 +120,8 @@ MaxMbOption = Annotated[float | None, typer.Option(
 # terminal a rich progress display on stderr; otherwise (a log, a pipe) plain lines, a cue line
 # at most every tenth of the music; with ``--quiet`` nothing. The library reports through its
 # callbacks (stage start/end, ``render.film.CueProgress``); nothing here computes.
-def _clock(seconds: float) -> str:
+def clock(seconds: float) -> str:
+    """Seconds as ``h:mm:ss`` (the progress displays' elapsed and remaining times)."""
     seconds = max(0, round(seconds))
     return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
@@ -184,7 +185,7 @@ class ScoreDisplay:
         elapsed = time.monotonic() - (self.render_started or time.monotonic())
         left = elapsed * (1 - share) / share if share > 0 else 0.0
         detail = (f"{event.cues_done}/{event.cues_total} cues · {done_min:.1f}/{total_min:.1f} min of music · "
-                  f"about {_clock(left)} left")
+                  f"about {clock(left)} left")
         if self.live is not None:
             if self.cue_task is None:
                 self.cue_task = self.live.add_task(f"{self.label}audio", total=total_min, detail=detail)
@@ -193,5 +194,5 @@ class ScoreDisplay:
         if share - self.printed_share < 0.1 - 1e-9 and event.cues_done < event.cues_total:
             return
         self.printed_share = share
-        self.console.print(f"  {self.label}audio      {detail} ({_clock(elapsed)} elapsed)", highlight=False,
+        self.console.print(f"  {self.label}audio      {detail} ({clock(elapsed)} elapsed)", highlight=False,
                            soft_wrap=True)
