@@ -32,6 +32,7 @@ RENDERINGS = 3
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--confusions", type=int, default=20)
+    parser.add_argument("--renderings", type=int, default=RENDERINGS, help="renderings per source and class")
     args = parser.parse_args()
     model = fit(exclude=tuple(p.name for p in DEV))
     tp = fp = fn = n = ok = 0
@@ -39,7 +40,7 @@ def main() -> int:
     for s, path in enumerate(DEV):
         script = load_script(path)
         for c, klass in enumerate(LAYOUT_CLASSES):
-            for k in range(RENDERINGS):
+            for k in range(args.renderings):
                 lines, gold, bold, _ = rendering(script, 500_000 + s * 1000 + c * 10 + k, klass)
                 pred = type_lines_learned(lines, bold=bold, model=model)
                 for g, y, line in zip(gold, pred, lines, strict=True):
@@ -54,7 +55,8 @@ def main() -> int:
                     if (a or b) and g is not y:
                         conf[(klass, g.value, y.value, " ".join(line.split())[:40])] += 1
     print(f"DEV ({', '.join(p.name for p in DEV)}): {n} content lines, accuracy {ok / n:.4f}, "
-          f"heading F1 {2 * tp / (2 * tp + fp + fn):.4f} (tp {tp}, fp {fp}, fn {fn})")
+          f"heading F1 {2 * tp / (2 * tp + fp + fn):.4f}, P {tp / max(tp + fp, 1):.4f}, R {tp / max(tp + fn, 1):.4f} "
+          f"(tp {tp}, fp {fp}, fn {fn})")
     for (klass, gold, got, text), count in conf.most_common(args.confusions):
         print(f"{count:4d}  {klass:20} gold {gold:14} got {got:14} {text}")
     return 0
