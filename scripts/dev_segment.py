@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from scenescore.records import ElementType as T  # noqa: E402
 from scenescore.segment.learned import type_lines_learned  # noqa: E402
 from scenescore.segment.render_layouts import LAYOUT_CLASSES, load_script, rendering  # noqa: E402
-from train_segment import SHARED, fit  # noqa: E402
+from train_segment import SHARED, fit, training_sources  # noqa: E402
 
 DEV = (SHARED / "Silent_as_Murderers.fountain", SHARED / "my_living_memory.fountain",
        ROOT / "eval/layouts/src/plus_one.tagged")
@@ -33,11 +33,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--confusions", type=int, default=20)
     parser.add_argument("--renderings", type=int, default=RENDERINGS, help="renderings per source and class")
+    parser.add_argument("--dev", nargs="+", metavar="FILE",
+                        help="other training sources (file names) to leave out and score instead of the default DEV")
     args = parser.parse_args()
-    model = fit(exclude=tuple(p.name for p in DEV))
+    dev = DEV
+    if args.dev:
+        by_name = {p.name: p for p in training_sources()}
+        unknown = [name for name in args.dev if name not in by_name]
+        if unknown:
+            parser.error(f"not training sources: {', '.join(unknown)} (known: {', '.join(sorted(by_name))})")
+        dev = tuple(by_name[name] for name in args.dev)
+    model = fit(exclude=tuple(p.name for p in dev))
     tp = fp = fn = n = ok = 0
     conf: Counter = Counter()
-    for s, path in enumerate(DEV):
+    for s, path in enumerate(dev):
         script = load_script(path)
         for c, klass in enumerate(LAYOUT_CLASSES):
             for k in range(args.renderings):
@@ -54,7 +63,7 @@ def main() -> int:
                     fn += a and not b
                     if (a or b) and g is not y:
                         conf[(klass, g.value, y.value, " ".join(line.split())[:40])] += 1
-    print(f"DEV ({', '.join(p.name for p in DEV)}): {n} content lines, accuracy {ok / n:.4f}, "
+    print(f"DEV ({', '.join(p.name for p in dev)}): {n} content lines, accuracy {ok / n:.4f}, "
           f"heading F1 {2 * tp / (2 * tp + fp + fn):.4f}, P {tp / max(tp + fp, 1):.4f}, R {tp / max(tp + fn, 1):.4f} "
           f"(tp {tp}, fp {fp}, fn {fn})")
     for (klass, gold, got, text), count in conf.most_common(args.confusions):

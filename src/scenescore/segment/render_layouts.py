@@ -22,6 +22,7 @@ from pathlib import Path
 
 from scenescore.records import ElementType
 from scenescore.segment import patterns as P
+from scenescore.segment.lines import cue_name, is_heading, is_shot, is_slug_text
 
 T = ElementType
 
@@ -242,8 +243,6 @@ _POSSESSIVE = re.compile(r"['’]S$")
 
 
 def _speakers(script: Script) -> set[str]:
-    from scenescore.segment.lines import cue_name
-
     return {cue_name(block[0].lines[0]).upper() for block in script.blocks
             if block[0].kind == "character" and block[0].lines}
 
@@ -274,8 +273,6 @@ def slug_kind(text: str, speakers: set[str]) -> str:
     * ``action``: anything else a source typed as a heading — a sentence (lower case, or ending
       in ``. ! ? , : ;``), a sound, or a line too long to be a slug; a reader sees action.
     """
-    from scenescore.segment.lines import is_heading, is_shot, is_slug_text
-
     s = text.strip()
     if is_heading(s) or _MASTER_LOOSE.match(s) or P.TIME_SLUG.search(s):
         return "heading"
@@ -294,8 +291,6 @@ def normalise_slugs(script: Script) -> Script:
     :func:`slug_kind`; a one-line action paragraph standing alone becomes a shot when it is a
     camera direction or exactly a speaker's name in capitals; a source's shot stays a shot unless
     it is a master heading. Other types are left as the source says."""
-    from scenescore.segment.lines import is_shot
-
     speakers = _speakers(script)
     blocks: list[list[Paragraph]] = []
     for block in script.blocks:
