@@ -1,11 +1,11 @@
 """Dev split for the line CRF: choose features and settings here, never on the held-out sources.
 
-    python scripts/dev_segment.py [--confusions N]
+    python scripts/dev_segment.py [--confusions N] [--renderings K] [--dev FILE ...]
 
 Trains the CRF exactly as ``scripts/train_segment.py`` does but without the DEV sources (three
-of the training sources, whole scripts), renders the DEV sources in every layout class and
-prints content-line accuracy, scene-heading F1 and the commonest heading confusions. The
-held-out sources of ``train_segment.py`` are not touched.
+of the training sources, whole scripts; ``--dev`` names another three), renders them in every
+layout class and prints content-line accuracy, scene-heading P/R/F1 and the commonest heading
+confusions. The held-out sources of ``train_segment.py`` are not touched.
 """
 
 from __future__ import annotations
