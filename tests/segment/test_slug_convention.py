@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from scenescore.ingest import read_screenplay_bytes
 from scenescore.records import Element, ElementType
 from scenescore.segment import build_scenes
 from scenescore.segment.learned import SLOT_NAMES, line_features, type_lines_learned
@@ -252,3 +253,14 @@ def test_camera_directions_are_shots_and_start_no_scene() -> None:
         T.SHOT, T.ACTION, T.CHARACTER, T.DIALOGUE]
     elements = [Element(i + 1, t, line) for i, (t, line) in enumerate(zip(typed, INDENTED, strict=True))]
     assert len(build_scenes(elements)[0]) == 1
+
+
+def test_fountain_title_page_values_indented_by_one_space() -> None:
+    # Real files indent a title-page value by one space (the spec asks for three or a tab); it
+    # is still the title page, not a dialogue block (and the training labels follow the reader).
+    text = ("Title:\n **SIGNAL BOX**\n SHORT\nCredit: by\nAuthor: Ada Voss\nContact:\n 12 Quay Lane\n\n"
+            "INT. SIGNAL BOX - NIGHT\n\nRain on the glass.\n\nTOVE\nWho moved the points?\n")
+    doc = read_screenplay_bytes(text.encode("utf-8"), "points.fountain")
+    assert doc.hints is not None
+    assert list(doc.hints) == [T.METADATA] * 7 + [
+        T.BLANK, T.SCENE_HEADING, T.BLANK, T.ACTION, T.BLANK, T.CHARACTER, T.DIALOGUE]
