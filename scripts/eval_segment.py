@@ -55,6 +55,8 @@ def main() -> None:
                         help="line typer for the gold files (the held-out part always shows both)")
     parser.add_argument("--renderings", type=int, default=2, help="held-out renderings per source and class")
     parser.add_argument("--no-heldout", action="store_true", help="skip the held-out renderings")
+    parser.add_argument("--source-labels", action="store_true",
+                        help="held-out gold as each source's markup types it, not relabelled to the slug convention")
     args = parser.parse_args()
     folders = args.folders or [p for p in (ROOT / "corpus" / "sample", ROOT / "eval" / "layouts") if p.exists()]
     overall = LineScore()
@@ -73,15 +75,20 @@ def main() -> None:
                 print(f"      line {line}: gold {gtype}, got {ptype}: {text.strip()[:70]}")
     print(format_score(overall, "OVERALL"))
     if not args.no_heldout:
-        heldout(args.renderings)
+        heldout(args.renderings, convention=not args.source_labels)
 
 
 def _f1(tp: int, fp: int, fn: int) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
 
 
-def heldout(renderings: int) -> None:
-    """Held-out sources in every layout class: learned typer vs rules, content lines only."""
+def _pr(tp: int, fp: int, fn: int) -> str:
+    return f"P {tp / (tp + fp) if tp + fp else 1.0:.4f} R {tp / (tp + fn) if tp + fn else 1.0:.4f}"
+
+
+def heldout(renderings: int, *, convention: bool = True) -> None:
+    """Held-out sources in every layout class: learned typer vs rules, content lines only.
+    ``convention``: gold slug lines relabelled as in training (render_layouts.normalise_slugs)."""
     from collections import defaultdict
 
     sys.path.insert(0, str(ROOT / "scripts"))
@@ -96,7 +103,7 @@ def heldout(renderings: int) -> None:
     heads: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     within: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # renderings whose scene count is within 30%
     for s_index, path in enumerate(sources):
-        script = load_script(path)
+        script = load_script(path, convention=convention)
         for c_index, klass in enumerate(LAYOUT_CLASSES):
             for k in range(renderings):
                 lines, gold, bold, _layout = rendering(script, 900_000 + s_index * 1000 + c_index * 10 + k, klass)
@@ -127,16 +134,18 @@ def heldout(renderings: int) -> None:
                             h[2] += is_gold and not is_pred
     print()
     print(f"HELD-OUT sources ({', '.join(p.name for p in sources)}), {renderings} renderings per layout class; "
-          "content lines (blank lines excluded)")
+          "content lines (blank lines excluded); gold slug lines "
+          + ("relabelled to the slug convention" if convention else "as each source's markup types them"))
     print("renderings (>= 10 headings) whose scene count is within 30% of the gold headings: "
           + ", ".join(f"{name} {ok}/{n}" for name, (ok, n) in within.items()))
-    print(f"{'':34} {'lines':>7} {'rules':>8} {'learned':>8}   {'heading F1 rules':>16} {'learned':>8}")
+    print(f"{'':34} {'lines':>7} {'rules':>8} {'learned':>8}   {'heading F1 rules':>16} {'learned':>8}   "
+          "learned heading P/R")
     order = sorted(acc, key=lambda key: (key != "ALL", key.split()[0], key))
     for key in order:
         n, rules_ok, learned_ok = acc[key]
         hr = heads.get((key, "rules"))
         hl = heads.get((key, "learned"))
-        f1 = f"{_f1(*hr):16.4f} {_f1(*hl):8.4f}" if hr and hl else ""
+        f1 = f"{_f1(*hr):16.4f} {_f1(*hl):8.4f}   {_pr(*hl)}" if hr and hl else ""
         print(f"{key:34} {n:7d} {rules_ok / n:8.4f} {learned_ok / n:8.4f}   {f1}")
 
 

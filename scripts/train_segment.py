@@ -6,10 +6,13 @@
 Sources with exact element types (whole scripts; the held-out ones below never enter training):
 the project's own tagged scripts (corpus/sample, two of eval/layouts/src) and the real Fountain
 screenplays in ``../shared/data/screenplays/`` (copyrighted: read at training time, never
-committed). Each source is rendered into every layout class several times with random
+committed). Slug lines are relabelled to one convention first (master and place slugs are
+headings, camera directions and subject slugs are shots: render_layouts.normalise_slugs), so
+sources whose markup disagrees do not train contradictory targets. Each source is rendered
+into every layout class several times with random
 parameters (:mod:`scenescore.segment.render_layouts`), and python-crfsuite fits the CRF with
 L-BFGS. Training is seeded and deterministic; weights are rounded before they are saved, so the
-file's hash is stable and ``tests/segment/test_learned.py`` can check it.
+file's hash is stable and ``tests/segment/test_learned_typer.py`` can check it.
 """
 
 from __future__ import annotations

@@ -91,12 +91,14 @@ def type_fountain_lines(lines: list[str] | tuple[str, ...]) -> list[ElementType]
 
     i = 0
     # Title page: "Key: value" lines from the first line (known keys only) to the first blank
-    # line; indented lines continue a key. Anything else ends it.
+    # line; indented lines continue a key (the spec asks for three spaces or a tab; real files
+    # indent by one space too, and nothing else on a title page starts with a space). Anything
+    # else ends it.
     first = next((k for k in range(n) if visible[k].strip()), None)
     if first is not None and _is_title_key(visible[first]):
         i = first
         while i < n and visible[i].strip():
-            if not (_is_title_key(visible[i]) or visible[i].startswith(("   ", "\t"))):
+            if not (_is_title_key(visible[i]) or visible[i].startswith((" ", "\t"))):
                 break
             types[i] = T.METADATA
             i += 1

@@ -56,6 +56,18 @@ _LEAD_NUM = re.compile(rf"^{P.NUMBER}\.?\s")
 _TRAIL_NUM = re.compile(rf"\s{P.NUMBER}\.?$")
 _END_CLASS = {".": 1, "!": 2, "?": 2, ",": 3, ":": 4, ")": 5, "-": 6, "—": 6, "…": 6, "–": 6,
               '"': 7, "'": 7, "”": 7, "’": 7, ";": 3}
+#: Place words of screenplay slug lines (a secondary heading names a place inside the scene's
+#: location); with a ``- DAY``/``- LATER`` time suffix they tell a slug from a name in capitals.
+_PLACE_WORD = re.compile(
+    r"\b(?:ROOMS?|HOUSE|HOME|KITCHEN|BEDROOM|BATHROOM|HALL|HALLWAY|CORRIDOR|OFFICE|LOBBY|STUDY|LIBRARY|"
+    r"STREET|ROAD|AVENUE|ALLEY|HIGHWAY|BRIDGE|PARKING|LOT|GARAGE|BUILDING|APARTMENT|FLAT|BAR|PUB|CLUB|"
+    r"RESTAURANT|DINER|CAFE|CAFETERIA|SHOP|STORE|MARKET|WAREHOUSE|FACTORY|HOSPITAL|WARD|CLINIC|SCHOOL|"
+    r"CLASSROOM|CHURCH|CHAPEL|STATION|PRECINCT|AIRPORT|HOTEL|MOTEL|CABIN|BARN|FARM|FIELD|YARD|BACKYARD|"
+    r"GARDEN|PORCH|DECK|ROOF|ROOFTOP|ATTIC|BASEMENT|CELLAR|STAIRS|STAIRWELL|STAIRCASE|ELEVATOR|LANDING|"
+    r"PARK|FOREST|WOODS|BEACH|SHORE|RIVER|LAKE|DOCK|PIER|HARBOR|HARBOUR|DESERT|MOUNTAIN|CAVE|TUNNEL|"
+    r"CAR|TRUCK|VAN|TAXI|CAB|BUS|TRAIN|PLANE|BOAT|SHIP|CABIN|COCKPIT|UPSTAIRS|DOWNSTAIRS|OUTSIDE|"
+    r"INSIDE|NEARBY|ELSEWHERE|ENTRANCE|EXIT|GATE|TOWN|CITY|VILLAGE|CAMP|PRISON|CELL|COURTROOM|"
+    r"LAB|LABORATORY|THEATER|THEATRE|STAGE|BACKSTAGE|GYM|POOL|LOCKER)\b")
 _LEN_EDGES = np.array([3, 8, 15, 22, 30, 36, 42, 50, 58, 66])
 _REL_EDGES = np.array([-1, 0, 1, 3, 6, 9, 14, 19, 25, 35])  # indent relative to the action margin
 _DELTA_EDGES = np.array([-9, -4, -2, -1, 0, 1, 3, 8])
@@ -79,6 +91,8 @@ SLOTS: tuple[tuple[str, int], ...] = (
     ("first_title", 4), ("centre", 3), ("prev2_caps", 5), ("prev_rule", 16), ("rule_ind", 32),
     ("ie_rule", 48), ("ie_shape", 72), ("next_long", 8), ("block_long", 8), ("cue_next_long", 3 * 4 * 2),
     ("alone_rules", 8 * 2 * 3), ("title_zone", 3 * 4 * 2), ("name_ie", 5 * 3 * 2 * 2),
+    ("cue_names", 5 * 2 * 4), ("cue_names_ie", 5 * 3 * 2), ("place", 4 * 3), ("place_ctx", 4 * 2 * 2),
+    ("caps_ctx", (1 + 2 * 4 * 4) * 2), ("shot_kind", 3 * 2 * 3),
 )
 SLOT_NAMES = tuple(name for name, _ in SLOTS)
 SLOT_OFFSETS = np.cumsum([0] + [size for _, size in SLOTS])[:-1]
@@ -312,6 +326,34 @@ def line_features(lines: Sequence[str], bold: Sequence[bool] | None = None
         ((np.minimum(cue, 1) * 4 + slug * 2 + shot) * 2 + ((bb > 0) & (ba > 0))) * 3 + ie_doc,
         (title_zone * 4 + caps) * 2 + titlesig,
         ((names_slot * 3 + ie_doc) * 2 + ba) * 2 + indented,
+    ]
+    # The script's own cue vocabulary (two passes): names used as cues for sure — a cue-like
+    # line with an extension such as (V.O.), or one running straight into a mixed-case line —
+    # and, for every name line, how often the *other* lines of the script use it so.
+    runs_into_text = (ba == 0) & ((caps[nxt] == 2) | (caps[nxt] == 3)) & (head[nxt] == 0) & ~no_next
+    sure = (cue > 0) & ((ext == 1) | runs_into_text)
+    sure_count = Counter(names[k] for k in np.flatnonzero(sure).tolist())
+    others = np.array([sure_count[nm] - int(sure[k]) if nm else -1 for k, nm in enumerate(names)], dtype=np.int64)
+    cue_names = np.where(others < 0, 0, np.where(others == 0, 1, np.where(others == 1, 2, np.where(
+        others <= 4, 3, 4))))
+    # Place words and time suffixes on a capitals line.
+    place = np.zeros(n, np.int64)
+    for k in np.flatnonzero(caps == 1).tolist():
+        s = texts[k]
+        place[k] = bool(P.TIME_SLUG.search(s)) + 2 * bool(_PLACE_WORD.search(s))
+    # What follows a capitals line: blank or not, the next line's case and length.
+    caps_ctx = np.where(caps == 1, 1 + (ba * 4 + np.where(no_next, 0, caps[nxt])) * 4
+                        + np.where(no_next, 0, long_slot[nxt]), 0)
+    shot_kind = np.zeros(n, np.int64)
+    for k in np.flatnonzero(shot == 1).tolist():
+        shot_kind[k] = 2 if P.POV_SUFFIX.search(texts[k]) else 1
+    cols += [
+        (cue_names * 2 + ba) * 4 + np.where(no_next, 0, caps[nxt]),
+        (cue_names * 3 + ie_doc) * 2 + indented,
+        place * 3 + ie_doc,
+        (place * 2 + ba) * 2 + (cue_names >= 2),
+        caps_ctx * 2 + (cue_names >= 2),
+        (shot_kind * 2 + ba) * 3 + np.minimum(bb, 2),
     ]
     values = np.stack(cols, axis=1)
     return index, values

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from scenescore.records import ElementType
+from scenescore.segment import patterns as P
+from scenescore.segment.lines import cue_name, is_heading, is_shot, is_slug_text
 
 T = ElementType
 
@@ -220,13 +222,93 @@ def script_from_fdx(path: str | Path) -> Script:
     return script
 
 
-def load_script(path: str | Path) -> Script:
+def load_script(path: str | Path, *, convention: bool = True) -> Script:
+    """A typed script from a tagged, Final Draft or Fountain file; with ``convention`` its slug
+    lines are relabelled to the project's one convention (:func:`normalise_slugs`)."""
     path = Path(path)
     if path.suffix == ".tagged":
-        return script_from_tagged(path)
-    if path.suffix == ".fdx":
-        return script_from_fdx(path)
-    return script_from_fountain(path)
+        script = script_from_tagged(path)
+    elif path.suffix == ".fdx":
+        script = script_from_fdx(path)
+    else:
+        script = script_from_fountain(path)
+    return normalise_slugs(script) if convention else script
+
+
+# --------------------------------------------------------------------------- slug convention
+
+_MASTER_LOOSE = re.compile(
+    r"^(?:INT\.?\s*/\s*EXT|EXT\.?\s*/\s*INT|I\s*/\s*E|INTERIOR|EXTERIOR|INT|EXT)(?:[.:\-–—]|\s)", re.I)
+_POSSESSIVE = re.compile(r"['’]S$")
+
+
+def _speakers(script: Script) -> set[str]:
+    return {cue_name(block[0].lines[0]).upper() for block in script.blocks
+            if block[0].kind == "character" and block[0].lines}
+
+
+def _name(text: str) -> str:
+    return _POSSESSIVE.sub("", text.strip(" .,:;-–—").upper()).strip()
+
+
+def _is_subject(text: str, speakers: set[str]) -> bool:
+    """A subject slug: the line names one of the script's speakers (``SCOTT``, ``NAK'S``), alone
+    or with at most two more words (``SPALDING JEAGER``)."""
+    bare = _name(text)
+    if bare in speakers:
+        return True
+    words = bare.replace(",", " ").split()
+    return 0 < len(words) <= 3 and words[0] in speakers and " - " not in text
+
+
+def slug_kind(text: str, speakers: set[str]) -> str:
+    """What a stand-alone slug-like line is under the project's convention (docs/parsing.md):
+
+    * ``heading``: it opens a scene at a place or a time — a master heading (``INT.``/``EXT.``
+      in any of its forms, or a ``PLACE - TIME`` slug) or a secondary slug line naming a place
+      or a time in capitals (``THE PANTRY``, ``BACK ROOM - LATER``);
+    * ``shot``: it points the camera — a camera direction of film grammar (``ANGLE ON``,
+      ``CLOSE ON``, ``ON ...``, ``... POV``, ``INSERT``, ``OVER ... SHOULDER``, ``WIDE``,
+      ``BACK TO SCENE``...) or a subject slug naming one of the script's speakers (``SCOTT``);
+    * ``action``: anything else a source typed as a heading — a sentence (lower case, or ending
+      in ``. ! ? , : ;``), a sound, or a line too long to be a slug; a reader sees action.
+    """
+    s = text.strip()
+    if is_heading(s) or _MASTER_LOOSE.match(s) or P.TIME_SLUG.search(s):
+        return "heading"
+    if is_shot(s) or _is_subject(s, speakers):
+        return "shot"
+    if is_slug_text(s):
+        return "heading"
+    return "action"
+
+
+def normalise_slugs(script: Script) -> Script:
+    """Relabel slug lines to one convention, so that sources whose markup disagrees (a Fountain
+    file forcing ``.OVERHEAD`` or ``.KABOOM!`` as headings, a Final Draft file typing subject
+    slugs such as ``SCOTT`` as Scene Heading and the same script's Fountain file as action) do
+    not train the typer on contradictory targets. Paragraphs typed heading or shot get
+    :func:`slug_kind`; a one-line action paragraph standing alone becomes a shot when it is a
+    camera direction or exactly a speaker's name in capitals; a source's shot stays a shot unless
+    it is a master heading. Other types are left as the source says."""
+    speakers = _speakers(script)
+    blocks: list[list[Paragraph]] = []
+    for block in script.blocks:
+        first = block[0]
+        if len(block) == 1 and len(first.lines) == 1:
+            text = first.lines[0]
+            kind = first.kind
+            if kind == "heading":
+                kind = slug_kind(text, speakers)
+            elif kind == "shot" and (P.HEADING_PREFIX.match(text.upper()) or _MASTER_LOOSE.match(text)):
+                kind = "heading"  # the source typed a master heading as a shot
+            elif kind == "action" and text.strip()[-1:] not in ".!?" and (
+                    is_shot(text.strip()) or text.strip().isupper() and _name(text) in speakers):
+                kind = "shot"
+            if kind != first.kind:
+                block = [replace(first, kind=kind)]
+        blocks.append(block)
+    return replace(script, blocks=blocks)
 
 
 # ------------------------------------------------------------------------------------- layout
@@ -601,14 +683,15 @@ _SHOT_THINGS = ("THE DOOR", "THE LETTER", "THE CLOCK", "HIS HANDS", "HER FACE", 
 
 
 def _shot(rng: random.Random, names: list[str]) -> str:
-    """A camera direction of the usual shapes (Fountain sources have almost none)."""
+    """A camera direction of the usual shapes (Fountain sources have almost none), or a subject
+    slug naming a speaker alone (``SCOTT``: a shot under the convention of :func:`slug_kind`)."""
     who = rng.choice(names) if names else "THE MAN"
     thing = rng.choice(_SHOT_THINGS)
     return rng.choice([
         f"CLOSE ON {thing}", f"ANGLE ON {who}", f"{who}'S POV", f"{who}'S POV - {thing}", f"INSERT - {thing}",
         "BACK TO SCENE", "WIDE SHOT", f"WIDE SHOT - {thing}", f"CLOSE ON {who}", "ANOTHER ANGLE",
         f"TRACKING SHOT - {who}", f"OVER {who}'S SHOULDER", "AERIAL SHOT", f"EXTREME CLOSE-UP - {thing}",
-        f"REVERSE ANGLE - {who}", "POV", f"ON {who}",
+        f"REVERSE ANGLE - {who}", "POV", f"ON {who}", f"BACK ON {who}", f"MOVING WITH {who}", who,
     ])
 
 
