@@ -21,6 +21,7 @@ import argparse
 import gzip
 import hashlib
 import json
+import random
 import sys
 import tempfile
 import time
@@ -37,13 +38,19 @@ from scenescore.segment.learned import (  # noqa: E402
     feature_strings,
     line_features,
 )
-from scenescore.segment.render_layouts import LAYOUT_CLASSES, load_script, rendering  # noqa: E402
+from scenescore.segment.render_layouts import LAYOUT_CLASSES, load_script, rendering, stitched  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data" / "screenplays"
 OUT = ROOT / "src" / "scenescore" / "data" / "line_crf.json.gz"
 SEED = 17
 #: Renderings per source and layout class.
 PER_CLASS = 3
+#: Feature-length documents stitched from all training sources, per layout class (excerpts
+#: aside), and how many blocks each has (a 120-page feature has about 1,500).
+LONG_PER_CLASS = 1
+LONG_BLOCKS = (1000, 2000)
+#: L1 and L2 regularisation of the CRF.
+C1, C2 = 0.2, 3.0
 
 TRAIN_OWN = ("corpus/sample/sample.tagged", "eval/layouts/src/salt_road.tagged", "eval/layouts/src/plus_one.tagged")
 TRAIN_SHARED = ("The-Last-Birthday-Card.fountain", "Silent_as_Murderers.fountain", "my_living_memory.fountain",
@@ -64,19 +71,28 @@ def training_sources(exclude: tuple[str, ...] = ()) -> list[Path]:
     return [p for p in paths if p.name not in exclude]
 
 
-def sequences(seed: int = SEED, per_class: int = PER_CLASS, exclude: tuple[str, ...] = ()):
-    """(features, labels) for every rendering, in a fixed order."""
-    for s_index, path in enumerate(training_sources(exclude)):
-        script = load_script(path)
+def sequences(seed: int = SEED, per_class: int = PER_CLASS, exclude: tuple[str, ...] = (),
+              long_per_class: int = LONG_PER_CLASS):
+    """(features, labels) for every rendering, in a fixed order: each source alone, then
+    feature-length documents stitched from all of them (render_layouts.stitched)."""
+    scripts = [load_script(path) for path in training_sources(exclude)]
+    for s_index, script in enumerate(scripts):
         for c_index, klass in enumerate(LAYOUT_CLASSES):
             for k in range(per_class):
                 rseed = seed * 1_000_003 + s_index * 10_007 + c_index * 101 + k
-                lines, types, bold, _layout = rendering(script, rseed, klass)
-                index, values = line_features(lines, bold)
-                if not len(index):
-                    continue
-                labels = [types[i].value for i in index.tolist()]
-                yield feature_strings(values), labels
+                yield _labelled(rendering(script, rseed, klass))
+    for c_index, klass in enumerate(LAYOUT_CLASSES[:-1]):  # an excerpt of a long script is a short one
+        for k in range(long_per_class):
+            rseed = seed * 1_000_003 + 7_000_000 + c_index * 101 + k
+            rng = random.Random(rseed)
+            long = stitched(scripts, rng, rng.randint(*LONG_BLOCKS))
+            yield _labelled(rendering(long, rseed, klass))
+
+
+def _labelled(rendered) -> tuple[list[dict[str, float]], list[str]]:
+    lines, types, bold, _layout = rendered
+    index, values = line_features(lines, bold)
+    return feature_strings(values), [types[i].value for i in index.tolist()]
 
 
 def train(seed: int = SEED, *, verbose: bool = False) -> bytes:
@@ -86,17 +102,21 @@ def train(seed: int = SEED, *, verbose: bool = False) -> bytes:
     return gzip.compress(payload, compresslevel=9, mtime=0)
 
 
-def fit(seed: int = SEED, *, verbose: bool = False, exclude: tuple[str, ...] = ()) -> LineCRF:
+def fit(seed: int = SEED, *, verbose: bool = False, exclude: tuple[str, ...] = (),
+        long_per_class: int = LONG_PER_CLASS, c1: float = C1, c2: float = C2,
+        per_class: int = PER_CLASS) -> LineCRF:
     """Fit the CRF on the training sources (less ``exclude``, file names) and return it rounded."""
     import numpy as np
     import pycrfsuite
 
     trainer = pycrfsuite.Trainer(verbose=False)
     n_items = 0
-    for xseq, yseq in sequences(seed, exclude=exclude):
+    for xseq, yseq in sequences(seed, per_class, exclude, long_per_class):
+        if not yseq:
+            continue
         trainer.append(xseq, yseq)
         n_items += len(yseq)
-    trainer.set_params({"c1": 0.2, "c2": 3.0, "max_iterations": 100,
+    trainer.set_params({"c1": c1, "c2": c2, "max_iterations": 100,
                         "feature.possible_transitions": True})
     with tempfile.TemporaryDirectory() as tmp:
         path = str(Path(tmp) / "crf.model")

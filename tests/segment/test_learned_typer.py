@@ -19,12 +19,21 @@ from scenescore.ingest import read_screenplay_bytes
 from scenescore.options import SegmentOptions
 from scenescore.records import Document, ElementType, SourceFormat
 from scenescore.segment import segment_document
-from scenescore.segment.learned import LABELS, MODEL_FILE, load_model, type_lines_learned, viterbi
+from scenescore.segment.learned import (
+    LABELS,
+    MODEL_FILE,
+    SLOT_NAMES,
+    line_features,
+    load_model,
+    type_lines_learned,
+    viterbi,
+)
 from scenescore.segment.render_layouts import (
     LAYOUT_CLASSES,
     load_script,
     render,
     rendering,
+    stitched,
     to_html,
 )
 from scenescore.segment.typers import type_document
@@ -192,3 +201,35 @@ def test_any_lines_get_one_type_each(rows: list[tuple[int, str]], with_bold: boo
     typed = type_lines_learned(lines, bold=bold)
     assert typed is not None and len(typed) == len(lines)
     assert all(isinstance(t, ElementType) for t in typed)
+
+
+def test_stitched_feature_keeps_every_block_and_its_types() -> None:
+    # Training builds feature-length documents from short scripts (train_segment.py).
+    scripts = [load_script(path) for path in HELD_OUT]
+    rng = random.Random(5)
+    long = stitched(scripts, rng, 400)
+    assert 400 <= len(long.blocks) < 400 + max(len(s.blocks) for s in scripts)
+    sources = [block for s in scripts for block in s.blocks]
+    assert all(any(block is b for b in sources) for block in long.blocks)
+    assert long.title in ([s.title for s in scripts])
+    lines, gold, _bold, _layout = rendering(long, 9, "standard")
+    n_heads = sum(g is ElementType.SCENE_HEADING for g in gold)
+    assert n_heads >= sum(b[0].kind == "heading" for b in long.blocks)  # every heading rendered
+    assert len(lines) > 1000
+
+
+def test_document_level_margin_and_heading_statistics() -> None:
+    # Original snippet: headings carry INT./EXT. throughout; cues sit at column 30.
+    scene = ["INT. SIGNAL BOX - NIGHT", "", "Rain runs down the glass while the levers wait in a row.", "",
+             " " * 30 + "TOVE", " " * 20 + "Who moved the points?", "", " " * 30 + "MARIT",
+             " " * 20 + "Nobody. Go home.", "", "THE STORE ROOM", "", "Crates of fuses stacked to the roof.", ""]
+    lines = [""] + scene * 3
+    index, values = line_features(lines)
+    col = {name: k for k, name in enumerate(SLOT_NAMES)}
+    row = {lines[i].strip(): values[j] for j, i in enumerate(index.tolist())}
+    use = lambda text: row[text][col["margin_use"]] // 2 // 4  # noqa: E731
+    assert use("TOVE") == 2 and use("INT. SIGNAL BOX - NIGHT") == 1
+    # three INT. headings among six stand-alone capitals lines: share 0.5 (bucket 2)
+    share = lambda text: row[text][col["ie_share"]] // 2 // 3  # noqa: E731
+    assert share("THE STORE ROOM") == share("INT. SIGNAL BOX - NIGHT") == 2
+    assert row["THE STORE ROOM"][col["ie_share"]] // 2 % 3 == 2  # a capitals line alone without INT./EXT.

@@ -19,6 +19,7 @@ from scenescore.segment.render_layouts import (
     normalise_slugs,
     slug_kind,
 )
+from scenescore.segment.typers import type_document
 
 T = ElementType
 
@@ -264,3 +265,39 @@ def test_fountain_title_page_values_indented_by_one_space() -> None:
     assert doc.hints is not None
     assert list(doc.hints) == [T.METADATA] * 7 + [
         T.BLANK, T.SCENE_HEADING, T.BLANK, T.ACTION, T.BLANK, T.CHARACTER, T.DIALOGUE]
+
+
+def _fdx(paragraphs: list[tuple[str, str]]) -> bytes:
+    body = "".join(f'<Paragraph Type="{kind}"><Text>{text}</Text></Paragraph>' for kind, text in paragraphs)
+    return f'<?xml version="1.0" encoding="UTF-8"?><FinalDraft><Content>{body}</Content></FinalDraft>'.encode()
+
+
+def test_final_draft_scene_headings_that_point_the_camera_are_shots() -> None:
+    # Final Draft types camera directions and subject slugs as Scene Heading; under the slug
+    # convention they are shots, so the scene table keeps master and place slugs only.
+    data = _fdx([
+        ("Scene Heading", "INT. SIGNAL BOX - NIGHT"), ("Action", "Rain on the glass."),
+        ("Scene Heading", "Angle on the lever"), ("Action", "Fresh scratches in the brass."),
+        ("Character", "TOVE"), ("Dialogue", "Who moved the points?"),
+        ("Scene Heading", "TOVE"), ("Action", "She wipes the window."),
+        ("Scene Heading", "THE STORE ROOM"), ("Action", "Crates of fuses."),
+        ("Scene Heading", "EXT. PLATFORM - CONTINUOUS"), ("Action", "The night train slides in."),
+    ])
+    doc = read_screenplay_bytes(data, "points.fdx")
+    elements = type_document(doc)
+    slugs = [(e.text.strip(), e.type) for e in elements if e.type in (T.SCENE_HEADING, T.SHOT)]
+    assert slugs == [("INT. SIGNAL BOX - NIGHT", T.SCENE_HEADING), ("Angle on the lever", T.SHOT),
+                     ("TOVE", T.SHOT), ("THE STORE ROOM", T.SCENE_HEADING),
+                     ("EXT. PLATFORM - CONTINUOUS", T.SCENE_HEADING)]
+    assert len(build_scenes(elements)[0]) == 3
+
+
+def test_forced_fountain_camera_direction_is_a_shot() -> None:
+    text = ("INT. SIGNAL BOX - NIGHT\n\nRain on the glass.\n\n.CLOSE ON THE LEVER\n\n"
+            "Fresh scratches in the brass.\n\nMARIT\nGo home, Tove.\n\n.MARIT\n\nShe does not move.\n\n"
+            ".THE STORE ROOM #4#\n\nCrates of fuses.\n")
+    elements = type_document(read_screenplay_bytes(text.encode("utf-8"), "points.fountain"))
+    slugs = [(e.text.strip(), e.type) for e in elements if e.type in (T.SCENE_HEADING, T.SHOT)]
+    assert slugs == [("INT. SIGNAL BOX - NIGHT", T.SCENE_HEADING), (".CLOSE ON THE LEVER", T.SHOT),
+                     (".MARIT", T.SHOT), (".THE STORE ROOM #4#", T.SCENE_HEADING)]
+    assert len(build_scenes(elements)[0]) == 2

@@ -93,7 +93,11 @@ SLOTS: tuple[tuple[str, int], ...] = (
     ("alone_rules", 8 * 2 * 3), ("title_zone", 3 * 4 * 2), ("name_ie", 5 * 3 * 2 * 2),
     ("cue_names", 5 * 2 * 4), ("cue_names_ie", 5 * 3 * 2), ("place", 4 * 3), ("place_ctx", 4 * 2 * 2),
     ("caps_ctx", (1 + 2 * 4 * 4) * 2), ("shot_kind", 3 * 2 * 3),
+    ("prev2_sig", 1 + 4 * 5 * 3 * 2), ("next2_sig", 1 + 4 * 5 * 3 * 2), ("next2_caps", 5),
+    ("margin_use", 4 * 4 * 2), ("ie_share", 5 * 3 * 2), ("ie_share_ctx", 5 * 4 * 2),
 )
+#: Slots set to 0 for every line (ablation in scripts/dev_segment.py only; empty in use).
+ABLATE: set[str] = set()
 SLOT_NAMES = tuple(name for name, _ in SLOTS)
 SLOT_OFFSETS = np.cumsum([0] + [size for _, size in SLOTS])[:-1]
 N_FEATURES = int(sum(size for _, size in SLOTS))
@@ -355,7 +359,36 @@ def line_features(lines: Sequence[str], bold: Sequence[bool] | None = None
         caps_ctx * 2 + (cue_names >= 2),
         (shot_kind * 2 + ba) * 3 + np.minimum(bb, 2),
     ]
+    # Two lines away (the chain itself only links neighbours).
+    ar = np.arange(n)
+    has_p2, has_n2 = ar >= 2, ar < n - 2
+    p2, n2 = np.maximum(ar - 2, 0), np.minimum(ar + 2, n - 1)
+    # Document-level layout statistics. Which kinds of line this line's indent hosts over the
+    # whole script (cues that run into speech, INT./EXT. headings): a caps line at a margin
+    # that only ever holds cues is rarely a heading, and the reverse.
+    ind_list = ind.tolist()
+    cue_at = Counter(ind[cue_like].tolist())
+    head_at = Counter(ind[head == 1].tolist())
+    margin_use = np.array([(head_at[v] >= 2) + 2 * (cue_at[v] >= 2) for v in ind_list], dtype=np.int64)
+    if not indented:
+        margin_use[:] = 0
+    # How many of the script's stand-alone capitals lines carry INT./EXT. (a script that uses
+    # them throughout rarely makes a heading of a capitals line without them).
+    alone_caps = (caps == 1) & (bb > 0) & (ba > 0) & (furn == 0) & (trans == 0)
+    n_alone = int(np.count_nonzero(alone_caps))
+    share = n_ie / n_alone if n_alone else 0.0
+    ie_share = 0 if n_ie == 0 else 1 if share < 0.3 else 2 if share < 0.6 else 3 if share < 0.85 else 4
+    kind = np.where(head == 1, 1, np.where(alone_caps, 2, 0))
+    cols += [
+        np.where(has_p2, 1 + sig[p2], 0), np.where(has_n2, 1 + sig[n2], 0), np.where(has_n2, caps[n2], 4),
+        (margin_use * 4 + caps) * 2 + (ba > 0),
+        (np.full(n, ie_share) * 3 + kind) * 2 + (cue_names >= 2),
+        (np.full(n, ie_share) * 4 + np.where(alone_caps, 1 + np.minimum(place, 2), 0)) * 2 + indented,
+    ]
     values = np.stack(cols, axis=1)
+    if ABLATE:
+        for name in ABLATE:
+            values[:, SLOT_NAMES.index(name)] = 0
     return index, values
 
 

@@ -118,6 +118,49 @@ def is_slug_text(text: str) -> bool:
     return len(words) <= 6 and text not in _NOT_SLUGS and cue_name(text) not in _NOT_SLUGS
 
 
+# ----------------------------------------------------------------- slug convention
+
+MASTER_LOOSE = re.compile(
+    r"^(?:INT\.?\s*/\s*EXT|EXT\.?\s*/\s*INT|I\s*/\s*E|INTERIOR|EXTERIOR|INT|EXT)(?:[.:\-–—]|\s)", re.I)
+_POSSESSIVE = re.compile(r"['’]S$")
+
+
+def slug_name(text: str) -> str:
+    return _POSSESSIVE.sub("", text.strip(" .,:;-–—").upper()).strip()
+
+
+def _is_subject(text: str, speakers: set[str]) -> bool:
+    """A subject slug: the line names one of the script's speakers (``SCOTT``, ``NAK'S``), alone
+    or with at most two more words (``SPALDING JEAGER``)."""
+    bare = slug_name(text)
+    if bare in speakers:
+        return True
+    words = bare.replace(",", " ").split()
+    return 0 < len(words) <= 3 and words[0] in speakers and " - " not in text
+
+
+def slug_kind(text: str, speakers: set[str]) -> str:
+    """What a stand-alone slug-like line is under the project's convention (docs/parsing.md):
+
+    * ``heading``: it opens a scene at a place or a time — a master heading (``INT.``/``EXT.``
+      in any of its forms, or a ``PLACE - TIME`` slug) or a secondary slug line naming a place
+      or a time in capitals (``THE PANTRY``, ``BACK ROOM - LATER``);
+    * ``shot``: it points the camera — a camera direction of film grammar (``ANGLE ON``,
+      ``CLOSE ON``, ``ON ...``, ``... POV``, ``INSERT``, ``OVER ... SHOULDER``, ``WIDE``,
+      ``BACK TO SCENE``...) or a subject slug naming one of the script's speakers (``SCOTT``);
+    * ``action``: anything else a source typed as a heading — a sentence (lower case, or ending
+      in ``. ! ? , : ;``), a sound, or a line too long to be a slug; a reader sees action.
+    """
+    s = text.strip()
+    if is_heading(s) or MASTER_LOOSE.match(s) or P.TIME_SLUG.search(s):
+        return "heading"
+    if is_shot(s) or _is_subject(s, speakers):
+        return "shot"
+    if is_slug_text(s):
+        return "heading"
+    return "action"
+
+
 _BOTH_NUMBERS = re.compile(rf"^({P.NUMBER})\.?\s+\S.*?\s({P.NUMBER})\.?$")
 
 

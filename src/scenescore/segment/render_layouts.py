@@ -22,7 +22,13 @@ from pathlib import Path
 
 from scenescore.records import ElementType
 from scenescore.segment import patterns as P
-from scenescore.segment.lines import cue_name, is_heading, is_shot, is_slug_text
+from scenescore.segment.lines import (
+    MASTER_LOOSE,
+    cue_name,
+    is_shot,
+    slug_kind,
+    slug_name,
+)
 
 T = ElementType
 
@@ -237,50 +243,9 @@ def load_script(path: str | Path, *, convention: bool = True) -> Script:
 
 # --------------------------------------------------------------------------- slug convention
 
-_MASTER_LOOSE = re.compile(
-    r"^(?:INT\.?\s*/\s*EXT|EXT\.?\s*/\s*INT|I\s*/\s*E|INTERIOR|EXTERIOR|INT|EXT)(?:[.:\-–—]|\s)", re.I)
-_POSSESSIVE = re.compile(r"['’]S$")
-
-
 def _speakers(script: Script) -> set[str]:
     return {cue_name(block[0].lines[0]).upper() for block in script.blocks
             if block[0].kind == "character" and block[0].lines}
-
-
-def _name(text: str) -> str:
-    return _POSSESSIVE.sub("", text.strip(" .,:;-–—").upper()).strip()
-
-
-def _is_subject(text: str, speakers: set[str]) -> bool:
-    """A subject slug: the line names one of the script's speakers (``SCOTT``, ``NAK'S``), alone
-    or with at most two more words (``SPALDING JEAGER``)."""
-    bare = _name(text)
-    if bare in speakers:
-        return True
-    words = bare.replace(",", " ").split()
-    return 0 < len(words) <= 3 and words[0] in speakers and " - " not in text
-
-
-def slug_kind(text: str, speakers: set[str]) -> str:
-    """What a stand-alone slug-like line is under the project's convention (docs/parsing.md):
-
-    * ``heading``: it opens a scene at a place or a time — a master heading (``INT.``/``EXT.``
-      in any of its forms, or a ``PLACE - TIME`` slug) or a secondary slug line naming a place
-      or a time in capitals (``THE PANTRY``, ``BACK ROOM - LATER``);
-    * ``shot``: it points the camera — a camera direction of film grammar (``ANGLE ON``,
-      ``CLOSE ON``, ``ON ...``, ``... POV``, ``INSERT``, ``OVER ... SHOULDER``, ``WIDE``,
-      ``BACK TO SCENE``...) or a subject slug naming one of the script's speakers (``SCOTT``);
-    * ``action``: anything else a source typed as a heading — a sentence (lower case, or ending
-      in ``. ! ? , : ;``), a sound, or a line too long to be a slug; a reader sees action.
-    """
-    s = text.strip()
-    if is_heading(s) or _MASTER_LOOSE.match(s) or P.TIME_SLUG.search(s):
-        return "heading"
-    if is_shot(s) or _is_subject(s, speakers):
-        return "shot"
-    if is_slug_text(s):
-        return "heading"
-    return "action"
 
 
 def normalise_slugs(script: Script) -> Script:
@@ -300,10 +265,10 @@ def normalise_slugs(script: Script) -> Script:
             kind = first.kind
             if kind == "heading":
                 kind = slug_kind(text, speakers)
-            elif kind == "shot" and (P.HEADING_PREFIX.match(text.upper()) or _MASTER_LOOSE.match(text)):
+            elif kind == "shot" and (P.HEADING_PREFIX.match(text.upper()) or MASTER_LOOSE.match(text)):
                 kind = "heading"  # the source typed a master heading as a shot
             elif kind == "action" and text.strip()[-1:] not in ".!?" and (
-                    is_shot(text.strip()) or text.strip().isupper() and _name(text) in speakers):
+                    is_shot(text.strip()) or text.strip().isupper() and slug_name(text) in speakers):
                 kind = "shot"
             if kind != first.kind:
                 block = [replace(first, kind=kind)]
@@ -856,6 +821,26 @@ def to_html(lines: Sequence[str], bold: Sequence[bool], *, next_line_close: bool
     page = ("<html><head><title>Script at IMSDb.</title></head><body><table><tr>"
             "<td class=\"scrtext\"><pre>" + "\n".join(body) + "</pre></td></tr></table></body></html>")
     return page.encode("utf-8")
+
+
+def stitched(scripts: Sequence[Script], rng: random.Random, blocks: int = 1500) -> Script:
+    """A feature-length script from shorter ones: their scenes one after another (the scripts in
+    shuffled order, again and again until about ``blocks`` blocks), under the first one's title.
+
+    Long documents show what shorts do not: page furniture repeated hundreds of times, dozens of
+    speakers whose names recur as cues hundreds of times, many secondary slugs, a scene count in
+    the hundreds, and document-level statistics (margins, cue vocabulary, how the script marks
+    its headings) drawn from thousands of lines. Each script keeps its own element types."""
+    pool: list[list[Paragraph]] = []
+    while len(pool) < blocks:
+        order = list(scripts)
+        rng.shuffle(order)
+        for script in order:
+            pool.extend(script.blocks)
+            if len(pool) >= blocks:
+                break
+    first = scripts[0]
+    return Script(f"{first.name}+{len(scripts) - 1}", list(first.title), pool)
 
 
 def rendering(script: Script, seed: int, klass: str | None = None

@@ -8,10 +8,11 @@ tests as features) so that neither imports the other's caller.
 from __future__ import annotations
 
 import logging
+import re
 
 from scenescore.errors import OptionsError
 from scenescore.records import Document, Element, ElementType, SourceFormat
-from scenescore.segment.lines import is_shot, type_layout_lines
+from scenescore.segment.lines import cue_name, is_shot, slug_kind, type_layout_lines
 
 T = ElementType
 log = logging.getLogger(__name__)
@@ -46,17 +47,37 @@ LINE_TYPERS = ("learned", "rules")
 
 
 def _refine_hinted(doc: Document) -> list[ElementType]:
-    """Use a format's own types; Fountain has no shot type, so find camera directions there."""
+    """Use a format's own types, with two refinements: Fountain has no shot type, so camera
+    directions standing alone become shots there; and a line the format types as a scene
+    heading that is a camera direction or a subject slug naming one of the script's speakers
+    (Final Draft types ``ANGLE ON THE DOOR`` or ``SCOTT`` as Scene Heading, a Fountain file
+    may force ``.CLOSE ON THE LETTER``) becomes a shot, so that it does not open a scene: the
+    slug convention of docs/parsing.md (:func:`scenescore.segment.lines.slug_kind`)."""
     assert doc.hints is not None
     types = [h if h is not None else T.ACTION for h in doc.hints]
-    if doc.format is SourceFormat.FOUNTAIN:
-        lines = doc.lines
+    lines = doc.lines
+    fountain = doc.format is SourceFormat.FOUNTAIN
+    if fountain:
         for i, t in enumerate(types):
             if t is T.ACTION:
                 s = lines[i].strip()
                 if (is_shot(s) and (i == 0 or not lines[i - 1].strip())
                         and (i + 1 >= len(lines) or not lines[i + 1].strip())):
                     types[i] = T.SHOT
+    if doc.format in (SourceFormat.FOUNTAIN, SourceFormat.FDX) and T.SCENE_HEADING in types:
+        speakers = {cue_name(lines[i].lstrip("@").rstrip("^ ")).upper() for i, t in enumerate(types)
+                    if t is T.CHARACTER}
+        speakers.discard("")
+        for i, t in enumerate(types):
+            if t is T.SCENE_HEADING:
+                s = lines[i].strip()
+                if fountain:
+                    s = _FOUNTAIN_NUMBER.sub("", s[1:] if s.startswith(".") and not s.startswith("..") else s)
+                if not fountain:
+                    s = s.upper()  # Final Draft stores headings as typed and prints them in capitals
+                if s and slug_kind(s, speakers) == "shot":
+                    types[i] = T.SHOT
     return types
 
 
+_FOUNTAIN_NUMBER = re.compile(r"\s*#[\w.\-]+#\s*$")
