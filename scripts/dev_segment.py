@@ -1,12 +1,17 @@
 """Dev split for the line CRF: choose features and settings here, never on the held-out sources.
 
-    python scripts/dev_segment.py [--confusions N] [--renderings K] [--dev FILE ... | --cv]
+    python scripts/dev_segment.py [--confusions N] [--renderings K] [--dev FILE ... | --cv] [--long K]
+                                  [--long-train K] [--per-class K] [--c1 X] [--c2 X] [--ablate SLOT ...]
 
 Trains the CRF exactly as ``scripts/train_segment.py`` does but without the DEV sources (three
 of the training sources, whole scripts; ``--dev`` names another three), renders them in every
 layout class and prints content-line accuracy, scene-heading P/R/F1 and the commonest heading
 confusions. ``--cv`` leaves each training source out in turn (one training run per source) and
-sums the scores. The held-out sources of ``train_segment.py`` are not touched.
+sums the scores. ``--long K`` also scores K feature-length documents per class stitched from
+the left-out sources (a single source repeated: render_layouts.stitched); ``--long-train``,
+``--per-class``, ``--c1``/``--c2`` change the training settings and ``--ablate`` holds feature
+slots at 0, to compare a setting or a feature with the default in one run per setting. The
+held-out sources of ``train_segment.py`` are not touched.
 """
 
 from __future__ import annotations

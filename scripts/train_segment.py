@@ -10,7 +10,9 @@ committed). Slug lines are relabelled to one convention first (master and place 
 headings, camera directions and subject slugs are shots: render_layouts.normalise_slugs), so
 sources whose markup disagrees do not train contradictory targets. Each source is rendered
 into every layout class several times with random
-parameters (:mod:`scenescore.segment.render_layouts`), and python-crfsuite fits the CRF with
+parameters (:mod:`scenescore.segment.render_layouts`), feature-length documents stitched from
+all of them are rendered once per layout class (none of the sources is a feature: long documents
+repeat page furniture, cues and headings hundreds of times), and python-crfsuite fits the CRF with
 L-BFGS. Training is seeded and deterministic; weights are rounded before they are saved, so the
 file's hash is stable and ``tests/segment/test_learned_typer.py`` can check it.
 """
