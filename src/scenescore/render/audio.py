@@ -17,7 +17,7 @@ import hashlib
 import math
 import os
 import struct
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +31,25 @@ if TYPE_CHECKING:  # pragma: no cover
 
 _BEXT_SIZE = 602
 _PCM_BLOCK = 1 << 18  # samples converted at a time
+_COPY_BLOCK = 1 << 22  # bytes read back from a cue file at a time
+
+
+@dataclass(frozen=True, slots=True)
+class PackedSpan:
+    """Frames ``[first, stop)`` of a cue as a cue file holds them (packed PCM, clipped at the
+    ceiling), in a file still open as ``fd``: frame 0 of the cue at byte ``offset``. The temp
+    track copies a cue's solo body from here instead of packing the samples again."""
+
+    fd: int
+    offset: int
+    first: int
+    stop: int
+    bit_depth: int
+    channels: int
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
 
 
 def _np():  # noqa: ANN202 - the module
@@ -121,6 +140,33 @@ class BwfWriter:
         self._put(b"bext" + struct.pack("<I", len(bext)) + bext)
         self._put(b"fmt " + struct.pack("<I", len(fmt)) + fmt)
         self._put(b"data" + struct.pack("<I", data_size))
+        self.data_offset = 12 + (8 + len(bext)) + (8 + len(fmt)) + 8
+
+    def packed_span(self, first: int, stop: int) -> PackedSpan:
+        """Frames ``[first, stop)`` of what has been written, readable through a new descriptor
+        of the file (valid after the file is closed and renamed; the caller closes it)."""
+        self._fh.flush()
+        return PackedSpan(fd=os.dup(self._fh.fileno()), offset=self.data_offset, first=first,
+                          stop=min(stop, self.written), bit_depth=self.bit_depth, channels=self.channels)
+
+    def write_packed(self, span: PackedSpan, first: int, stop: int) -> None:
+        """Frames ``[first, stop)`` of a cue copied from its file's packed bytes (they must lie
+        in ``span``), hashed and written as they are: no unpacking, no packing."""
+        if not span.first <= first <= stop <= span.stop or span.bit_depth != self.bit_depth \
+                or span.channels != self.channels:
+            raise ValueError(f"frames {first}-{stop} are not in the packed span {span.first}-{span.stop}")
+        n = min(stop - first, self.frames - self.written)
+        block = self.channels * self.bit_depth // 8
+        at, end = span.offset + first * block, span.offset + (first + n) * block
+        buffer = bytearray(min(_COPY_BLOCK, max(0, end - at)))
+        view = memoryview(buffer)
+        while at < end:
+            got = os.preadv(span.fd, [view[: min(len(buffer), end - at)]], at)
+            if got <= 0:
+                raise OutputError(f"{self.path}: a cue file ended before its frames could be copied")
+            self._put(view[:got])
+            at += got
+        self.written += max(0, n)
 
     def _put(self, data: bytes | np.ndarray) -> None:
         self._fh.write(data)
@@ -178,13 +224,16 @@ class BwfWriter:
 def write_bwf(path: str | os.PathLike[str], samples: np.ndarray, *, sample_rate: int, bit_depth: int = 24,
               time_reference: int = 0, description: str = "", coding_history: str = "",
               overwrite: bool = True, replace: Sequence[tuple[int, np.ndarray]] = (),
-              closer: Executor | None = None) -> Path | Future[Path]:
+              closer: Executor | None = None, ceiling: float = 1.0,
+              written: Callable[[BwfWriter], None] | None = None) -> Path | Future[Path]:
     """Write float samples (frames, channels) as a Broadcast WAV, atomically.
 
     ``replace`` lists (first frame, samples) written instead of those frames (a fade computed
     on a copy of the ends, so the body is packed straight from ``samples``); in order, apart.
     With ``closer``, the file is synced to disk and renamed into place there, and the future of
-    its path is returned (a synthesizer thread need not wait on the disk).
+    its path is returned (a synthesizer thread need not wait on the disk). Samples are clipped at
+    +-``ceiling`` as they are packed. ``written(writer)`` is called once every frame is written,
+    before the file is closed (to keep a descriptor of it: :meth:`BwfWriter.packed_span`).
     """
     samples = samples.reshape(len(samples), -1)
     writer = BwfWriter(path, frames=len(samples), sample_rate=sample_rate, channels=samples.shape[1],
@@ -194,9 +243,11 @@ def write_bwf(path: str | os.PathLike[str], samples: np.ndarray, *, sample_rate:
         at = 0
         for first, block in [*replace, (len(samples), samples[:0])]:
             first = max(first, at)
-            writer.write(samples[at:first])
-            writer.write(block[: len(samples) - first])
+            writer.write(samples[at:first], ceiling=ceiling)
+            writer.write(block[: len(samples) - first], ceiling=ceiling)
             at = first + len(block)
+        if written is not None:
+            written(writer)
     except BaseException:
         writer.abort()
         raise
@@ -310,14 +361,17 @@ def place_cue(start: int, length: int, available: int, next_start: int | None, p
     return Placement(start=start, length=out_at + crossfade, fade_in=fade_in, fade_out_at=out_at, fade_out=crossfade)
 
 
-def mix_stream(path: str | os.PathLike[str], cues: Iterable[tuple[Placement, np.ndarray]], *, frames: int,
+def mix_stream(path: str | os.PathLike[str], cues: Iterable[tuple[Placement, np.ndarray] |
+                                                   tuple[Placement, np.ndarray, PackedSpan | None]], *, frames: int,
                sample_rate: int, bit_depth: int = 24, description: str = "", time_reference: int = 0,
                ceiling_dbfs: float = -1.0, overwrite: bool = True) -> Path:
     """Mix placed cues (in start order) into one WAV of ``frames`` frames, streaming to disk.
 
     Only the fades are mixed: between them a cue sounds alone, and its samples go from the cue's
     own array to the file (clipped at the ceiling as they are packed), so memory holds the
-    crossfade regions, never a second copy of a cue.
+    crossfade regions, never a second copy of a cue. A cue given with a :class:`PackedSpan` (its
+    cue file's bytes, packed at the same depth and ceiling) has the part of its solo stretch that
+    the span covers copied from that file, not packed again: the same bytes.
     """
     np = _np()
     ceiling = float(10 ** (ceiling_dbfs / 20))
@@ -349,7 +403,8 @@ def mix_stream(path: str | os.PathLike[str], cues: Iterable[tuple[Placement, np.
                 pending = grown
             pending[offset:need] += seg
 
-        for placement, audio in cues:
+        for placement, audio, *rest in cues:
+            packed = rest[0] if rest else None
             flush(placement.start)
             audio = audio.reshape(len(audio), -1)
             if audio.shape[1] != 2 or len(audio) < placement.length:
@@ -370,7 +425,11 @@ def mix_stream(path: str | os.PathLike[str], cues: Iterable[tuple[Placement, np.
             if solo_from < out_at:
                 mix(start + fin, audio[fin:solo_from])
                 flush(start + solo_from)
-                writer.write(audio[solo_from:out_at], ceiling=ceiling)
+                at = solo_from
+                if packed is not None and packed.first <= at < packed.stop:
+                    writer.write_packed(packed, at, min(out_at, packed.stop))
+                    at = min(out_at, packed.stop)
+                writer.write(audio[at:out_at], ceiling=ceiling)
                 cursor = start + out_at
             elif fin < out_at:
                 mix(start + fin, audio[fin:out_at])

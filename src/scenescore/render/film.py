@@ -41,6 +41,8 @@ from scenescore.render.themes import ThemeBook
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
+    from scenescore.render.audio import PackedSpan
+
 log = logging.getLogger(__name__)
 #: progress(stage, done, total): stages are "sketch", "musicxml", "audio".
 Progress = Callable[[str, int, int], None]
@@ -177,7 +179,9 @@ def render_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float],
     audio, jobs = None, []
     audio_paths: dict[int, Path] = {}
     if options.audio.backend != "none":  # the synthesizer starts now and works while MIDI and MusicXML are written
-        audio, closed, jobs = start_cue_audio(conditions, sketches, order, starts_s, out, options, progress, on_cue)
+        packed: dict[int, PackedSpan] = {}
+        audio, closed, jobs = start_cue_audio(conditions, sketches, order, starts_s, out, options, progress, on_cue,
+                                              packed=packed if options.audio.temp_track else None)
     midi_paths: dict[int, Path] = {}
     xml_paths: dict[int, Path] = {}
     for i in order:
@@ -206,7 +210,7 @@ def render_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float],
     backend_name = options.audio.backend
     if audio is not None:
         try:
-            temp_track = write_temp_track(audio, conditions, starts_s, order, out, options)
+            temp_track = write_temp_track(audio, conditions, starts_s, order, out, options, packed)
         finally:
             audio_paths = closed()
     mg = options.midi
@@ -238,15 +242,16 @@ class CueProgress:
 def start_cue_audio(conditions: Sequence[MusicCondition], sketches: Sequence[Sketch], order: Sequence[int],
                     starts_s: Sequence[float], out: Path, options: RenderOptions, progress: Progress | None,
                     on_cue: Callable[[CueProgress], None] | None, *, write: Collection[int] | None = None,
-                    lengths: dict[int, int] | None = None,
+                    lengths: dict[int, int] | None = None, packed: dict[int, PackedSpan] | None = None,
                     ) -> tuple[Iterator[tuple[int, np.ndarray]], Callable[[], dict[int, Path]], list[Any]]:
     """Start the backend on the cues ``order`` (indices into ``conditions``, in film order);
     each cue's file is written by ``finish`` as soon as it is rendered (in the synthesizer's
     worker threads, so packing, hashing and writing overlap synthesis). Only the cues in
     ``write`` (all when None) get a file: the others are synthesized for the temp track's
     sake alone (``render_film_incremental``'s kept cues and neighbours). ``lengths`` receives
-    each cue's audio length with ring-out. Results are (position in ``order``, audio at the
-    level the file has, with ring-out). Returns the results, what waits for the files to be
+    each cue's audio length with ring-out; ``packed`` the unfaded stretch of each written cue
+    file, still open, for the temp track to copy (``write_temp_track`` closes them). Results are
+    (position in ``order``, audio at the level the file has, with ring-out). Returns the results, what waits for the files to be
     on disk (their paths by cue index), and the jobs (their problems)."""
     import numpy as np
 
@@ -263,6 +268,7 @@ def start_cue_audio(conditions: Sequence[MusicCondition], sketches: Sequence[Ske
     # fsync and rename off the synthesizer's threads: one thread is enough to keep the disk busy
     closer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wav-close")
     history = f"A=PCM,F={sr},W={ao.bit_depth},M=stereo,T=scenescore {backend.name}"
+    ceiling = float(10 ** (ao.ceiling_dbfs / 20))
 
     def finish(k: int, audio: np.ndarray) -> np.ndarray:
         """Write cue k's file; return its audio (with ring-out) at the level the file has."""
@@ -279,20 +285,29 @@ def start_cue_audio(conditions: Sequence[MusicCondition], sketches: Sequence[Ske
         tail = min(frames, round(ao.end_fade_s * sr))
         # only the faded ends are copied; the body is written from the rendered array
         ends = [(0, cue[:declick] * fade(declick, kind="in")[:, None])]
+        body = (declick, min(frames - tail, len(audio)))  # the frames the file holds unfaded
         if declick + tail > frames:  # a cue shorter than its fades: both on a copy of all of it
             cue = cue.copy()
             cue[:declick] *= fade(declick, kind="in")[:, None]
             cue[frames - tail:] *= fade(tail, kind="out")[:, None]
             ends = []
+            body = (0, 0)
         elif tail:
             ends.append((frames - tail, cue[frames - tail:] * fade(tail, kind="out")[:, None]))
         start = float(starts_s[i])
         name = audio_file_name(c.cue_id, start, fps=mg.fps, programme_start=mg.programme_start)
         tc = timecode(start, fps=mg.fps, start=mg.programme_start)
+        keep = None
+        if packed is not None and body[1] > body[0]:
+            def keep(writer: Any) -> None:
+                packed[i] = writer.packed_span(*body)
+        # clipped at the ceiling as the temp track is (the audio is limited to it already), so
+        # the temp track can copy the body's bytes from this file
         closing[i] = write_bwf(out / "audio" / name, cue, sample_rate=sr, bit_depth=ao.bit_depth,
                                time_reference=round((origin + start) * sr),
                                description=f"{c.cue_id} {tc} {c.prompt}"[:256], coding_history=history,
-                               overwrite=options.overwrite, replace=ends, closer=closer)
+                               overwrite=options.overwrite, replace=ends, closer=closer, ceiling=ceiling,
+                               written=keep)
         return audio
 
     total_s = sum(j.sketch.duration_s for j in jobs)
@@ -321,9 +336,22 @@ def start_cue_audio(conditions: Sequence[MusicCondition], sketches: Sequence[Ske
 
 def write_temp_track(results: Iterator[tuple[int, np.ndarray]], conditions: Sequence[MusicCondition],
                      starts_s: Sequence[float], order: list[int], out: Path,
-                     options: RenderOptions) -> Path | None:
+                     options: RenderOptions, packed: dict[int, PackedSpan] | None = None) -> Path | None:
     """The temp track from the finished cues (``start_cue_audio``'s results over every cue of
-    ``order``), in start order; None when it is not asked for."""
+    ``order``), in start order; None when it is not asked for. ``packed`` (by cue index, filled
+    by ``start_cue_audio`` as the cues are written) are the cue files' packed bodies: copied
+    into the temp track where a cue sounds alone, and closed here."""
+    packed = packed if packed is not None else {}  # filled by the workers while this runs
+    try:
+        return _write_temp_track(results, conditions, starts_s, order, out, options, packed)
+    finally:
+        for span in list(packed.values()):
+            span.close()
+
+
+def _write_temp_track(results: Iterator[tuple[int, np.ndarray]], conditions: Sequence[MusicCondition],
+                      starts_s: Sequence[float], order: list[int], out: Path,
+                      options: RenderOptions, packed: dict[int, PackedSpan]) -> Path | None:
     import numpy as np
 
     from scenescore.render.audio import mix_stream, place_cue
@@ -345,7 +373,7 @@ def write_temp_track(results: Iterator[tuple[int, np.ndarray]], conditions: Sequ
     total = max(s + n for s, n in zip(starts, lengths, strict=True)) + crossfade
 
     with tempfile.TemporaryDirectory(prefix="scenescore-mix-") as spill_dir:
-        def in_order() -> Iterator[tuple[object, np.ndarray]]:
+        def in_order() -> Iterator[tuple[object, np.ndarray, PackedSpan | None]]:
             """Cues in start order; ones that arrive early wait on disk, not in memory."""
             waiting: dict[int, Path] = {}
             want = 0
@@ -360,7 +388,12 @@ def write_temp_track(results: Iterator[tuple[int, np.ndarray]], conditions: Sequ
                     placement = place_cue(starts[want], lengths[want], len(audio), nxt, fade_end,
                                           crossfade=crossfade, declick=declick)
                     fade_end = placement.start + placement.fade_out_at + placement.fade_out
-                    yield placement, audio
+                    span = packed.pop(order[want], None)
+                    try:
+                        yield placement, audio, span
+                    finally:
+                        if span is not None:
+                            span.close()
                     want += 1
                     if want not in waiting:
                         break

@@ -376,11 +376,13 @@ class _Mixer:
         """Every cue synthesized (kept cues too: the mix needs their ring-out) and mixed as
         ``render_film`` mixes; only the cues ``todo`` get their files written."""
         lengths: dict[int, int] = {}
+        packed: dict[int, Any] = {}  # the written cue files' bodies, copied into the temp track
         results, closed, jobs = start_cue_audio(self.conditions, sketches, self.order, self.starts_s, self.out,
                                                 self.options, progress, on_cue, write=frozenset(todo),
-                                                lengths=lengths)
+                                                lengths=lengths, packed=packed)
         try:
-            temp = write_temp_track(results, self.conditions, self.starts_s, self.order, self.out, self.options)
+            temp = write_temp_track(results, self.conditions, self.starts_s, self.order, self.out, self.options,
+                                    packed)
         finally:
             written = closed()
         assert temp is not None  # only called when a temp track is asked for
