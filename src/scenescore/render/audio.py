@@ -13,6 +13,7 @@ memory holds about one cue, not the film.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import math
 import os
@@ -282,7 +283,13 @@ def read_bext(path: str | os.PathLike[str]) -> dict[str, object]:
 
 
 def fade(n: int, *, kind: str = "in", power: bool = True) -> np.ndarray:
-    """A fade curve of ``n`` samples: equal-power (sin/cos) or linear."""
+    """A fade curve of ``n`` samples: equal-power (sin/cos) or linear (read-only: a film uses
+    the same few lengths for every cue, so each is computed once)."""
+    return _fade(n, kind, power)
+
+
+@functools.lru_cache(maxsize=64)
+def _fade(n: int, kind: str, power: bool) -> np.ndarray:
     np = _np()
     if n <= 0:
         return np.ones(0, np.float32)
@@ -290,7 +297,9 @@ def fade(n: int, *, kind: str = "in", power: bool = True) -> np.ndarray:
     curve = np.sin(0.5 * np.pi * u) if power else u
     if kind == "out":
         curve = curve[::-1]
-    return curve.astype(np.float32)
+    curve = curve.astype(np.float32)
+    curve.setflags(write=False)
+    return curve
 
 
 def limit_peak(samples: np.ndarray, ceiling_dbfs: float = -1.0) -> np.ndarray:
