@@ -63,8 +63,9 @@ def pcm_buffer(samples: np.ndarray, bit_depth: int = 24, *, ceiling: float = 1.0
     """Interleaved little-endian PCM of float samples in [-1, 1] (clipped at +-``ceiling``,
     rounded), as a byte array that a file's ``write`` takes without another copy.
 
-    Worked through in blocks that stay in cache; rounding writes the integers directly, and a
-    3-byte view of each 32-bit integer picks the 24-bit sample's bytes in one copy.
+    Worked through in blocks that stay in cache; rounding writes the integers directly, and the
+    24-bit samples' three bytes are picked from the 32-bit integers as three strided byte copies
+    (faster than copying 3-byte items).
     """
     np = _np()
     if bit_depth not in (16, 24, 32):
@@ -77,19 +78,22 @@ def pcm_buffer(samples: np.ndarray, bit_depth: int = 24, *, ceiling: float = 1.0
         return np.rint(scaled).astype("<i4").reshape(-1).view(np.uint8)
     flat = np.ascontiguousarray(samples, dtype=np.float32).reshape(-1)
     width = bit_depth // 8
-    out = np.empty(flat.size, f"V{width}")
-    block = min(_PCM_BLOCK, flat.size)
+    out = np.empty(flat.size * width, np.uint8)
+    block = max(1, min(_PCM_BLOCK, flat.size))
     scratch = np.empty(block, np.float32)
     ints = np.empty(block, "<i2" if bit_depth == 16 else "<i4")
-    three = np.dtype({"names": ["b"], "formats": ["V3"], "offsets": [0], "itemsize": 4})
     for k in range(0, flat.size, block):
         m = min(block, flat.size - k)
         f, i = scratch[:m], ints[:m]
         np.multiply(flat[k:k + m], np.float32(full), out=f)
         np.clip(f, np.float32(lo), np.float32(hi), out=f)
         np.rint(f, out=i, casting="unsafe")
-        out[k:k + m] = i.view("V2") if bit_depth == 16 else i.view(three)["b"]
-    return out.view(np.uint8)
+        o, b = out[width * k:width * (k + m)], i.view(np.uint8)
+        if bit_depth == 16:
+            o[:] = b
+        else:  # the low three bytes of each little-endian 32-bit integer
+            o[0::3], o[1::3], o[2::3] = b[0::4], b[1::4], b[2::4]
+    return out
 
 
 def float_to_pcm(samples: np.ndarray, bit_depth: int = 24) -> bytes:
