@@ -21,6 +21,7 @@ import ctypes.util
 import logging
 import os
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -385,13 +386,33 @@ def render_fluidsynth(jobs: Sequence[AudioJob], *, options: AudioOptions,
 
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fluidsynth")
     # Cues are handed over in film order; a few render ahead so no worker waits on a long cue.
-    return _collect(pool, render_one, len(jobs), 4 * workers, progress, keeper)
+    # The first ones are submitted now, so synthesis runs while the caller writes other files
+    # before it asks for the first cue.
+    window = 4 * workers
+    pending: dict[int, Future[np.ndarray]] = {k: pool.submit(render_one, k) for k in range(min(window, len(jobs)))}
+
+    stopped = threading.Event()
+
+    def stop() -> None:  # once: the results finished or closed, or dropped unstarted
+        if stopped.is_set():
+            return
+        stopped.set()
+        for future in list(pending.values()):
+            future.cancel()
+        # (a drop collected in one of the workers cannot wait for itself)
+        pool.shutdown(wait=not threading.current_thread().name.startswith("fluidsynth"))
+        keeper.close()
+
+    results = _collect(pool, render_one, len(jobs), window, progress, pending, stop)
+    # results never iterated (the caller failed first) still stop the workers when dropped
+    weakref.finalize(results, stop)
+    return results
 
 
 def _collect(pool: ThreadPoolExecutor, render_one: Callable[[int], np.ndarray], total: int, window: int,
-             progress: Callable[[int, int], None] | None, keeper: Synth) -> Iterator[tuple[int, np.ndarray]]:
-    pending: dict[int, Future[np.ndarray]] = {}
-    submitted = 0
+             progress: Callable[[int, int], None] | None, pending: dict[int, Future[np.ndarray]],
+             stop: Callable[[], None]) -> Iterator[tuple[int, np.ndarray]]:
+    submitted = len(pending)
     try:
         for k in range(total):
             while submitted < total and submitted < k + window:
@@ -402,10 +423,7 @@ def _collect(pool: ThreadPoolExecutor, render_one: Callable[[int], np.ndarray], 
                 progress(k + 1, total)
             yield k, audio
     finally:
-        for future in pending.values():
-            future.cancel()
-        pool.shutdown(wait=True)
-        keeper.close()
+        stop()
 
 
 def version() -> str | None:

@@ -153,35 +153,15 @@ def render_film_incremental(conditions: Sequence[MusicCondition], starts_s: Sequ
     paths: dict[int, dict[str, Path]] = {i: {kind: out / rel for kind, rel in _kinds(prev_cues[conditions[i].cue_id])}
                                          for i in kept}
     for i in order:
-        if i in kept:
-            continue
-        name = _safe(conditions[i].cue_id)
-        data = sketch_to_midi(sketches[i], start_s=float(starts_s[i]), options=options.midi)
-        midi = atomic_write_bytes(out / "midi" / f"{name}.mid", data, overwrite=options.overwrite)
-        paths[i] = {"midi": midi}
-        files[i] = {_rel(out, midi): _file_entry(midi, hashlib.sha256(data).hexdigest())}
-        if options.musicxml:
-            from scenescore.render.musicxml import write_musicxml
-
-            xml = write_musicxml(sketches[i], out / "xml" / f"{name}.musicxml", overwrite=options.overwrite)
-            paths[i]["musicxml"] = xml
-            files[i][_rel(out, xml)] = _file_entry(xml)
-    film_midi = atomic_write_bytes(
-        out / "midi" / "score.mid",
-        film_to_midi([sketches[i] for i in order], [float(starts_s[i]) for i in order], title=title,
-                     scene_markers=scenes, options=options.midi), overwrite=options.overwrite)
-    themes_path = atomic_write_text(out / "themes.json", json.dumps(book.to_dict(), indent=2) + "\n",
-                                    overwrite=options.overwrite)
-    by_cue = {m.cue_id: m for m in maps}
-    maps_path = atomic_write_text(out / "cue_maps.json", json.dumps(
-        [cue_record(sketches[i], by_cue.get(conditions[i].cue_id)) for i in order], indent=1) + "\n",
-        overwrite=options.overwrite)
+        if i not in kept:
+            paths[i], files[i] = {}, {}
 
     audio_state: dict[int, dict[str, Any]] = {}
     temp_track: Path | None = None
     temp_status = "none"
     neighbours: list[int] = []
     prev_temp = (previous or {}).get("temp_track")
+    full_mix = None
     if options.audio.backend != "none":
         mixer = _Mixer(conditions, starts_s, order, out, options)
         todo = [i for i in order if i not in kept]
@@ -190,15 +170,26 @@ def render_film_incremental(conditions: Sequence[MusicCondition], starts_s: Sequ
         patchable = (options.audio.temp_track and prev_temp is not None and bool(kept)
                      and prev_temp.get("frames") == mixer.total_frames
                      and _intact(out, {prev_temp["file"]: prev_temp["entry"]}, trusted))
+        if options.audio.temp_track and not patchable:
+            # the synthesizer starts now and works while the MIDI and MusicXML are written
+            full_mix = mixer.start_full(sketches, todo, audio_state, paths, files, progress, on_cue)
+    try:
+        film_midi, themes_path, maps_path = _write_scores(conditions, starts_s, order, out, options, sketches, kept,
+                                                          paths, files, book, scenes, title, maps)
+    except BaseException:
+        if full_mix is not None:
+            full_mix.abandon()
+        raise
+    if full_mix is not None:
+        temp_track = full_mix.finish()
+        temp_status = "full"
+    elif options.audio.backend != "none":
         if not options.audio.temp_track:
             mixer.synthesize(sketches, todo, todo, audio_state, paths, files, progress, on_cue, keep=False)
-        elif patchable:
+        else:
             temp_track, neighbours = mixer.patch(sketches, todo, audio_state, prev_cues, prev_temp,
                                                  paths, files, progress, on_cue)
             temp_status = "patched" if todo or neighbours else "kept"
-        else:
-            temp_track = mixer.full(sketches, todo, audio_state, paths, files, progress, on_cue)
-            temp_status = "full"
     problems = mixer.problems if options.audio.backend != "none" else {}
     mg = options.midi
     cues = tuple(
@@ -233,6 +224,39 @@ def render_film_incremental(conditions: Sequence[MusicCondition], starts_s: Sequ
              len(kept), temp_status)
     return IncrementalResult(film=film, rendered=rendered, neighbours=tuple(conditions[i].cue_id for i in neighbours),
                              temp_track=temp_status, state=state)
+
+
+def _write_scores(conditions: Sequence[MusicCondition], starts_s: Sequence[float], order: list[int], out: Path,
+                  options: RenderOptions, sketches: Sequence[Sketch], kept: Collection[int],
+                  paths: dict[int, dict[str, Path]], files: dict[int, dict[str, list[Any]]], book: ThemeBook,
+                  scenes: Sequence[tuple[float, str]], title: str, maps: Sequence[CueMap]) -> tuple[Path, Path, Path]:
+    """The changed cues' MIDI and MusicXML (into ``paths`` and ``files``), the film MIDI,
+    ``themes.json`` and ``cue_maps.json``."""
+    for i in order:
+        if i in kept:
+            continue
+        name = _safe(conditions[i].cue_id)
+        data = sketch_to_midi(sketches[i], start_s=float(starts_s[i]), options=options.midi)
+        midi = atomic_write_bytes(out / "midi" / f"{name}.mid", data, overwrite=options.overwrite)
+        paths[i]["midi"] = midi
+        files[i][_rel(out, midi)] = _file_entry(midi, hashlib.sha256(data).hexdigest())
+        if options.musicxml:
+            from scenescore.render.musicxml import write_musicxml
+
+            xml = write_musicxml(sketches[i], out / "xml" / f"{name}.musicxml", overwrite=options.overwrite)
+            paths[i]["musicxml"] = xml
+            files[i][_rel(out, xml)] = _file_entry(xml)
+    film_midi = atomic_write_bytes(
+        out / "midi" / "score.mid",
+        film_to_midi([sketches[i] for i in order], [float(starts_s[i]) for i in order], title=title,
+                     scene_markers=scenes, options=options.midi), overwrite=options.overwrite)
+    themes_path = atomic_write_text(out / "themes.json", json.dumps(book.to_dict(), indent=2) + "\n",
+                                    overwrite=options.overwrite)
+    by_cue = {m.cue_id: m for m in maps}
+    maps_path = atomic_write_text(out / "cue_maps.json", json.dumps(
+        [cue_record(sketches[i], by_cue.get(conditions[i].cue_id)) for i in order], indent=1) + "\n",
+        overwrite=options.overwrite)
+    return film_midi, themes_path, maps_path
 
 
 def _sketch(conditions: Sequence[MusicCondition], starts_s: Sequence[float], order: list[int],
@@ -287,6 +311,15 @@ def _safe(cue_id: str) -> str:
 
 def _rel(out: Path, path: Path) -> str:
     return Path(path).resolve().relative_to(out.resolve()).as_posix()
+
+
+@dataclass(frozen=True, slots=True)
+class _FullMix:
+    """A full mix started: ``finish()`` writes the temp track once the cues are rendered;
+    ``abandon()`` stops the synthesizer when the render fails before that."""
+
+    finish: Callable[[], Path]
+    abandon: Callable[[], None]
 
 
 class _Mixer:
@@ -370,27 +403,43 @@ class _Mixer:
         seg[out_end:] = 0
         return seg
 
-    def full(self, sketches: Sequence[Sketch], todo: Sequence[int], audio_state: dict[int, dict[str, Any]],
-             paths: dict[int, dict[str, Path]], files: dict[int, dict[str, list[Any]]], progress: Progress | None,
-             on_cue: Callable[[Any], None] | None) -> Path:
-        """Every cue synthesized (kept cues too: the mix needs their ring-out) and mixed as
-        ``render_film`` mixes; only the cues ``todo`` get their files written."""
+    def start_full(self, sketches: Sequence[Sketch], todo: Sequence[int], audio_state: dict[int, dict[str, Any]],
+                   paths: dict[int, dict[str, Path]], files: dict[int, dict[str, list[Any]]],
+                   progress: Progress | None, on_cue: Callable[[Any], None] | None) -> _FullMix:
+        """Start synthesizing every cue (kept cues too: the mix needs their ring-out), to be
+        mixed as ``render_film`` mixes by ``finish()``; only the cues ``todo`` get their files
+        written. The caller writes other files meanwhile."""
         lengths: dict[int, int] = {}
         packed: dict[int, Any] = {}  # the written cue files' bodies, copied into the temp track
         results, closed, jobs = start_cue_audio(self.conditions, sketches, self.order, self.starts_s, self.out,
                                                 self.options, progress, on_cue, write=frozenset(todo),
                                                 lengths=lengths, packed=packed)
-        try:
-            temp = write_temp_track(results, self.conditions, self.starts_s, self.order, self.out, self.options,
-                                    packed)
-        finally:
-            written = closed()
-        assert temp is not None  # only called when a temp track is asked for
-        self._record(self.order, jobs, lengths, written, audio_state, paths, files)
-        for i in self.order:
-            audio_state[i] = {"available": lengths[i]}
-        self.frames_written = self.total_frames
-        return temp
+
+        def finish() -> Path:
+            try:
+                temp = write_temp_track(results, self.conditions, self.starts_s, self.order, self.out,
+                                        self.options, packed)
+            finally:
+                written = closed()
+            assert temp is not None  # only called when a temp track is asked for
+            self._record(self.order, jobs, lengths, written, audio_state, paths, files)
+            for i in self.order:
+                audio_state[i] = {"available": lengths[i]}
+            self.frames_written = self.total_frames
+            return temp
+
+        def abandon() -> None:
+            close = getattr(results, "close", None)
+            if close is not None:
+                close()
+            for span in packed.values():
+                span.close()
+            try:
+                closed()
+            except Exception:  # noqa: BLE001 - the caller's own error is the one to raise
+                log.debug("a cue file of an abandoned render failed too", exc_info=True)
+
+        return _FullMix(finish, abandon)
 
     def patch(self, sketches: Sequence[Sketch], todo: Sequence[int], audio_state: dict[int, dict[str, Any]],
               prev_cues: Mapping[str, Any], prev_temp: Mapping[str, Any], paths: dict[int, dict[str, Path]],
