@@ -249,7 +249,9 @@ def start_cue_audio(conditions: Sequence[MusicCondition], sketches: Sequence[Ske
     worker threads, so packing, hashing and writing overlap synthesis). Only the cues in
     ``write`` (all when None) get a file: the others are synthesized for the temp track's
     sake alone (``render_film_incremental``'s kept cues and neighbours). ``lengths`` receives
-    each cue's audio length with ring-out; ``packed`` the unfaded stretch of each written cue
+    each cue's audio length with ring-out; ``sketches`` may be a sequence that waits for a cue's
+    sketch when it is asked for (the jobs are made as a backend's worker takes them, so synthesis
+    can start while later cues are still being sketched); ``packed`` the unfaded stretch of each written cue
     file, still open, for the temp track to copy (``write_temp_track`` closes them). Results are
     (position in ``order``, audio at the level the file has, with ring-out). Returns the results, what waits for the files to be
     on disk (their paths by cue index), and the jobs (their problems)."""
@@ -259,7 +261,7 @@ def start_cue_audio(conditions: Sequence[MusicCondition], sketches: Sequence[Ske
     from scenescore.render.backends import AudioJob, get_audio_backend
 
     backend = get_audio_backend(options.audio.backend)
-    jobs = [AudioJob(condition=conditions[i], sketch=sketches[i]) for i in order]
+    jobs = _CueJobs(conditions, sketches, order, AudioJob)
     ao = options.audio
     mg = options.midi
     sr = ao.sample_rate
@@ -310,12 +312,12 @@ def start_cue_audio(conditions: Sequence[MusicCondition], sketches: Sequence[Ske
                                written=keep)
         return audio
 
-    total_s = sum(j.sketch.duration_s for j in jobs)
+    total_s = sum(conditions[i].duration_s for i in order)  # a sketch lasts as long as its cue
     done_s = 0.0
 
     def report(done: int, total: int) -> None:
         nonlocal done_s
-        done_s += jobs[done - 1].sketch.duration_s
+        done_s += conditions[order[done - 1]].duration_s
         if progress is not None:
             progress("audio", done, total)
         if on_cue is not None:
@@ -332,6 +334,30 @@ def start_cue_audio(conditions: Sequence[MusicCondition], sketches: Sequence[Ske
             closer.shutdown(wait=True, cancel_futures=True)
 
     return results, closed, jobs
+
+
+class _CueJobs(Sequence[Any]):
+    """The backend's jobs in film order, each made (once) when first asked for."""
+
+    def __init__(self, conditions: Sequence[MusicCondition], sketches: Sequence[Sketch], order: Sequence[int],
+                 job: Callable[..., Any]) -> None:
+        self._conditions, self._sketches, self._order, self._job = conditions, sketches, order, job
+        self._made: dict[int, Any] = {}
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __getitem__(self, k: Any) -> Any:
+        if isinstance(k, slice):
+            return [self[j] for j in range(len(self))[k]]
+        if not -len(self) <= k < len(self):
+            raise IndexError(k)
+        k %= len(self)
+        made = self._made.get(k)
+        if made is None:
+            i = self._order[k]
+            made = self._made.setdefault(k, self._job(condition=self._conditions[i], sketch=self._sketches[i]))
+        return made
 
 
 def write_temp_track(results: Iterator[tuple[int, np.ndarray]], conditions: Sequence[MusicCondition],

@@ -403,10 +403,27 @@ def render_fluidsynth(jobs: Sequence[AudioJob], *, options: AudioOptions,
         pool.shutdown(wait=not threading.current_thread().name.startswith("fluidsynth"))
         keeper.close()
 
-    results = _collect(pool, render_one, len(jobs), window, progress, pending, stop)
+    results = _Results(_collect(pool, render_one, len(jobs), window, progress, pending, stop), stop)
     # results never iterated (the caller failed first) still stop the workers when dropped
     weakref.finalize(results, stop)
     return results
+
+
+class _Results:
+    """The rendered cues in order; ``close()`` stops the workers, read or not."""
+
+    def __init__(self, results: Iterator[tuple[int, Any]], stop: Callable[[], None]) -> None:
+        self._results, self._stop = results, stop
+
+    def __iter__(self) -> _Results:
+        return self
+
+    def __next__(self) -> tuple[int, Any]:
+        return next(self._results)
+
+    def close(self) -> None:
+        self._results.close()  # type: ignore[attr-defined]
+        self._stop()
 
 
 def _collect(pool: ThreadPoolExecutor, render_one: Callable[[int], np.ndarray], total: int, window: int,

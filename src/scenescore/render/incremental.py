@@ -24,12 +24,14 @@ import hashlib
 import json
 import logging
 import os
+import threading
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scenescore.conditions.schema import MusicCondition
+from scenescore.errors import ScenescoreError
 from scenescore.io import atomic_write_bytes, atomic_write_text, remember_sha256, sha256_file
 from scenescore.render.film import (
     RenderedCue,
@@ -138,8 +140,24 @@ def render_film_incremental(conditions: Sequence[MusicCondition], starts_s: Sequ
     order = _check_inputs(conditions, starts_s)
     book = themes if themes is not None else ThemeBook(seed=options.sketch.seed)
     prev_cues: dict[str, Any] = dict((previous or {}).get("cues", {}))
-    sketches, before_themes = _sketch(conditions, starts_s, order, options, book, scenes, prev_cues, frozen,
-                                      maps, progress)
+    files: dict[int, dict[str, list[Any]]] = {}
+    paths: dict[int, dict[str, Path]] = {}
+    audio_state: dict[int, dict[str, Any]] = {}
+    full_mix = streamed = None
+    if not prev_cues and options.audio.backend == "fluidsynth" and options.audio.temp_track:
+        # Nothing to keep: every cue is rendered, and the synthesizer takes each cue as soon as
+        # it is sketched (FluidSynth's workers ask for one cue at a time).
+        streamed = _Streamed(len(conditions))
+        full_mix = _Mixer(conditions, starts_s, order, out, options).start_full(
+            streamed, list(order), audio_state, paths, files, progress, on_cue)
+    try:
+        sketches, before_themes = _sketch(conditions, starts_s, order, options, book, scenes, prev_cues, frozen,
+                                          maps, progress, publish=streamed.put if streamed is not None else None)
+    except BaseException as exc:
+        if streamed is not None and full_mix is not None:
+            streamed.fail(exc)
+            full_mix.abandon()
+        raise
     keys = {i: cue_key(conditions[i], sketches[i], starts_s[i], options) for i in order}
     kept: set[int] = set()
     for i in order:
@@ -149,19 +167,17 @@ def render_film_incremental(conditions: Sequence[MusicCondition], starts_s: Sequ
             kept.add(i)
             for rel, (digest, _size) in before["files"].items():
                 remember_sha256(out / rel, digest)
-    files: dict[int, dict[str, list[Any]]] = {i: dict(prev_cues[conditions[i].cue_id]["files"]) for i in kept}
-    paths: dict[int, dict[str, Path]] = {i: {kind: out / rel for kind, rel in _kinds(prev_cues[conditions[i].cue_id])}
-                                         for i in kept}
     for i in order:
-        if i not in kept:
+        if i in kept:
+            files[i] = dict(prev_cues[conditions[i].cue_id]["files"])
+            paths[i] = {kind: out / rel for kind, rel in _kinds(prev_cues[conditions[i].cue_id])}
+        else:
             paths[i], files[i] = {}, {}
 
-    audio_state: dict[int, dict[str, Any]] = {}
     temp_track: Path | None = None
     temp_status = "none"
     neighbours: list[int] = []
     prev_temp = (previous or {}).get("temp_track")
-    full_mix = None
     if options.audio.backend != "none":
         mixer = _Mixer(conditions, starts_s, order, out, options)
         todo = [i for i in order if i not in kept]
@@ -170,7 +186,9 @@ def render_film_incremental(conditions: Sequence[MusicCondition], starts_s: Sequ
         patchable = (options.audio.temp_track and prev_temp is not None and bool(kept)
                      and prev_temp.get("frames") == mixer.total_frames
                      and _intact(out, {prev_temp["file"]: prev_temp["entry"]}, trusted))
-        if options.audio.temp_track and not patchable:
+        if full_mix is not None:
+            mixer = full_mix.mixer
+        elif options.audio.temp_track and not patchable:
             # the synthesizer starts now and works while the MIDI and MusicXML are written
             full_mix = mixer.start_full(sketches, todo, audio_state, paths, files, progress, on_cue)
     try:
@@ -262,9 +280,11 @@ def _write_scores(conditions: Sequence[MusicCondition], starts_s: Sequence[float
 def _sketch(conditions: Sequence[MusicCondition], starts_s: Sequence[float], order: list[int],
             options: RenderOptions, book: ThemeBook, scenes: Sequence[tuple[float, str]],
             prev_cues: Mapping[str, Any], frozen: frozenset[str], maps: Sequence[CueMap],
-            progress: Progress | None) -> tuple[list[Sketch], dict[int, dict[str, Any]]]:
+            progress: Progress | None, publish: Callable[[int, Sketch], None] | None = None,
+            ) -> tuple[list[Sketch], dict[int, dict[str, Any]]]:
     """Every cue sketched in film order through one book (as ``sketch_film``), recording the
-    book's state of each cue's motifs before it, and restoring it for frozen cues."""
+    book's state of each cue's motifs before it, and restoring it for frozen cues; ``publish``
+    hears of each sketch as it is made."""
     import bisect
 
     from scenescore.render.performance import perform
@@ -290,6 +310,8 @@ def _sketch(conditions: Sequence[MusicCondition], starts_s: Sequence[float], ord
                                     scene_markers=markers(float(starts_s[i]), c.duration_s),
                                     cue_map=by_cue.get(c.cue_id)),
                          release_beats=options.sketch.release_beats)  # as sketch_film plays them
+        if publish is not None:
+            publish(i, out[i])
         if progress is not None:
             progress("sketch", done, len(order))
     return [out[i] for i in range(len(conditions))], before
@@ -320,6 +342,36 @@ class _FullMix:
 
     finish: Callable[[], Path]
     abandon: Callable[[], None]
+    mixer: _Mixer
+
+
+class _Streamed(Sequence[Any]):
+    """Sketches in the order they are made; asking for one not made yet waits for it."""
+
+    def __init__(self, n: int) -> None:
+        self._items: list[Any] = [None] * n
+        self._ready = [threading.Event() for _ in range(n)]
+        self._error: BaseException | None = None
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def put(self, i: int, sketch: Any) -> None:
+        self._items[i] = sketch
+        self._ready[i].set()
+
+    def fail(self, error: BaseException) -> None:
+        self._error = error
+        for ready in self._ready:
+            ready.set()
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[j] for j in range(len(self))[i]]
+        self._ready[i].wait()
+        if self._items[i] is None:
+            raise ScenescoreError(f"the render stopped before cue {i} was sketched: {self._error}")
+        return self._items[i]
 
 
 class _Mixer:
@@ -439,7 +491,7 @@ class _Mixer:
             except Exception:  # noqa: BLE001 - the caller's own error is the one to raise
                 log.debug("a cue file of an abandoned render failed too", exc_info=True)
 
-        return _FullMix(finish, abandon)
+        return _FullMix(finish, abandon, self)
 
     def patch(self, sketches: Sequence[Sketch], todo: Sequence[int], audio_state: dict[int, dict[str, Any]],
               prev_cues: Mapping[str, Any], prev_temp: Mapping[str, Any], paths: dict[int, dict[str, Path]],
