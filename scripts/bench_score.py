@@ -218,6 +218,11 @@ def report(label: str, whole: list[dict], synth: list[dict], cores: int, per_cue
           f"peak RSS {max(r['peak_mb'] for r in synth):.0f} MB")
     print(f"  ratio whole/synthesis: wall {w / s:.2f}x, CPU {wc / sc:.2f}x (CPU over synthesis {wc - sc:+.1f} s); "
           f"{cores} cores")
+    if len(whole) > 1:  # each run's whole and synthesis ran back to back: their ratio sees the same load
+        paired = [a["wall"] / b["wall"] for a, b in zip(whole, synth, strict=True)]
+        print("  ratio per run (whole and synthesis back to back): wall "
+              + ", ".join(f"{r:.2f}x" for r in paired) + f", median {statistics.median(paired):.2f}x; CPU "
+              + ", ".join(f"{a['cpu'] / b['cpu']:.2f}x" for a, b in zip(whole, synth, strict=True)))
     v = voices(synth)
     if v is not None:
         how = f" (its events played by {synth[0]['metered_by']})" if synth[0].get("metered_by") else ""
