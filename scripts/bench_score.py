@@ -278,6 +278,7 @@ def main() -> None:
                                                              src=ROOT / "src")["cues"]
                         results[label][1][0]["metered_by"] = "this tree's meter"
                         events.unlink()
+            print(f"{name}: load average {os.getloadavg()[0]:.1f} after its runs")
             figures = {label: report(f"{name}, {label}", *results[label], cores, args.per_cue) for label in trees}
             if args.baseline:
                 now, then = figures["this tree"], figures[f"baseline {args.baseline}"]
