@@ -147,6 +147,10 @@ class BwfWriter:
         self._put(b"data" + struct.pack("<I", data_size))
         self.data_offset = 12 + (8 + len(bext)) + (8 + len(fmt)) + 8
 
+    #: Whether :meth:`packed_span` is offered: a descriptor kept open must not block the file's
+    #: rename (Windows) and must be read without moving the writer's offset (``os.pread``).
+    KEEPS_SPANS = hasattr(os, "pread") and os.name == "posix"
+
     def packed_span(self, first: int, stop: int) -> PackedSpan:
         """Frames ``[first, stop)`` of what has been written, readable through a new descriptor
         of the file (valid after the file is closed and renamed; the caller closes it)."""
@@ -166,10 +170,16 @@ class BwfWriter:
         buffer = bytearray(min(_COPY_BLOCK, max(0, end - at)))
         view = memoryview(buffer)
         while at < end:
-            got = os.preadv(span.fd, [view[: min(len(buffer), end - at)]], at)
+            want = min(len(buffer), end - at)
+            if hasattr(os, "preadv"):  # into one buffer
+                got = os.preadv(span.fd, [view[:want]], at)
+                chunk = view[:got]
+            else:
+                chunk = os.pread(span.fd, want, at)
+                got = len(chunk)
             if got <= 0:
                 raise OutputError(f"{self.path}: a cue file ended before its frames could be copied")
-            self._put(view[:got])
+            self._put(chunk)
             at += got
         self.written += max(0, n)
 

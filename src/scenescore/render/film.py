@@ -257,7 +257,7 @@ def start_cue_audio(conditions: Sequence[MusicCondition], sketches: Sequence[Ske
     on disk (their paths by cue index), and the jobs (their problems)."""
     import numpy as np
 
-    from scenescore.render.audio import fade, fit_length, limit_peak, write_bwf
+    from scenescore.render.audio import BwfWriter, fade, fit_length, limit_peak, write_bwf
     from scenescore.render.backends import AudioJob, get_audio_backend
 
     backend = get_audio_backend(options.audio.backend)
@@ -300,7 +300,7 @@ def start_cue_audio(conditions: Sequence[MusicCondition], sketches: Sequence[Ske
         name = audio_file_name(c.cue_id, start, fps=mg.fps, programme_start=mg.programme_start)
         tc = timecode(start, fps=mg.fps, start=mg.programme_start)
         keep = None
-        if packed is not None and body[1] > body[0]:
+        if packed is not None and body[1] > body[0] and BwfWriter.KEEPS_SPANS:
             def keep(writer: Any) -> None:
                 packed[i] = writer.packed_span(*body)
         # clipped at the ceiling as the temp track is (the audio is limited to it already), so
