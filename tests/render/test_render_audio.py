@@ -288,7 +288,9 @@ def test_a_cue_body_copied_from_its_file_is_what_packing_gives(tmp_path, monkeyp
     starts = [50, 1000, 1650]  # the second cue overlaps the third: crossfades both ways
     spans = {}
     for k, audio in enumerate(cues):
-        def keep(writer, k=k, n=len(audio)):  # noqa: ANN001, ANN202
+        n = len(audio)
+
+        def keep(writer, k=k, n=n):  # noqa: ANN001, ANN202
             spans[k] = writer.packed_span(5, n - xf - 30)  # frames the file holds as mixed
         write_bwf(tmp_path / f"cue{k}.wav", audio, sample_rate=sr, ceiling=ceiling, written=keep)
     placed, fade_end = [], -1
