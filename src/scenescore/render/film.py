@@ -17,10 +17,12 @@ Folder layout (inside ``out_dir``)::
 from __future__ import annotations
 
 import bisect
+import contextlib
 import json
 import logging
 import os
 import re
+import sys
 import tempfile
 from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -77,6 +79,20 @@ class RenderedFilm:
     #: every cue came out as asked.
     degraded: tuple[str, ...] = ()
     cue_maps: Path | None = None
+
+
+@contextlib.contextmanager
+def python_beside_synthesis() -> Iterator[None]:
+    """For main-thread Python (sketching, MIDI, MusicXML) while the synthesizer's workers run: a
+    worker takes the GIL back after each stretch it renders between two events (a fraction of a
+    millisecond of synthesis) and may wait the whole switch interval for it (5 ms by default)
+    while this thread runs Python, so the interval is shortened meanwhile (restored after)."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(min(before, 0.0005))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
 
 
 def _check_inputs(conditions: Sequence[MusicCondition], starts_s: Sequence[float]) -> list[int]:
@@ -175,7 +191,6 @@ def render_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float],
     book = themes if themes is not None else ThemeBook(seed=options.sketch.seed)
     sketches = sketch_film(conditions, starts_s, options=options.sketch, themes=book, scenes=scenes,
                            progress=progress, maps=maps)
-    overwrite = options.overwrite
     audio, jobs = None, []
     audio_paths: dict[int, Path] = {}
     if options.audio.backend != "none":  # the synthesizer starts now and works while MIDI and MusicXML are written
@@ -184,6 +199,36 @@ def render_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float],
                                               packed=packed if options.audio.temp_track else None)
     midi_paths: dict[int, Path] = {}
     xml_paths: dict[int, Path] = {}
+    with python_beside_synthesis():
+        themes_path, maps_path, film_midi = _write_scores(conditions, sketches, order, starts_s, out, options, scenes,
+                                                          title, book, maps, progress, midi_paths, xml_paths)
+    temp_track = None
+    backend_name = options.audio.backend
+    if audio is not None:
+        try:
+            temp_track = write_temp_track(audio, conditions, starts_s, order, out, options, packed)
+        finally:
+            audio_paths = closed()
+    mg = options.midi
+    cues = tuple(
+        RenderedCue(cue_id=conditions[i].cue_id, start_s=float(starts_s[i]), duration_s=conditions[i].duration_s,
+                    timecode=timecode(float(starts_s[i]), fps=mg.fps, start=mg.programme_start),
+                    midi=midi_paths[i], musicxml=xml_paths.get(i), audio=audio_paths.get(i),
+                    sample_rate=options.audio.sample_rate if i in audio_paths else None,
+                    themes=tuple(dict.fromkeys(t.label for t in sketches[i].themes)))
+        for i in order)
+    return RenderedFilm(cues=cues, midi=film_midi, temp_track=temp_track, themes=themes_path, cue_maps=maps_path,
+                        audio_backend=backend_name, sample_rate=options.audio.sample_rate if audio_paths else None,
+                        sketches=tuple(sketches[i] for i in order),
+                        degraded=tuple(f"{job.condition.cue_id}: {p}" for job in jobs for p in job.problems))
+
+
+def _write_scores(conditions: Sequence[MusicCondition], sketches: Sequence[Sketch], order: Sequence[int],
+                  starts_s: Sequence[float], out: Path, options: RenderOptions, scenes: Sequence[tuple[float, str]],
+                  title: str, book: ThemeBook, maps: Sequence[CueMap], progress: Progress | None,
+                  midi_paths: dict[int, Path], xml_paths: dict[int, Path]) -> tuple[Path, Path, Path]:
+    """``render_film``'s MIDI, MusicXML, ``themes.json`` and ``cue_maps.json``."""
+    overwrite = options.overwrite
     for i in order:
         name = _SAFE.sub("_", conditions[i].cue_id)
         midi_paths[i] = atomic_write_bytes(
@@ -206,25 +251,7 @@ def render_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float],
     maps_path = atomic_write_text(out / "cue_maps.json", json.dumps(
         [cue_record(sketches[i], next((m for m in maps if m.cue_id == conditions[i].cue_id), None))
          for i in order], indent=1) + "\n", overwrite=overwrite)
-    temp_track = None
-    backend_name = options.audio.backend
-    if audio is not None:
-        try:
-            temp_track = write_temp_track(audio, conditions, starts_s, order, out, options, packed)
-        finally:
-            audio_paths = closed()
-    mg = options.midi
-    cues = tuple(
-        RenderedCue(cue_id=conditions[i].cue_id, start_s=float(starts_s[i]), duration_s=conditions[i].duration_s,
-                    timecode=timecode(float(starts_s[i]), fps=mg.fps, start=mg.programme_start),
-                    midi=midi_paths[i], musicxml=xml_paths.get(i), audio=audio_paths.get(i),
-                    sample_rate=options.audio.sample_rate if i in audio_paths else None,
-                    themes=tuple(dict.fromkeys(t.label for t in sketches[i].themes)))
-        for i in order)
-    return RenderedFilm(cues=cues, midi=film_midi, temp_track=temp_track, themes=themes_path, cue_maps=maps_path,
-                        audio_backend=backend_name, sample_rate=options.audio.sample_rate if audio_paths else None,
-                        sketches=tuple(sketches[i] for i in order),
-                        degraded=tuple(f"{job.condition.cue_id}: {p}" for job in jobs for p in job.problems))
+    return themes_path, maps_path, film_midi
 
 
 @dataclass(frozen=True, slots=True)

@@ -118,6 +118,15 @@ def _bind(lib: ctypes.CDLL) -> ctypes.CDLL:
     for name, (restype, argtypes) in table.items():
         fn = getattr(lib, name)
         fn.restype, fn.argtypes = restype, argtypes
+    # The calls a cue makes per event, short ones, keep the GIL (PyDLL): a worker then takes the
+    # GIL back once per event (after writing up to it), not twice, which matters while the main
+    # thread runs Python and each take can wait a switch interval.
+    held = ctypes.PyDLL(lib._name, handle=lib._handle)
+    for name in ("fluid_synth_noteon", "fluid_synth_noteoff", "fluid_synth_cc", "fluid_synth_program_change",
+                 "fluid_synth_get_active_voice_count"):
+        fn = getattr(held, name)
+        fn.restype, fn.argtypes = table[name]
+    lib.held = held  # type: ignore[attr-defined]
     # FluidSynth prints its messages to stderr; they go to this module's logger instead, so the
     # console keeps to one line per problem.
     for level in range(len(_LOG_LEVELS)):
@@ -283,13 +292,16 @@ class Synth:
         import numpy as np
 
         lib, synth = self.lib, self.synth
+        held_lib = lib.held
+        noteon, noteoff = held_lib.fluid_synth_noteon, held_lib.fluid_synth_noteoff
+        control, program = held_lib.fluid_synth_cc, held_lib.fluid_synth_program_change
         padded = -(-frames // _BLOCK) * _BLOCK
         out = np.zeros((padded, 2), np.float32)
         base = out.ctypes.data
         write = lib.fluid_synth_write_float
         cursor = 0
         if meter is not None:
-            voices = lib.fluid_synth_get_active_voice_count
+            voices = held_lib.fluid_synth_get_active_voice_count
             counts = np.zeros(-(-padded // VOICE_STEP), np.int16)
             totals = [0, 0, 0]  # voice frames, peak, held frames
             held: dict[tuple[int, int], int] = {}
@@ -317,17 +329,17 @@ class Synth:
             if frame > cursor:
                 advance(frame)
             if kind == NOTE_ON:
-                lib.fluid_synth_noteon(synth, channel, a, b)
+                noteon(synth, channel, a, b)
                 if meter is not None:
                     held.setdefault((channel, a), frame)
             elif kind == NOTE_OFF:
-                lib.fluid_synth_noteoff(synth, channel, a)
+                noteoff(synth, channel, a)
                 if meter is not None and (channel, a) in held:
                     totals[2] += frame - held.pop((channel, a))
             elif kind == CONTROL:
-                lib.fluid_synth_cc(synth, channel, a, b)
+                control(synth, channel, a, b)
             elif kind == PROGRAM:
-                lib.fluid_synth_program_change(synth, channel, a)
+                program(synth, channel, a)
         if padded > cursor:
             advance(padded)
         if meter is not None:

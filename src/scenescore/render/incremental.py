@@ -20,6 +20,7 @@ record, is followed by a full one.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -38,6 +39,7 @@ from scenescore.render.film import (
     RenderedFilm,
     _check_inputs,
     cue_record,
+    python_beside_synthesis,
     start_cue_audio,
     write_temp_track,
 )
@@ -151,8 +153,9 @@ def render_film_incremental(conditions: Sequence[MusicCondition], starts_s: Sequ
         full_mix = _Mixer(conditions, starts_s, order, out, options).start_full(
             streamed, list(order), audio_state, paths, files, progress, on_cue)
     try:
-        sketches, before_themes = _sketch(conditions, starts_s, order, options, book, scenes, prev_cues, frozen,
-                                          maps, progress, publish=streamed.put if streamed is not None else None)
+        with python_beside_synthesis() if streamed is not None else contextlib.nullcontext():
+            sketches, before_themes = _sketch(conditions, starts_s, order, options, book, scenes, prev_cues, frozen,
+                                              maps, progress, publish=streamed.put if streamed is not None else None)
     except BaseException as exc:
         if streamed is not None and full_mix is not None:
             streamed.fail(exc)
@@ -192,8 +195,9 @@ def render_film_incremental(conditions: Sequence[MusicCondition], starts_s: Sequ
             # the synthesizer starts now and works while the MIDI and MusicXML are written
             full_mix = mixer.start_full(sketches, todo, audio_state, paths, files, progress, on_cue)
     try:
-        film_midi, themes_path, maps_path = _write_scores(conditions, starts_s, order, out, options, sketches, kept,
-                                                          paths, files, book, scenes, title, maps)
+        with python_beside_synthesis() if full_mix is not None else contextlib.nullcontext():
+            film_midi, themes_path, maps_path = _write_scores(conditions, starts_s, order, out, options, sketches,
+                                                              kept, paths, files, book, scenes, title, maps)
     except BaseException:
         if full_mix is not None:
             full_mix.abandon()
