@@ -10,9 +10,11 @@ given on the command line) it runs, alternating so that the machine's drift hits
 and prints, from one run of this script: the medians of both, their ratio (wall and CPU),
 real time and real time per core (minutes of music over wall and over CPU seconds), mean and
 peak voices, voice-time per held note (FluidSynth's active voice count sampled every 10 ms,
-integrated, over the held notes' time) and peak memory. With ``--baseline REV`` the same two
-are also run on the source of another commit (``git archive``), interleaved, for a before and
-after in one run. With ``--compare``, each cue is rendered with the default playing and with
+integrated, over the held notes' time) and peak memory, and each run's ratio of the two (run
+back to back, so under the same load: the figure to read on a shared machine). With
+``--baseline REV`` the same two are also run on the source of another commit (``git archive``),
+interleaved, for a before and after in one run; a commit without the voice meter (71ca619) has
+its cues' events, made by its own code, played through this tree's meter (untimed). With ``--compare``, each cue is rendered with the default playing and with
 ``--before`` sketch options (default: every patch's own release, no CC72), and the residual's
 level per cue is printed, split between where releases were cut (from a note-off of a part given
 CC72 to the end of its patch's own release) and elsewhere.
