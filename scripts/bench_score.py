@@ -10,9 +10,11 @@ given on the command line) it runs, alternating so that the machine's drift hits
 and prints, from one run of this script: the medians of both, their ratio (wall and CPU),
 real time and real time per core (minutes of music over wall and over CPU seconds), mean and
 peak voices, voice-time per held note (FluidSynth's active voice count sampled every 10 ms,
-integrated, over the held notes' time) and peak memory. With ``--baseline REV`` the same two
-are also run on the source of another commit (``git archive``), interleaved, for a before and
-after in one run. With ``--compare``, each cue is rendered with the default playing and with
+integrated, over the held notes' time) and peak memory, and each run's ratio of the two (run
+back to back, so under the same load: the figure to read on a shared machine). With
+``--baseline REV`` the same two are also run on the source of another commit (``git archive``),
+interleaved, for a before and after in one run; a commit without the voice meter (71ca619) has
+its cues' events, made by its own code, played through this tree's meter (untimed). With ``--compare``, each cue is rendered with the default playing and with
 ``--before`` sketch options (default: every patch's own release, no CC72), and the residual's
 level per cue is printed, split between where releases were cut (from a note-off of a part given
 CC72 to the end of its patch's own release) and elsewhere.
@@ -60,6 +62,7 @@ from scenescore.conditions.schema import MusicCondition
 from scenescore.render.backends import AudioJob
 from scenescore.render.film import sketch_film
 from scenescore.render.fluidsynth import render_fluidsynth
+from scenescore.render.midi import CONTROL, NOTE_OFF, NOTE_ON, PROGRAM
 from scenescore.render.options import AudioOptions, FluidSynthOptions
 r = score(sys.argv[1], options=ScoreOptions(out=sys.argv[2], name="feature", stop="translate"))
 conds = [MusicCondition.model_validate_json(line)
@@ -77,10 +80,41 @@ except TypeError:  # a baseline without the voice meter
         pass
 wall, cpu = time.perf_counter() - t, time.process_time() - c
 sr = options.sample_rate
+if not stats and len(sys.argv) > 4:  # the events this tree plays, for METER to measure (untimed)
+    from scenescore.render.midi import performance_events
+    names = {NOTE_ON: "on", NOTE_OFF: "off", CONTROL: "cc", PROGRAM: "program"}
+    json.dump([{"cue": j.condition.cue_id, "frames": round((j.sketch.duration_s + options.crossfade_s) * sr),
+                "events": [[f, names[k], ch, a, b] for f, k, ch, a, b in performance_events(j.sketch, sr)]}
+               for j in jobs], open(sys.argv[4], "w"))
 print(json.dumps({"wall": wall, "cpu": cpu, "music_s": sum(j.sketch.duration_s for j in jobs),
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "cues": [{"cue": jobs[k].condition.cue_id, "frames": s.frames, "voice_frames": s.voice_frames,
                             "peak": s.peak, "held_frames": s.held_frames} for k, s in sorted(stats.items())]}))
+"""
+
+METER = """
+import json, sys
+from concurrent.futures import ThreadPoolExecutor
+from scenescore.render.fluidsynth import Synth, require_fluidsynth
+from scenescore.render.midi import CONTROL, NOTE_OFF, NOTE_ON, PROGRAM
+from scenescore.render.options import AudioOptions, FluidSynthOptions
+kinds = {"on": NOTE_ON, "off": NOTE_OFF, "cc": CONTROL, "program": PROGRAM}
+options = AudioOptions(fluidsynth=FluidSynthOptions(**json.loads(sys.argv[3])))
+lib, soundfont = require_fluidsynth(options.fluidsynth)
+keeper = Synth(lib, soundfont, options.fluidsynth, options.sample_rate)  # keeps the samples cached
+cues = json.load(open(sys.argv[1]))
+def one(cue):
+    synth = Synth(lib, soundfont, options.fluidsynth, options.sample_rate)
+    try:
+        _, s = synth.render_measured([(f, kinds[k], ch, a, b) for f, k, ch, a, b in cue["events"]], cue["frames"])
+    finally:
+        synth.close()
+    return {"cue": cue["cue"], "frames": s.frames, "voice_frames": s.voice_frames, "peak": s.peak,
+            "held_frames": s.held_frames}
+with ThreadPoolExecutor(2) as pool:
+    rows = list(pool.map(one, cues))
+keeper.close()
+print(json.dumps({"cues": rows}))
 """
 
 COMPARE = """
@@ -186,9 +220,15 @@ def report(label: str, whole: list[dict], synth: list[dict], cores: int, per_cue
           f"peak RSS {max(r['peak_mb'] for r in synth):.0f} MB")
     print(f"  ratio whole/synthesis: wall {w / s:.2f}x, CPU {wc / sc:.2f}x (CPU over synthesis {wc - sc:+.1f} s); "
           f"{cores} cores")
+    if len(whole) > 1:  # each run's whole and synthesis ran back to back: their ratio sees the same load
+        paired = [a["wall"] / b["wall"] for a, b in zip(whole, synth, strict=True)]
+        print("  ratio per run (whole and synthesis back to back): wall "
+              + ", ".join(f"{r:.2f}x" for r in paired) + f", median {statistics.median(paired):.2f}x; CPU "
+              + ", ".join(f"{a['cpu'] / b['cpu']:.2f}x" for a, b in zip(whole, synth, strict=True)))
     v = voices(synth)
     if v is not None:
-        print(f"  voices: mean {v[0]:.1f}, peak {v[1]}, voice-time per held note {v[2]:.2f}")
+        how = f" (its events played by {synth[0]['metered_by']})" if synth[0].get("metered_by") else ""
+        print(f"  voices: mean {v[0]:.1f}, peak {v[1]}, voice-time per held note {v[2]:.2f}{how}")
         if per_cue:
             for c in synth[0]["cues"]:
                 print(f"    {c['cue']:>6} {c['frames'] / 48000:6.1f} s  mean {c['voice_frames'] / c['frames']:5.1f}"
@@ -228,17 +268,27 @@ def main() -> None:
         for script in scripts:
             name = "sample-built feature" if script.parent == Path(tmp) else script.name
             results = {t: ([], []) for t in trees}
-            for _ in range(args.runs):
+            for run in range(args.runs):
                 for label, src in trees.items():
                     results[label][0].append(child(WHOLE, str(script), json.dumps(fs), src=src))
-                    results[label][1].append(child(SYNTH, str(script), json.dumps(fs), src=src))
+                    events = Path(tmp) / "events.json"
+                    results[label][1].append(child(SYNTH, str(script), json.dumps(fs), str(events), src=src))
+                    if run == 0 and events.exists():
+                        # a tree without the voice meter: its cues' events measured by this tree's
+                        # meter (the same synthesizer, SoundFont and settings), untimed
+                        results[label][1][0]["cues"] = child(METER, str(events), json.dumps(fs),
+                                                             src=ROOT / "src")["cues"]
+                        results[label][1][0]["metered_by"] = "this tree's meter"
+                        events.unlink()
+            print(f"{name}: load average {os.getloadavg()[0]:.1f} after its runs")
             figures = {label: report(f"{name}, {label}", *results[label], cores, args.per_cue) for label in trees}
             if args.baseline:
                 now, then = figures["this tree"], figures[f"baseline {args.baseline}"]
                 line = f"  before -> after: ratio {then['ratio']:.2f}x -> {now['ratio']:.2f}x"
                 line += f", whole {then['whole']:.1f} s -> {now['whole']:.1f} s"
                 if now["voices"] and then["voices"]:
-                    line += f", voice-time per held note {then['voices'][2]:.2f} -> {now['voices'][2]:.2f}"
+                    line += (f", voice-time per held note {then['voices'][2]:.2f} -> {now['voices'][2]:.2f}"
+                             f" ({now['voices'][2] / then['voices'][2]:.2f} of before)")
                 print(line)
             if args.compare:
                 rows = child(COMPARE, str(script), json.dumps(fs), args.before, src=ROOT / "src")

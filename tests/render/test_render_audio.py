@@ -271,3 +271,48 @@ def test_soundfont_check_never_fails_another_way(tmp_path):
             assert str(path) in str(exc)
 
     check()
+
+
+def test_a_cue_body_copied_from_its_file_is_what_packing_gives(tmp_path, monkeypatch):
+    """The temp track copies a cue's solo stretch from the cue file's packed bytes (the file
+    clipped at the same ceiling): the same temp track as packing the samples again."""
+    from scenescore.io import sha256_file
+    from scenescore.render.audio import BwfWriter
+
+    if not BwfWriter.KEEPS_SPANS:
+        pytest.skip("no os.pread here: the mixer packs every cue")
+    sr, xf, ceiling_dbfs = 1000, 100, -1.0
+    ceiling = 10 ** (ceiling_dbfs / 20)
+    rng = np.random.default_rng(3)
+    cues = [rng.uniform(-1.2, 1.2, (n + xf, 2)).astype(np.float32) for n in (900, 700, 1200)]
+    starts = [50, 1000, 1650]  # the second cue overlaps the third: crossfades both ways
+    spans = {}
+    for k, audio in enumerate(cues):
+        n = len(audio)
+
+        def keep(writer, k=k, n=n):  # noqa: ANN001, ANN202
+            spans[k] = writer.packed_span(5, n - xf - 30)  # frames the file holds as mixed
+        write_bwf(tmp_path / f"cue{k}.wav", audio, sample_rate=sr, ceiling=ceiling, written=keep)
+    placed, fade_end = [], -1
+    for k, audio in enumerate(cues):
+        nxt = starts[k + 1] if k + 1 < len(starts) else None
+        p = place_cue(starts[k], len(audio) - xf, len(audio), nxt, fade_end, crossfade=xf, declick=5)
+        fade_end = p.start + p.fade_out_at + p.fade_out
+        placed.append(p)
+    frames = starts[-1] + len(cues[-1])
+    copies = []
+    real = BwfWriter.write_packed
+    monkeypatch.setattr(BwfWriter, "write_packed",
+                        lambda self, span, a, b: (copies.append(b - a), real(self, span, a, b)))
+    copied = mix_stream(tmp_path / "copied.wav",
+                        [(p, a, spans[k]) for k, (p, a) in enumerate(zip(placed, cues, strict=True))],
+                        frames=frames, sample_rate=sr, ceiling_dbfs=ceiling_dbfs)
+    packed = mix_stream(tmp_path / "packed.wav", list(zip(placed, cues, strict=True)), frames=frames, sample_rate=sr,
+                        ceiling_dbfs=ceiling_dbfs)
+    for span in spans.values():
+        span.close()
+    assert len(copies) == 3 and sum(copies) > 1500  # every cue's body came from its file
+    assert copied.read_bytes() == packed.read_bytes()
+    assert sha256_file(copied) == sha256_file(packed)  # hashed as written, the copied bytes too
+    _, y = _read_wav(copied)
+    assert np.abs(y).max() <= ceiling + 1e-6 and np.abs(y[100:800]).max() > 0.8  # the body sounds

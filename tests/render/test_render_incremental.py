@@ -83,3 +83,49 @@ def test_midi_only_and_a_pinned_theme(tmp_path: Path) -> None:
     assert motif["degrees"] == [2, 4, 5, 4, 7]
     assert (tmp_path / "a" / "midi" / "1M01.mid").read_bytes() != (tmp_path / "b" / "midi" / "1M01.mid").read_bytes()
     assert (tmp_path / "a" / "midi" / "1M03.mid").read_bytes() == (tmp_path / "b" / "midi" / "1M03.mid").read_bytes()
+
+
+@needs_fluidsynth
+def test_a_failure_while_the_synthesizer_runs_ends_the_render(tmp_path: Path, monkeypatch) -> None:
+    """A first render hands each cue to the synthesizer as it is sketched, and starts synthesis
+    before the MIDI is written: a failure in either raises it (no worker left waiting), and the
+    next render makes every file as a full render does."""
+    import threading
+
+    import scenescore.render.incremental as incremental
+    import scenescore.render.sketch as sketch_module
+
+    conds, starts = film()
+    real_sketch, real_scores = sketch_module.sketch_cue, incremental._write_scores
+
+    def failing_sketch(condition, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        if condition.cue_id == "1M03":
+            raise RuntimeError("sketch failed")
+        return real_sketch(condition, **kwargs)
+
+    before = threading.active_count()
+    monkeypatch.setattr(sketch_module, "sketch_cue", failing_sketch)
+    with pytest.raises(RuntimeError, match="sketch failed"):
+        render_film_incremental(conds, starts, tmp_path / "run", options=OPTIONS)
+    monkeypatch.setattr(sketch_module, "sketch_cue", real_sketch)
+
+    def failing_scores(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise RuntimeError("MIDI failed")
+
+    monkeypatch.setattr(incremental, "_write_scores", failing_scores)
+    with pytest.raises(RuntimeError, match="MIDI failed"):
+        render_film_incremental(conds, starts, tmp_path / "run", options=OPTIONS)
+    monkeypatch.setattr(incremental, "_write_scores", real_scores)
+    import gc
+
+    gc.collect()
+    for _ in range(100):  # the abandoned synthesizers' threads end
+        if threading.active_count() <= before:
+            break
+        threading.Event().wait(0.05)
+    assert threading.active_count() <= before, [t.name for t in threading.enumerate()]
+
+    again = render_film_incremental(conds, starts, tmp_path / "run", options=OPTIONS)
+    assert again.temp_track == "full" and len(again.rendered) == 4
+    render_film(conds, starts, tmp_path / "full", options=OPTIONS)
+    assert files(tmp_path / "run") == files(tmp_path / "full")

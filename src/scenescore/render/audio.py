@@ -13,11 +13,12 @@ memory holds about one cue, not the film.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import math
 import os
 import struct
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,25 @@ if TYPE_CHECKING:  # pragma: no cover
 
 _BEXT_SIZE = 602
 _PCM_BLOCK = 1 << 18  # samples converted at a time
+_COPY_BLOCK = 1 << 22  # bytes read back from a cue file at a time
+
+
+@dataclass(frozen=True, slots=True)
+class PackedSpan:
+    """Frames ``[first, stop)`` of a cue as a cue file holds them (packed PCM, clipped at the
+    ceiling), in a file still open as ``fd``: frame 0 of the cue at byte ``offset``. The temp
+    track copies a cue's solo body from here instead of packing the samples again."""
+
+    fd: int
+    offset: int
+    first: int
+    stop: int
+    bit_depth: int
+    channels: int
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
 
 
 def _np():  # noqa: ANN202 - the module
@@ -43,8 +63,9 @@ def pcm_buffer(samples: np.ndarray, bit_depth: int = 24, *, ceiling: float = 1.0
     """Interleaved little-endian PCM of float samples in [-1, 1] (clipped at +-``ceiling``,
     rounded), as a byte array that a file's ``write`` takes without another copy.
 
-    Worked through in blocks that stay in cache; rounding writes the integers directly, and a
-    3-byte view of each 32-bit integer picks the 24-bit sample's bytes in one copy.
+    Worked through in blocks that stay in cache; rounding writes the integers directly, and the
+    24-bit samples' three bytes are picked from the 32-bit integers as three strided byte copies
+    (faster than copying 3-byte items).
     """
     np = _np()
     if bit_depth not in (16, 24, 32):
@@ -57,19 +78,22 @@ def pcm_buffer(samples: np.ndarray, bit_depth: int = 24, *, ceiling: float = 1.0
         return np.rint(scaled).astype("<i4").reshape(-1).view(np.uint8)
     flat = np.ascontiguousarray(samples, dtype=np.float32).reshape(-1)
     width = bit_depth // 8
-    out = np.empty(flat.size, f"V{width}")
-    block = min(_PCM_BLOCK, flat.size)
+    out = np.empty(flat.size * width, np.uint8)
+    block = max(1, min(_PCM_BLOCK, flat.size))
     scratch = np.empty(block, np.float32)
     ints = np.empty(block, "<i2" if bit_depth == 16 else "<i4")
-    three = np.dtype({"names": ["b"], "formats": ["V3"], "offsets": [0], "itemsize": 4})
     for k in range(0, flat.size, block):
         m = min(block, flat.size - k)
         f, i = scratch[:m], ints[:m]
         np.multiply(flat[k:k + m], np.float32(full), out=f)
         np.clip(f, np.float32(lo), np.float32(hi), out=f)
         np.rint(f, out=i, casting="unsafe")
-        out[k:k + m] = i.view("V2") if bit_depth == 16 else i.view(three)["b"]
-    return out.view(np.uint8)
+        o, b = out[width * k:width * (k + m)], i.view(np.uint8)
+        if bit_depth == 16:
+            o[:] = b
+        else:  # the low three bytes of each little-endian 32-bit integer
+            o[0::3], o[1::3], o[2::3] = b[0::4], b[1::4], b[2::4]
+    return out
 
 
 def float_to_pcm(samples: np.ndarray, bit_depth: int = 24) -> bytes:
@@ -121,6 +145,43 @@ class BwfWriter:
         self._put(b"bext" + struct.pack("<I", len(bext)) + bext)
         self._put(b"fmt " + struct.pack("<I", len(fmt)) + fmt)
         self._put(b"data" + struct.pack("<I", data_size))
+        self.data_offset = 12 + (8 + len(bext)) + (8 + len(fmt)) + 8
+
+    #: Whether :meth:`packed_span` is offered: a descriptor kept open must not block the file's
+    #: rename (Windows) and must be read without moving the writer's offset (``os.pread``).
+    KEEPS_SPANS = hasattr(os, "pread") and os.name == "posix"
+
+    def packed_span(self, first: int, stop: int) -> PackedSpan:
+        """Frames ``[first, stop)`` of what has been written, readable through a new descriptor
+        of the file (valid after the file is closed and renamed; the caller closes it)."""
+        self._fh.flush()
+        return PackedSpan(fd=os.dup(self._fh.fileno()), offset=self.data_offset, first=first,
+                          stop=min(stop, self.written), bit_depth=self.bit_depth, channels=self.channels)
+
+    def write_packed(self, span: PackedSpan, first: int, stop: int) -> None:
+        """Frames ``[first, stop)`` of a cue copied from its file's packed bytes (they must lie
+        in ``span``), hashed and written as they are: no unpacking, no packing."""
+        if not span.first <= first <= stop <= span.stop or span.bit_depth != self.bit_depth \
+                or span.channels != self.channels:
+            raise ValueError(f"frames {first}-{stop} are not in the packed span {span.first}-{span.stop}")
+        n = min(stop - first, self.frames - self.written)
+        block = self.channels * self.bit_depth // 8
+        at, end = span.offset + first * block, span.offset + (first + n) * block
+        buffer = bytearray(min(_COPY_BLOCK, max(0, end - at)))
+        view = memoryview(buffer)
+        while at < end:
+            want = min(len(buffer), end - at)
+            if hasattr(os, "preadv"):  # into one buffer
+                got = os.preadv(span.fd, [view[:want]], at)
+                chunk = view[:got]
+            else:
+                chunk = os.pread(span.fd, want, at)
+                got = len(chunk)
+            if got <= 0:
+                raise OutputError(f"{self.path}: a cue file ended before its frames could be copied")
+            self._put(chunk)
+            at += got
+        self.written += max(0, n)
 
     def _put(self, data: bytes | np.ndarray) -> None:
         self._fh.write(data)
@@ -178,13 +239,16 @@ class BwfWriter:
 def write_bwf(path: str | os.PathLike[str], samples: np.ndarray, *, sample_rate: int, bit_depth: int = 24,
               time_reference: int = 0, description: str = "", coding_history: str = "",
               overwrite: bool = True, replace: Sequence[tuple[int, np.ndarray]] = (),
-              closer: Executor | None = None) -> Path | Future[Path]:
+              closer: Executor | None = None, ceiling: float = 1.0,
+              written: Callable[[BwfWriter], None] | None = None) -> Path | Future[Path]:
     """Write float samples (frames, channels) as a Broadcast WAV, atomically.
 
     ``replace`` lists (first frame, samples) written instead of those frames (a fade computed
     on a copy of the ends, so the body is packed straight from ``samples``); in order, apart.
     With ``closer``, the file is synced to disk and renamed into place there, and the future of
-    its path is returned (a synthesizer thread need not wait on the disk).
+    its path is returned (a synthesizer thread need not wait on the disk). Samples are clipped at
+    +-``ceiling`` as they are packed. ``written(writer)`` is called once every frame is written,
+    before the file is closed (to keep a descriptor of it: :meth:`BwfWriter.packed_span`).
     """
     samples = samples.reshape(len(samples), -1)
     writer = BwfWriter(path, frames=len(samples), sample_rate=sample_rate, channels=samples.shape[1],
@@ -194,9 +258,11 @@ def write_bwf(path: str | os.PathLike[str], samples: np.ndarray, *, sample_rate:
         at = 0
         for first, block in [*replace, (len(samples), samples[:0])]:
             first = max(first, at)
-            writer.write(samples[at:first])
-            writer.write(block[: len(samples) - first])
+            writer.write(samples[at:first], ceiling=ceiling)
+            writer.write(block[: len(samples) - first], ceiling=ceiling)
             at = first + len(block)
+        if written is not None:
+            written(writer)
     except BaseException:
         writer.abort()
         raise
@@ -231,7 +297,13 @@ def read_bext(path: str | os.PathLike[str]) -> dict[str, object]:
 
 
 def fade(n: int, *, kind: str = "in", power: bool = True) -> np.ndarray:
-    """A fade curve of ``n`` samples: equal-power (sin/cos) or linear."""
+    """A fade curve of ``n`` samples: equal-power (sin/cos) or linear (read-only: a film uses
+    the same few lengths for every cue, so each is computed once)."""
+    return _fade(n, kind, power)
+
+
+@functools.lru_cache(maxsize=64)
+def _fade(n: int, kind: str, power: bool) -> np.ndarray:
     np = _np()
     if n <= 0:
         return np.ones(0, np.float32)
@@ -239,7 +311,9 @@ def fade(n: int, *, kind: str = "in", power: bool = True) -> np.ndarray:
     curve = np.sin(0.5 * np.pi * u) if power else u
     if kind == "out":
         curve = curve[::-1]
-    return curve.astype(np.float32)
+    curve = curve.astype(np.float32)
+    curve.setflags(write=False)
+    return curve
 
 
 def limit_peak(samples: np.ndarray, ceiling_dbfs: float = -1.0) -> np.ndarray:
@@ -310,14 +384,17 @@ def place_cue(start: int, length: int, available: int, next_start: int | None, p
     return Placement(start=start, length=out_at + crossfade, fade_in=fade_in, fade_out_at=out_at, fade_out=crossfade)
 
 
-def mix_stream(path: str | os.PathLike[str], cues: Iterable[tuple[Placement, np.ndarray]], *, frames: int,
+def mix_stream(path: str | os.PathLike[str], cues: Iterable[tuple[Placement, np.ndarray] |
+                                                   tuple[Placement, np.ndarray, PackedSpan | None]], *, frames: int,
                sample_rate: int, bit_depth: int = 24, description: str = "", time_reference: int = 0,
                ceiling_dbfs: float = -1.0, overwrite: bool = True) -> Path:
     """Mix placed cues (in start order) into one WAV of ``frames`` frames, streaming to disk.
 
     Only the fades are mixed: between them a cue sounds alone, and its samples go from the cue's
     own array to the file (clipped at the ceiling as they are packed), so memory holds the
-    crossfade regions, never a second copy of a cue.
+    crossfade regions, never a second copy of a cue. A cue given with a :class:`PackedSpan` (its
+    cue file's bytes, packed at the same depth and ceiling) has the part of its solo stretch that
+    the span covers copied from that file, not packed again: the same bytes.
     """
     np = _np()
     ceiling = float(10 ** (ceiling_dbfs / 20))
@@ -349,7 +426,8 @@ def mix_stream(path: str | os.PathLike[str], cues: Iterable[tuple[Placement, np.
                 pending = grown
             pending[offset:need] += seg
 
-        for placement, audio in cues:
+        for placement, audio, *rest in cues:
+            packed = rest[0] if rest else None
             flush(placement.start)
             audio = audio.reshape(len(audio), -1)
             if audio.shape[1] != 2 or len(audio) < placement.length:
@@ -370,7 +448,11 @@ def mix_stream(path: str | os.PathLike[str], cues: Iterable[tuple[Placement, np.
             if solo_from < out_at:
                 mix(start + fin, audio[fin:solo_from])
                 flush(start + solo_from)
-                writer.write(audio[solo_from:out_at], ceiling=ceiling)
+                at = solo_from
+                if packed is not None and packed.first <= at < packed.stop:
+                    writer.write_packed(packed, at, min(out_at, packed.stop))
+                    at = min(out_at, packed.stop)
+                writer.write(audio[at:out_at], ceiling=ceiling)
                 cursor = start + out_at
             elif fin < out_at:
                 mix(start + fin, audio[fin:out_at])

@@ -17,10 +17,12 @@ Folder layout (inside ``out_dir``)::
 from __future__ import annotations
 
 import bisect
+import contextlib
 import json
 import logging
 import os
 import re
+import sys
 import tempfile
 from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -40,6 +42,8 @@ from scenescore.render.themes import ThemeBook
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
+
+    from scenescore.render.audio import PackedSpan
 
 log = logging.getLogger(__name__)
 #: progress(stage, done, total): stages are "sketch", "musicxml", "audio".
@@ -75,6 +79,20 @@ class RenderedFilm:
     #: every cue came out as asked.
     degraded: tuple[str, ...] = ()
     cue_maps: Path | None = None
+
+
+@contextlib.contextmanager
+def python_beside_synthesis() -> Iterator[None]:
+    """For main-thread Python (sketching, MIDI, MusicXML) while the synthesizer's workers run: a
+    worker takes the GIL back after each stretch it renders between two events (a fraction of a
+    millisecond of synthesis) and may wait the whole switch interval for it (5 ms by default)
+    while this thread runs Python, so the interval is shortened meanwhile (restored after)."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(min(before, 0.0005))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
 
 
 def _check_inputs(conditions: Sequence[MusicCondition], starts_s: Sequence[float]) -> list[int]:
@@ -173,13 +191,44 @@ def render_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float],
     book = themes if themes is not None else ThemeBook(seed=options.sketch.seed)
     sketches = sketch_film(conditions, starts_s, options=options.sketch, themes=book, scenes=scenes,
                            progress=progress, maps=maps)
-    overwrite = options.overwrite
     audio, jobs = None, []
     audio_paths: dict[int, Path] = {}
     if options.audio.backend != "none":  # the synthesizer starts now and works while MIDI and MusicXML are written
-        audio, closed, jobs = start_cue_audio(conditions, sketches, order, starts_s, out, options, progress, on_cue)
+        packed: dict[int, PackedSpan] = {}
+        audio, closed, jobs = start_cue_audio(conditions, sketches, order, starts_s, out, options, progress, on_cue,
+                                              packed=packed if options.audio.temp_track else None)
     midi_paths: dict[int, Path] = {}
     xml_paths: dict[int, Path] = {}
+    with python_beside_synthesis():
+        themes_path, maps_path, film_midi = _write_scores(conditions, sketches, order, starts_s, out, options, scenes,
+                                                          title, book, maps, progress, midi_paths, xml_paths)
+    temp_track = None
+    backend_name = options.audio.backend
+    if audio is not None:
+        try:
+            temp_track = write_temp_track(audio, conditions, starts_s, order, out, options, packed)
+        finally:
+            audio_paths = closed()
+    mg = options.midi
+    cues = tuple(
+        RenderedCue(cue_id=conditions[i].cue_id, start_s=float(starts_s[i]), duration_s=conditions[i].duration_s,
+                    timecode=timecode(float(starts_s[i]), fps=mg.fps, start=mg.programme_start),
+                    midi=midi_paths[i], musicxml=xml_paths.get(i), audio=audio_paths.get(i),
+                    sample_rate=options.audio.sample_rate if i in audio_paths else None,
+                    themes=tuple(dict.fromkeys(t.label for t in sketches[i].themes)))
+        for i in order)
+    return RenderedFilm(cues=cues, midi=film_midi, temp_track=temp_track, themes=themes_path, cue_maps=maps_path,
+                        audio_backend=backend_name, sample_rate=options.audio.sample_rate if audio_paths else None,
+                        sketches=tuple(sketches[i] for i in order),
+                        degraded=tuple(f"{job.condition.cue_id}: {p}" for job in jobs for p in job.problems))
+
+
+def _write_scores(conditions: Sequence[MusicCondition], sketches: Sequence[Sketch], order: Sequence[int],
+                  starts_s: Sequence[float], out: Path, options: RenderOptions, scenes: Sequence[tuple[float, str]],
+                  title: str, book: ThemeBook, maps: Sequence[CueMap], progress: Progress | None,
+                  midi_paths: dict[int, Path], xml_paths: dict[int, Path]) -> tuple[Path, Path, Path]:
+    """``render_film``'s MIDI, MusicXML, ``themes.json`` and ``cue_maps.json``."""
+    overwrite = options.overwrite
     for i in order:
         name = _SAFE.sub("_", conditions[i].cue_id)
         midi_paths[i] = atomic_write_bytes(
@@ -202,25 +251,7 @@ def render_film(conditions: Sequence[MusicCondition], starts_s: Sequence[float],
     maps_path = atomic_write_text(out / "cue_maps.json", json.dumps(
         [cue_record(sketches[i], next((m for m in maps if m.cue_id == conditions[i].cue_id), None))
          for i in order], indent=1) + "\n", overwrite=overwrite)
-    temp_track = None
-    backend_name = options.audio.backend
-    if audio is not None:
-        try:
-            temp_track = write_temp_track(audio, conditions, starts_s, order, out, options)
-        finally:
-            audio_paths = closed()
-    mg = options.midi
-    cues = tuple(
-        RenderedCue(cue_id=conditions[i].cue_id, start_s=float(starts_s[i]), duration_s=conditions[i].duration_s,
-                    timecode=timecode(float(starts_s[i]), fps=mg.fps, start=mg.programme_start),
-                    midi=midi_paths[i], musicxml=xml_paths.get(i), audio=audio_paths.get(i),
-                    sample_rate=options.audio.sample_rate if i in audio_paths else None,
-                    themes=tuple(dict.fromkeys(t.label for t in sketches[i].themes)))
-        for i in order)
-    return RenderedFilm(cues=cues, midi=film_midi, temp_track=temp_track, themes=themes_path, cue_maps=maps_path,
-                        audio_backend=backend_name, sample_rate=options.audio.sample_rate if audio_paths else None,
-                        sketches=tuple(sketches[i] for i in order),
-                        degraded=tuple(f"{job.condition.cue_id}: {p}" for job in jobs for p in job.problems))
+    return themes_path, maps_path, film_midi
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,23 +269,26 @@ class CueProgress:
 def start_cue_audio(conditions: Sequence[MusicCondition], sketches: Sequence[Sketch], order: Sequence[int],
                     starts_s: Sequence[float], out: Path, options: RenderOptions, progress: Progress | None,
                     on_cue: Callable[[CueProgress], None] | None, *, write: Collection[int] | None = None,
-                    lengths: dict[int, int] | None = None,
+                    lengths: dict[int, int] | None = None, packed: dict[int, PackedSpan] | None = None,
                     ) -> tuple[Iterator[tuple[int, np.ndarray]], Callable[[], dict[int, Path]], list[Any]]:
     """Start the backend on the cues ``order`` (indices into ``conditions``, in film order);
     each cue's file is written by ``finish`` as soon as it is rendered (in the synthesizer's
     worker threads, so packing, hashing and writing overlap synthesis). Only the cues in
     ``write`` (all when None) get a file: the others are synthesized for the temp track's
     sake alone (``render_film_incremental``'s kept cues and neighbours). ``lengths`` receives
-    each cue's audio length with ring-out. Results are (position in ``order``, audio at the
-    level the file has, with ring-out). Returns the results, what waits for the files to be
+    each cue's audio length with ring-out; ``sketches`` may be a sequence that waits for a cue's
+    sketch when it is asked for (the jobs are made as a backend's worker takes them, so synthesis
+    can start while later cues are still being sketched); ``packed`` the unfaded stretch of each written cue
+    file, still open, for the temp track to copy (``write_temp_track`` closes them). Results are
+    (position in ``order``, audio at the level the file has, with ring-out). Returns the results, what waits for the files to be
     on disk (their paths by cue index), and the jobs (their problems)."""
     import numpy as np
 
-    from scenescore.render.audio import fade, fit_length, limit_peak, write_bwf
+    from scenescore.render.audio import BwfWriter, fade, fit_length, limit_peak, write_bwf
     from scenescore.render.backends import AudioJob, get_audio_backend
 
     backend = get_audio_backend(options.audio.backend)
-    jobs = [AudioJob(condition=conditions[i], sketch=sketches[i]) for i in order]
+    jobs = _CueJobs(conditions, sketches, order, AudioJob)
     ao = options.audio
     mg = options.midi
     sr = ao.sample_rate
@@ -263,6 +297,7 @@ def start_cue_audio(conditions: Sequence[MusicCondition], sketches: Sequence[Ske
     # fsync and rename off the synthesizer's threads: one thread is enough to keep the disk busy
     closer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wav-close")
     history = f"A=PCM,F={sr},W={ao.bit_depth},M=stereo,T=scenescore {backend.name}"
+    ceiling = float(10 ** (ao.ceiling_dbfs / 20))
 
     def finish(k: int, audio: np.ndarray) -> np.ndarray:
         """Write cue k's file; return its audio (with ring-out) at the level the file has."""
@@ -279,28 +314,37 @@ def start_cue_audio(conditions: Sequence[MusicCondition], sketches: Sequence[Ske
         tail = min(frames, round(ao.end_fade_s * sr))
         # only the faded ends are copied; the body is written from the rendered array
         ends = [(0, cue[:declick] * fade(declick, kind="in")[:, None])]
+        body = (declick, min(frames - tail, len(audio)))  # the frames the file holds unfaded
         if declick + tail > frames:  # a cue shorter than its fades: both on a copy of all of it
             cue = cue.copy()
             cue[:declick] *= fade(declick, kind="in")[:, None]
             cue[frames - tail:] *= fade(tail, kind="out")[:, None]
             ends = []
+            body = (0, 0)
         elif tail:
             ends.append((frames - tail, cue[frames - tail:] * fade(tail, kind="out")[:, None]))
         start = float(starts_s[i])
         name = audio_file_name(c.cue_id, start, fps=mg.fps, programme_start=mg.programme_start)
         tc = timecode(start, fps=mg.fps, start=mg.programme_start)
+        keep = None
+        if packed is not None and body[1] > body[0] and BwfWriter.KEEPS_SPANS:
+            def keep(writer: Any) -> None:
+                packed[i] = writer.packed_span(*body)
+        # clipped at the ceiling as the temp track is (the audio is limited to it already), so
+        # the temp track can copy the body's bytes from this file
         closing[i] = write_bwf(out / "audio" / name, cue, sample_rate=sr, bit_depth=ao.bit_depth,
                                time_reference=round((origin + start) * sr),
                                description=f"{c.cue_id} {tc} {c.prompt}"[:256], coding_history=history,
-                               overwrite=options.overwrite, replace=ends, closer=closer)
+                               overwrite=options.overwrite, replace=ends, closer=closer, ceiling=ceiling,
+                               written=keep)
         return audio
 
-    total_s = sum(j.sketch.duration_s for j in jobs)
+    total_s = sum(conditions[i].duration_s for i in order)  # a sketch lasts as long as its cue
     done_s = 0.0
 
     def report(done: int, total: int) -> None:
         nonlocal done_s
-        done_s += jobs[done - 1].sketch.duration_s
+        done_s += conditions[order[done - 1]].duration_s
         if progress is not None:
             progress("audio", done, total)
         if on_cue is not None:
@@ -319,11 +363,48 @@ def start_cue_audio(conditions: Sequence[MusicCondition], sketches: Sequence[Ske
     return results, closed, jobs
 
 
+class _CueJobs(Sequence[Any]):
+    """The backend's jobs in film order, each made (once) when first asked for."""
+
+    def __init__(self, conditions: Sequence[MusicCondition], sketches: Sequence[Sketch], order: Sequence[int],
+                 job: Callable[..., Any]) -> None:
+        self._conditions, self._sketches, self._order, self._job = conditions, sketches, order, job
+        self._made: dict[int, Any] = {}
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __getitem__(self, k: Any) -> Any:
+        if isinstance(k, slice):
+            return [self[j] for j in range(len(self))[k]]
+        if not -len(self) <= k < len(self):
+            raise IndexError(k)
+        k %= len(self)
+        made = self._made.get(k)
+        if made is None:
+            i = self._order[k]
+            made = self._made.setdefault(k, self._job(condition=self._conditions[i], sketch=self._sketches[i]))
+        return made
+
+
 def write_temp_track(results: Iterator[tuple[int, np.ndarray]], conditions: Sequence[MusicCondition],
                      starts_s: Sequence[float], order: list[int], out: Path,
-                     options: RenderOptions) -> Path | None:
+                     options: RenderOptions, packed: dict[int, PackedSpan] | None = None) -> Path | None:
     """The temp track from the finished cues (``start_cue_audio``'s results over every cue of
-    ``order``), in start order; None when it is not asked for."""
+    ``order``), in start order; None when it is not asked for. ``packed`` (by cue index, filled
+    by ``start_cue_audio`` as the cues are written) are the cue files' packed bodies: copied
+    into the temp track where a cue sounds alone, and closed here."""
+    packed = packed if packed is not None else {}  # filled by the workers while this runs
+    try:
+        return _write_temp_track(results, conditions, starts_s, order, out, options, packed)
+    finally:
+        for span in list(packed.values()):
+            span.close()
+
+
+def _write_temp_track(results: Iterator[tuple[int, np.ndarray]], conditions: Sequence[MusicCondition],
+                      starts_s: Sequence[float], order: list[int], out: Path,
+                      options: RenderOptions, packed: dict[int, PackedSpan]) -> Path | None:
     import numpy as np
 
     from scenescore.render.audio import mix_stream, place_cue
@@ -345,7 +426,7 @@ def write_temp_track(results: Iterator[tuple[int, np.ndarray]], conditions: Sequ
     total = max(s + n for s, n in zip(starts, lengths, strict=True)) + crossfade
 
     with tempfile.TemporaryDirectory(prefix="scenescore-mix-") as spill_dir:
-        def in_order() -> Iterator[tuple[object, np.ndarray]]:
+        def in_order() -> Iterator[tuple[object, np.ndarray, PackedSpan | None]]:
             """Cues in start order; ones that arrive early wait on disk, not in memory."""
             waiting: dict[int, Path] = {}
             want = 0
@@ -360,7 +441,12 @@ def write_temp_track(results: Iterator[tuple[int, np.ndarray]], conditions: Sequ
                     placement = place_cue(starts[want], lengths[want], len(audio), nxt, fade_end,
                                           crossfade=crossfade, declick=declick)
                     fade_end = placement.start + placement.fade_out_at + placement.fade_out
-                    yield placement, audio
+                    span = packed.pop(order[want], None)
+                    try:
+                        yield placement, audio, span
+                    finally:
+                        if span is not None:
+                            span.close()
                     want += 1
                     if want not in waiting:
                         break

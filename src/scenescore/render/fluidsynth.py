@@ -21,6 +21,7 @@ import ctypes.util
 import logging
 import os
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -117,6 +118,15 @@ def _bind(lib: ctypes.CDLL) -> ctypes.CDLL:
     for name, (restype, argtypes) in table.items():
         fn = getattr(lib, name)
         fn.restype, fn.argtypes = restype, argtypes
+    # The calls a cue makes per event, short ones, keep the GIL (PyDLL): a worker then takes the
+    # GIL back once per event (after writing up to it), not twice, which matters while the main
+    # thread runs Python and each take can wait a switch interval.
+    held = ctypes.PyDLL(lib._name, handle=lib._handle)
+    for name in ("fluid_synth_noteon", "fluid_synth_noteoff", "fluid_synth_cc", "fluid_synth_program_change",
+                 "fluid_synth_get_active_voice_count"):
+        fn = getattr(held, name)
+        fn.restype, fn.argtypes = table[name]
+    lib.held = held  # type: ignore[attr-defined]
     # FluidSynth prints its messages to stderr; they go to this module's logger instead, so the
     # console keeps to one line per problem.
     for level in range(len(_LOG_LEVELS)):
@@ -282,13 +292,16 @@ class Synth:
         import numpy as np
 
         lib, synth = self.lib, self.synth
+        held_lib = lib.held
+        noteon, noteoff = held_lib.fluid_synth_noteon, held_lib.fluid_synth_noteoff
+        control, program = held_lib.fluid_synth_cc, held_lib.fluid_synth_program_change
         padded = -(-frames // _BLOCK) * _BLOCK
         out = np.zeros((padded, 2), np.float32)
         base = out.ctypes.data
         write = lib.fluid_synth_write_float
         cursor = 0
         if meter is not None:
-            voices = lib.fluid_synth_get_active_voice_count
+            voices = held_lib.fluid_synth_get_active_voice_count
             counts = np.zeros(-(-padded // VOICE_STEP), np.int16)
             totals = [0, 0, 0]  # voice frames, peak, held frames
             held: dict[tuple[int, int], int] = {}
@@ -316,17 +329,17 @@ class Synth:
             if frame > cursor:
                 advance(frame)
             if kind == NOTE_ON:
-                lib.fluid_synth_noteon(synth, channel, a, b)
+                noteon(synth, channel, a, b)
                 if meter is not None:
                     held.setdefault((channel, a), frame)
             elif kind == NOTE_OFF:
-                lib.fluid_synth_noteoff(synth, channel, a)
+                noteoff(synth, channel, a)
                 if meter is not None and (channel, a) in held:
                     totals[2] += frame - held.pop((channel, a))
             elif kind == CONTROL:
-                lib.fluid_synth_cc(synth, channel, a, b)
+                control(synth, channel, a, b)
             elif kind == PROGRAM:
-                lib.fluid_synth_program_change(synth, channel, a)
+                program(synth, channel, a)
         if padded > cursor:
             advance(padded)
         if meter is not None:
@@ -385,13 +398,50 @@ def render_fluidsynth(jobs: Sequence[AudioJob], *, options: AudioOptions,
 
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fluidsynth")
     # Cues are handed over in film order; a few render ahead so no worker waits on a long cue.
-    return _collect(pool, render_one, len(jobs), 4 * workers, progress, keeper)
+    # The first ones are submitted now, so synthesis runs while the caller writes other files
+    # before it asks for the first cue.
+    window = 4 * workers
+    pending: dict[int, Future[np.ndarray]] = {k: pool.submit(render_one, k) for k in range(min(window, len(jobs)))}
+
+    stopped = threading.Event()
+
+    def stop() -> None:  # once: the results finished or closed, or dropped unstarted
+        if stopped.is_set():
+            return
+        stopped.set()
+        for future in list(pending.values()):
+            future.cancel()
+        # (a drop collected in one of the workers cannot wait for itself)
+        pool.shutdown(wait=not threading.current_thread().name.startswith("fluidsynth"))
+        keeper.close()
+
+    results = _Results(_collect(pool, render_one, len(jobs), window, progress, pending, stop), stop)
+    # results never iterated (the caller failed first) still stop the workers when dropped
+    weakref.finalize(results, stop)
+    return results
+
+
+class _Results:
+    """The rendered cues in order; ``close()`` stops the workers, read or not."""
+
+    def __init__(self, results: Iterator[tuple[int, Any]], stop: Callable[[], None]) -> None:
+        self._results, self._stop = results, stop
+
+    def __iter__(self) -> _Results:
+        return self
+
+    def __next__(self) -> tuple[int, Any]:
+        return next(self._results)
+
+    def close(self) -> None:
+        self._results.close()  # type: ignore[attr-defined]
+        self._stop()
 
 
 def _collect(pool: ThreadPoolExecutor, render_one: Callable[[int], np.ndarray], total: int, window: int,
-             progress: Callable[[int, int], None] | None, keeper: Synth) -> Iterator[tuple[int, np.ndarray]]:
-    pending: dict[int, Future[np.ndarray]] = {}
-    submitted = 0
+             progress: Callable[[int, int], None] | None, pending: dict[int, Future[np.ndarray]],
+             stop: Callable[[], None]) -> Iterator[tuple[int, np.ndarray]]:
+    submitted = len(pending)
     try:
         for k in range(total):
             while submitted < total and submitted < k + window:
@@ -402,10 +452,7 @@ def _collect(pool: ThreadPoolExecutor, render_one: Callable[[int], np.ndarray], 
                 progress(k + 1, total)
             yield k, audio
     finally:
-        for future in pending.values():
-            future.cancel()
-        pool.shutdown(wait=True)
-        keeper.close()
+        stop()
 
 
 def version() -> str | None:

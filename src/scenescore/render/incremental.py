@@ -20,22 +20,26 @@ record, is followed by a full one.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
+import threading
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scenescore.conditions.schema import MusicCondition
+from scenescore.errors import ScenescoreError
 from scenescore.io import atomic_write_bytes, atomic_write_text, remember_sha256, sha256_file
 from scenescore.render.film import (
     RenderedCue,
     RenderedFilm,
     _check_inputs,
     cue_record,
+    python_beside_synthesis,
     start_cue_audio,
     write_temp_track,
 )
@@ -138,8 +142,25 @@ def render_film_incremental(conditions: Sequence[MusicCondition], starts_s: Sequ
     order = _check_inputs(conditions, starts_s)
     book = themes if themes is not None else ThemeBook(seed=options.sketch.seed)
     prev_cues: dict[str, Any] = dict((previous or {}).get("cues", {}))
-    sketches, before_themes = _sketch(conditions, starts_s, order, options, book, scenes, prev_cues, frozen,
-                                      maps, progress)
+    files: dict[int, dict[str, list[Any]]] = {}
+    paths: dict[int, dict[str, Path]] = {}
+    audio_state: dict[int, dict[str, Any]] = {}
+    full_mix = streamed = None
+    if not prev_cues and options.audio.backend == "fluidsynth" and options.audio.temp_track:
+        # Nothing to keep: every cue is rendered, and the synthesizer takes each cue as soon as
+        # it is sketched (FluidSynth's workers ask for one cue at a time).
+        streamed = _Streamed(len(conditions))
+        full_mix = _Mixer(conditions, starts_s, order, out, options).start_full(
+            streamed, list(order), audio_state, paths, files, progress, on_cue)
+    try:
+        with python_beside_synthesis() if streamed is not None else contextlib.nullcontext():
+            sketches, before_themes = _sketch(conditions, starts_s, order, options, book, scenes, prev_cues, frozen,
+                                              maps, progress, publish=streamed.put if streamed is not None else None)
+    except BaseException as exc:
+        if streamed is not None and full_mix is not None:
+            streamed.fail(exc)
+            full_mix.abandon()
+        raise
     keys = {i: cue_key(conditions[i], sketches[i], starts_s[i], options) for i in order}
     kept: set[int] = set()
     for i in order:
@@ -149,35 +170,13 @@ def render_film_incremental(conditions: Sequence[MusicCondition], starts_s: Sequ
             kept.add(i)
             for rel, (digest, _size) in before["files"].items():
                 remember_sha256(out / rel, digest)
-    files: dict[int, dict[str, list[Any]]] = {i: dict(prev_cues[conditions[i].cue_id]["files"]) for i in kept}
-    paths: dict[int, dict[str, Path]] = {i: {kind: out / rel for kind, rel in _kinds(prev_cues[conditions[i].cue_id])}
-                                         for i in kept}
     for i in order:
         if i in kept:
-            continue
-        name = _safe(conditions[i].cue_id)
-        data = sketch_to_midi(sketches[i], start_s=float(starts_s[i]), options=options.midi)
-        midi = atomic_write_bytes(out / "midi" / f"{name}.mid", data, overwrite=options.overwrite)
-        paths[i] = {"midi": midi}
-        files[i] = {_rel(out, midi): _file_entry(midi, hashlib.sha256(data).hexdigest())}
-        if options.musicxml:
-            from scenescore.render.musicxml import write_musicxml
+            files[i] = dict(prev_cues[conditions[i].cue_id]["files"])
+            paths[i] = {kind: out / rel for kind, rel in _kinds(prev_cues[conditions[i].cue_id])}
+        else:
+            paths[i], files[i] = {}, {}
 
-            xml = write_musicxml(sketches[i], out / "xml" / f"{name}.musicxml", overwrite=options.overwrite)
-            paths[i]["musicxml"] = xml
-            files[i][_rel(out, xml)] = _file_entry(xml)
-    film_midi = atomic_write_bytes(
-        out / "midi" / "score.mid",
-        film_to_midi([sketches[i] for i in order], [float(starts_s[i]) for i in order], title=title,
-                     scene_markers=scenes, options=options.midi), overwrite=options.overwrite)
-    themes_path = atomic_write_text(out / "themes.json", json.dumps(book.to_dict(), indent=2) + "\n",
-                                    overwrite=options.overwrite)
-    by_cue = {m.cue_id: m for m in maps}
-    maps_path = atomic_write_text(out / "cue_maps.json", json.dumps(
-        [cue_record(sketches[i], by_cue.get(conditions[i].cue_id)) for i in order], indent=1) + "\n",
-        overwrite=options.overwrite)
-
-    audio_state: dict[int, dict[str, Any]] = {}
     temp_track: Path | None = None
     temp_status = "none"
     neighbours: list[int] = []
@@ -190,15 +189,29 @@ def render_film_incremental(conditions: Sequence[MusicCondition], starts_s: Sequ
         patchable = (options.audio.temp_track and prev_temp is not None and bool(kept)
                      and prev_temp.get("frames") == mixer.total_frames
                      and _intact(out, {prev_temp["file"]: prev_temp["entry"]}, trusted))
+        if full_mix is not None:
+            mixer = full_mix.mixer
+        elif options.audio.temp_track and not patchable:
+            # the synthesizer starts now and works while the MIDI and MusicXML are written
+            full_mix = mixer.start_full(sketches, todo, audio_state, paths, files, progress, on_cue)
+    try:
+        with python_beside_synthesis() if full_mix is not None else contextlib.nullcontext():
+            film_midi, themes_path, maps_path = _write_scores(conditions, starts_s, order, out, options, sketches,
+                                                              kept, paths, files, book, scenes, title, maps)
+    except BaseException:
+        if full_mix is not None:
+            full_mix.abandon()
+        raise
+    if full_mix is not None:
+        temp_track = full_mix.finish()
+        temp_status = "full"
+    elif options.audio.backend != "none":
         if not options.audio.temp_track:
             mixer.synthesize(sketches, todo, todo, audio_state, paths, files, progress, on_cue, keep=False)
-        elif patchable:
+        else:
             temp_track, neighbours = mixer.patch(sketches, todo, audio_state, prev_cues, prev_temp,
                                                  paths, files, progress, on_cue)
             temp_status = "patched" if todo or neighbours else "kept"
-        else:
-            temp_track = mixer.full(sketches, todo, audio_state, paths, files, progress, on_cue)
-            temp_status = "full"
     problems = mixer.problems if options.audio.backend != "none" else {}
     mg = options.midi
     cues = tuple(
@@ -235,12 +248,47 @@ def render_film_incremental(conditions: Sequence[MusicCondition], starts_s: Sequ
                              temp_track=temp_status, state=state)
 
 
+def _write_scores(conditions: Sequence[MusicCondition], starts_s: Sequence[float], order: list[int], out: Path,
+                  options: RenderOptions, sketches: Sequence[Sketch], kept: Collection[int],
+                  paths: dict[int, dict[str, Path]], files: dict[int, dict[str, list[Any]]], book: ThemeBook,
+                  scenes: Sequence[tuple[float, str]], title: str, maps: Sequence[CueMap]) -> tuple[Path, Path, Path]:
+    """The changed cues' MIDI and MusicXML (into ``paths`` and ``files``), the film MIDI,
+    ``themes.json`` and ``cue_maps.json``."""
+    for i in order:
+        if i in kept:
+            continue
+        name = _safe(conditions[i].cue_id)
+        data = sketch_to_midi(sketches[i], start_s=float(starts_s[i]), options=options.midi)
+        midi = atomic_write_bytes(out / "midi" / f"{name}.mid", data, overwrite=options.overwrite)
+        paths[i]["midi"] = midi
+        files[i][_rel(out, midi)] = _file_entry(midi, hashlib.sha256(data).hexdigest())
+        if options.musicxml:
+            from scenescore.render.musicxml import write_musicxml
+
+            xml = write_musicxml(sketches[i], out / "xml" / f"{name}.musicxml", overwrite=options.overwrite)
+            paths[i]["musicxml"] = xml
+            files[i][_rel(out, xml)] = _file_entry(xml)
+    film_midi = atomic_write_bytes(
+        out / "midi" / "score.mid",
+        film_to_midi([sketches[i] for i in order], [float(starts_s[i]) for i in order], title=title,
+                     scene_markers=scenes, options=options.midi), overwrite=options.overwrite)
+    themes_path = atomic_write_text(out / "themes.json", json.dumps(book.to_dict(), indent=2) + "\n",
+                                    overwrite=options.overwrite)
+    by_cue = {m.cue_id: m for m in maps}
+    maps_path = atomic_write_text(out / "cue_maps.json", json.dumps(
+        [cue_record(sketches[i], by_cue.get(conditions[i].cue_id)) for i in order], indent=1) + "\n",
+        overwrite=options.overwrite)
+    return film_midi, themes_path, maps_path
+
+
 def _sketch(conditions: Sequence[MusicCondition], starts_s: Sequence[float], order: list[int],
             options: RenderOptions, book: ThemeBook, scenes: Sequence[tuple[float, str]],
             prev_cues: Mapping[str, Any], frozen: frozenset[str], maps: Sequence[CueMap],
-            progress: Progress | None) -> tuple[list[Sketch], dict[int, dict[str, Any]]]:
+            progress: Progress | None, publish: Callable[[int, Sketch], None] | None = None,
+            ) -> tuple[list[Sketch], dict[int, dict[str, Any]]]:
     """Every cue sketched in film order through one book (as ``sketch_film``), recording the
-    book's state of each cue's motifs before it, and restoring it for frozen cues."""
+    book's state of each cue's motifs before it, and restoring it for frozen cues; ``publish``
+    hears of each sketch as it is made."""
     import bisect
 
     from scenescore.render.performance import perform
@@ -266,6 +314,8 @@ def _sketch(conditions: Sequence[MusicCondition], starts_s: Sequence[float], ord
                                     scene_markers=markers(float(starts_s[i]), c.duration_s),
                                     cue_map=by_cue.get(c.cue_id)),
                          release_beats=options.sketch.release_beats)  # as sketch_film plays them
+        if publish is not None:
+            publish(i, out[i])
         if progress is not None:
             progress("sketch", done, len(order))
     return [out[i] for i in range(len(conditions))], before
@@ -287,6 +337,45 @@ def _safe(cue_id: str) -> str:
 
 def _rel(out: Path, path: Path) -> str:
     return Path(path).resolve().relative_to(out.resolve()).as_posix()
+
+
+@dataclass(frozen=True, slots=True)
+class _FullMix:
+    """A full mix started: ``finish()`` writes the temp track once the cues are rendered;
+    ``abandon()`` stops the synthesizer when the render fails before that."""
+
+    finish: Callable[[], Path]
+    abandon: Callable[[], None]
+    mixer: _Mixer
+
+
+class _Streamed(Sequence[Any]):
+    """Sketches in the order they are made; asking for one not made yet waits for it."""
+
+    def __init__(self, n: int) -> None:
+        self._items: list[Any] = [None] * n
+        self._ready = [threading.Event() for _ in range(n)]
+        self._error: BaseException | None = None
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def put(self, i: int, sketch: Any) -> None:
+        self._items[i] = sketch
+        self._ready[i].set()
+
+    def fail(self, error: BaseException) -> None:
+        self._error = error
+        for ready in self._ready:
+            ready.set()
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[j] for j in range(len(self))[i]]
+        self._ready[i].wait()
+        if self._items[i] is None:
+            raise ScenescoreError(f"the render stopped before cue {i} was sketched: {self._error}")
+        return self._items[i]
 
 
 class _Mixer:
@@ -370,25 +459,43 @@ class _Mixer:
         seg[out_end:] = 0
         return seg
 
-    def full(self, sketches: Sequence[Sketch], todo: Sequence[int], audio_state: dict[int, dict[str, Any]],
-             paths: dict[int, dict[str, Path]], files: dict[int, dict[str, list[Any]]], progress: Progress | None,
-             on_cue: Callable[[Any], None] | None) -> Path:
-        """Every cue synthesized (kept cues too: the mix needs their ring-out) and mixed as
-        ``render_film`` mixes; only the cues ``todo`` get their files written."""
+    def start_full(self, sketches: Sequence[Sketch], todo: Sequence[int], audio_state: dict[int, dict[str, Any]],
+                   paths: dict[int, dict[str, Path]], files: dict[int, dict[str, list[Any]]],
+                   progress: Progress | None, on_cue: Callable[[Any], None] | None) -> _FullMix:
+        """Start synthesizing every cue (kept cues too: the mix needs their ring-out), to be
+        mixed as ``render_film`` mixes by ``finish()``; only the cues ``todo`` get their files
+        written. The caller writes other files meanwhile."""
         lengths: dict[int, int] = {}
+        packed: dict[int, Any] = {}  # the written cue files' bodies, copied into the temp track
         results, closed, jobs = start_cue_audio(self.conditions, sketches, self.order, self.starts_s, self.out,
                                                 self.options, progress, on_cue, write=frozenset(todo),
-                                                lengths=lengths)
-        try:
-            temp = write_temp_track(results, self.conditions, self.starts_s, self.order, self.out, self.options)
-        finally:
-            written = closed()
-        assert temp is not None  # only called when a temp track is asked for
-        self._record(self.order, jobs, lengths, written, audio_state, paths, files)
-        for i in self.order:
-            audio_state[i] = {"available": lengths[i]}
-        self.frames_written = self.total_frames
-        return temp
+                                                lengths=lengths, packed=packed)
+
+        def finish() -> Path:
+            try:
+                temp = write_temp_track(results, self.conditions, self.starts_s, self.order, self.out,
+                                        self.options, packed)
+            finally:
+                written = closed()
+            assert temp is not None  # only called when a temp track is asked for
+            self._record(self.order, jobs, lengths, written, audio_state, paths, files)
+            for i in self.order:
+                audio_state[i] = {"available": lengths[i]}
+            self.frames_written = self.total_frames
+            return temp
+
+        def abandon() -> None:
+            close = getattr(results, "close", None)
+            if close is not None:
+                close()
+            for span in packed.values():
+                span.close()
+            try:
+                closed()
+            except Exception:  # noqa: BLE001 - the caller's own error is the one to raise
+                log.debug("a cue file of an abandoned render failed too", exc_info=True)
+
+        return _FullMix(finish, abandon, self)
 
     def patch(self, sketches: Sequence[Sketch], todo: Sequence[int], audio_state: dict[int, dict[str, Any]],
               prev_cues: Mapping[str, Any], prev_temp: Mapping[str, Any], paths: dict[int, dict[str, Path]],

@@ -154,14 +154,11 @@ class _Writer:
     def notes(self, tempo: _TempoMap, placed: Sequence[tuple[int, int, Note, float]]) -> None:
         """``placed``: (track, channel, note, offset_s); overlaps resolved per channel."""
         ticked = [(t, ch, n, tempo.ticks(off + n.start_s), tempo.ticks(off + n.end_s)) for t, ch, n, off in placed]
-        mido = self.mido
-        # Sketches hold valid pitches (0-127), velocities (1-127) and channels: mido's checks,
-        # a third of the time of a film's MIDI, are skipped for notes.
+        # A note is kept as (type, channel, pitch, velocity) until its track is written, where its
+        # mido message is made once, with its delta time (a film has some 60,000 notes).
         for track, ch, note, start, end in _resolve_overlaps(ticked):
-            self.put(track, start, _ON, mido.Message("note_on", skip_checks=True, channel=ch, note=note.pitch,
-                                                     velocity=note.velocity))
-            self.put(track, end, _OFF, mido.Message("note_off", skip_checks=True, channel=ch, note=note.pitch,
-                                                    velocity=0))
+            self.put(track, start, _ON, ("note_on", ch, note.pitch, note.velocity))
+            self.put(track, end, _OFF, ("note_off", ch, note.pitch, 0))
 
     def to_bytes(self, end_tick: int) -> bytes:
         mido = self.mido
@@ -170,13 +167,20 @@ class _Writer:
             track = mido.MidiTrack()
             track.append(mido.MetaMessage("track_name", name=name, time=0))
             now = 0
-            events.sort(key=lambda e: (e[0], e[1], e[2]))
+            events.sort()  # by tick, order, sequence (unique: the messages are never compared)
             last = max([end_tick] + [e[0] for e in events])
+            message_type, append = mido.Message, track.append
             for tick, _, _, message in events:
-                if isinstance(message, mido.Message):
-                    track.append(message.copy(skip_checks=True, time=tick - now))
+                if type(message) is tuple:
+                    # sketches hold valid pitches (0-127), velocities (1-127) and channels:
+                    # mido's checks, a third of the time of a film's MIDI, are skipped for notes
+                    kind, ch, pitch, velocity = message
+                    append(message_type(kind, skip_checks=True, channel=ch, note=pitch, velocity=velocity,
+                                        time=tick - now))
+                elif isinstance(message, message_type):
+                    append(message.copy(skip_checks=True, time=tick - now))
                 else:
-                    track.append(message.copy(time=tick - now))  # type: ignore[attr-defined]
+                    append(message.copy(time=tick - now))  # type: ignore[attr-defined]
                 now = tick
             track.append(mido.MetaMessage("end_of_track", time=last - now))
             smf.tracks.append(track)

@@ -25,9 +25,10 @@ from scenescore.report.style import (
 
 def arc_png(folder: str | Path) -> bytes:
     """The emotional arc as a PNG, for people who will not open a browser (same data as the page)."""
+    from matplotlib.collections import PolyCollection
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch, Rectangle
+    from matplotlib.patches import Patch
     from matplotlib.ticker import FuncFormatter, MultipleLocator
 
     view = read_run_view(folder)
@@ -46,16 +47,25 @@ def arc_png(folder: str | Path) -> bytes:
     handles: list[Any] = []
     for ax, key, label, colour in ((ax_v, "valence", "valence", VALENCE_COLOUR),
                                    (ax_a, "arousal", "arousal", AROUSAL_COLOUR)):
-        for timeline, start, end in timeline_spans(view.scenes):
-            ax.axvspan(start, end, color=TIMELINE_COLOURS.get(timeline, "#bbbbbb"), alpha=0.25, lw=0)
-        for cue in view.cues:
-            ax.axvline(cue.start_s, color="#9aa3ae", lw=0.6, alpha=0.5, ls=(0, (2, 3)))
-        for s in view.scenes:
-            if s.turn:
-                ax.axvline(s.mid_s, color="#333333", lw=1.0, alpha=0.7, ls=(0, (1, 2)))
-                if ax is ax_v:
-                    ax.plot([s.mid_s], [1.0], marker="v", ms=7, color="#333333", clip_on=False,
-                            transform=ax.get_xaxis_transform())
+        # one collection per kind of mark, not an artist per span, cue or turn (a feature has
+        # hundreds; each artist costs matplotlib more than drawing it)
+        across = ax.get_xaxis_transform()  # x in data, y from the bottom (0) to the top (1) of the axes
+        spans_here = list(timeline_spans(view.scenes))
+        if spans_here:
+            ax.add_collection(PolyCollection(
+                [[(start, 0), (end, 0), (end, 1), (start, 1)] for _, start, end in spans_here],
+                facecolors=[TIMELINE_COLOURS.get(t, "#bbbbbb") for t, _, _ in spans_here], alpha=0.25,
+                linewidths=0, transform=across), autolim=False)
+        if view.cues:
+            ax.vlines([cue.start_s for cue in view.cues], 0, 1, transform=across, colors="#9aa3ae", lw=0.6,
+                      alpha=0.5, linestyles=[(0, (2, 3))])
+        turns = [s.mid_s for s in view.scenes if s.turn]
+        if turns:
+            ax.vlines(turns, 0, 1, transform=across, colors="#333333", lw=1.0, alpha=0.7,
+                      linestyles=[(0, (1, 2))])
+            if ax is ax_v:
+                ax.plot(turns, [1.0] * len(turns), marker="v", ms=7, ls="none", color="#333333", clip_on=False,
+                        transform=across)
         raw = [math.nan if v is None else v for v in (getattr(s, "raw_" + key) for s in view.scenes)]
         ctx = [math.nan if v is None else v for v in (getattr(s, key) for s in view.scenes)]
         limit = value_limit([getattr(s, key) for s in view.scenes] + [getattr(s, "raw_" + key) for s in view.scenes])
@@ -69,12 +79,17 @@ def arc_png(folder: str | Path) -> bytes:
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: signed(v) if abs(v) > 1e-9 else "0"))
         ax.grid(axis="y", color="#eef0f3", lw=0.8)
         ax.tick_params(labelsize=9, labelbottom=False)
+    boxes = []
     for i, cue in enumerate(view.cues):
         width = max(cue.end_s - cue.start_s, duration / 1000)
-        ax_c.add_patch(Rectangle((cue.start_s, 0.1), width, 0.8, color=CUE_COLOURS[i % 2], lw=0))
+        boxes.append(([(cue.start_s, 0.1), (cue.start_s + width, 0.1), (cue.start_s + width, 0.9),
+                       (cue.start_s, 0.9)], CUE_COLOURS[i % 2]))
         if width / duration * 1090 > 7 * len(cue.cue_id) + 6:
             ax_c.text(cue.start_s + width / 2, 0.5, cue.cue_id, color="white", fontsize=8,
                       fontweight="bold", ha="center", va="center")
+    if boxes:
+        ax_c.add_collection(PolyCollection([v for v, _ in boxes], facecolors=[c for _, c in boxes], linewidths=0),
+                            autolim=False)
     ax_c.set_ylim(0, 1)
     ax_c.set_yticks([])
     ax_c.set_ylabel("Cues", fontsize=10, rotation=0, ha="right", va="center")
