@@ -110,7 +110,7 @@ def main() -> int:
     if unknown_slots:
         parser.error(f"unknown slots: {', '.join(unknown_slots)}")
     learned.ABLATE.update(args.ablate)
-    sources = training_sources()
+    sources = training_sources(hold_out=True)
     dev = DEV
     if args.dev:
         by_name = {p.name: p for p in sources}
@@ -128,7 +128,7 @@ def main() -> int:
     for fold in folds:
         fold_counts: Counter = Counter()
         fold_long: Counter = Counter()
-        model = fit(exclude=tuple(p.name for p in fold), long_per_class=args.long_train, c1=args.c1, c2=args.c2,
+        model = fit(hold_out=True, exclude=tuple(p.name for p in fold), long_per_class=args.long_train, c1=args.c1, c2=args.c2,
                     per_class=args.per_class)
         score(model, fold, args.renderings, fold_counts, conf)
         if args.long:
