@@ -3,8 +3,9 @@
     python scripts/dev_segment.py [--confusions N] [--renderings K] [--dev FILE ... | --cv] [--long K]
                                   [--long-train K] [--per-class K] [--c1 X] [--c2 X] [--ablate SLOT ...]
 
-Trains the CRF exactly as ``scripts/train_segment.py`` does but without the DEV sources (three
-of the training sources, whole scripts; ``--dev`` names another three), renders them in every
+Trains the CRF exactly as ``scripts/train_segment.py --hold-out`` does (the evaluation model:
+the held-out sources never enter) but also without the DEV sources (three of the training
+sources, whole scripts; ``--dev`` names another three), renders them in every
 layout class and prints content-line accuracy, scene-heading P/R/F1 and the commonest heading
 confusions. ``--cv`` leaves each training source out in turn (one training run per source) and
 sums the scores. ``--long K`` also scores K feature-length documents per class stitched from

@@ -175,6 +175,25 @@ def test_mutated_renderings_never_crash() -> None:
         assert len(play.elements) == len(doc.lines)
 
 
+def test_evaluation_model_never_trains_on_the_held_out_sources() -> None:
+    # The shipped model trains on every source; the evaluation model (--hold-out, what
+    # eval_segment.py and dev_segment.py score) on the training sources only, in the same order.
+    if not SHARED.exists():
+        pytest.skip("training needs ../shared/data/screenplays")
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import train_segment
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    held_out = {Path(p).name for p in train_segment.HELD_OUT_OWN} | set(train_segment.HELD_OUT_SHARED)
+    shipped = [p.name for p in train_segment.training_sources()]
+    evaluation = [p.name for p in train_segment.training_sources(hold_out=True)]
+    assert held_out and held_out <= set(shipped)
+    assert not held_out & set(evaluation)
+    assert shipped[: len(evaluation)] == evaluation
+    assert UNSEEN.name not in shipped
+
+
 @pytest.mark.slow
 def test_shipped_weights_are_what_training_produces() -> None:
     """Re-runs the seeded training of the shipped model (all sources: about 1.5–2 minutes on 2
