@@ -111,7 +111,7 @@ def evaluation_model(path: Path | None):
         try:
             raw = path.read_bytes()
             model = LineCRF.from_dict(json.loads(gzip.decompress(raw)))
-        except (OSError, ValueError, KeyError) as exc:
+        except (OSError, ValueError, KeyError, TypeError) as exc:
             raise SystemExit(f"{path}: not a line CRF weights file ({exc})") from None
         return model, f"{path} (sha256 {hashlib.sha256(raw).hexdigest()[:12]})"
     t0 = time.perf_counter()

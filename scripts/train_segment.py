@@ -16,10 +16,10 @@ Two models, one recipe (same seed, settings and renderings per source):
 
 Sources with exact element types (whole scripts): the project's own tagged scripts
 (corpus/sample, the four of eval/layouts/src) and the real Fountain screenplays in
-``../shared/data/screenplays/`` (copyrighted: read at training time, never committed; of the
-held-out ones only the Fountain files train, as for the others, the Final Draft files are a
-second annotation for evaluation). Slug lines are relabelled to one convention first (master and place slugs are
-headings, camera directions and subject slugs are shots: render_layouts.normalise_slugs), so
+``../shared/data/screenplays/`` (copyrighted: read at training time, never committed). Only
+their Fountain files train; the held-out scripts' Final Draft files are a second annotation,
+used in evaluation only. Slug lines are relabelled to one convention first (master and place
+slugs are headings, camera directions and subject slugs are shots: render_layouts.normalise_slugs), so
 sources whose markup disagrees do not train contradictory targets. Each source is rendered
 into every layout class several times with random
 parameters (:mod:`scenescore.segment.render_layouts`), feature-length documents stitched from
