@@ -3,8 +3,9 @@
     python scripts/dev_segment.py [--confusions N] [--renderings K] [--dev FILE ... | --cv] [--long K]
                                   [--long-train K] [--per-class K] [--c1 X] [--c2 X] [--ablate SLOT ...]
 
-Trains the CRF exactly as ``scripts/train_segment.py`` does but without the DEV sources (three
-of the training sources, whole scripts; ``--dev`` names another three), renders them in every
+Trains the CRF exactly as ``scripts/train_segment.py --hold-out`` does (the evaluation model:
+the held-out sources never enter) but also without the DEV sources (three of the training
+sources, whole scripts; ``--dev`` names another three), renders them in every
 layout class and prints content-line accuracy, scene-heading P/R/F1 and the commonest heading
 confusions. ``--cv`` leaves each training source out in turn (one training run per source) and
 sums the scores. ``--long K`` also scores K feature-length documents per class stitched from
@@ -110,7 +111,7 @@ def main() -> int:
     if unknown_slots:
         parser.error(f"unknown slots: {', '.join(unknown_slots)}")
     learned.ABLATE.update(args.ablate)
-    sources = training_sources()
+    sources = training_sources(hold_out=True)
     dev = DEV
     if args.dev:
         by_name = {p.name: p for p in sources}
@@ -128,7 +129,7 @@ def main() -> int:
     for fold in folds:
         fold_counts: Counter = Counter()
         fold_long: Counter = Counter()
-        model = fit(exclude=tuple(p.name for p in fold), long_per_class=args.long_train, c1=args.c1, c2=args.c2,
+        model = fit(hold_out=True, exclude=tuple(p.name for p in fold), long_per_class=args.long_train, c1=args.c1, c2=args.c2,
                     per_class=args.per_class)
         score(model, fold, args.renderings, fold_counts, conf)
         if args.long:

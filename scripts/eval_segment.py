@@ -5,11 +5,17 @@
 1. For every ``<stem>.<fmt>.gold.jsonl`` in the folders given (default: corpus/sample and the
    variants in eval/layouts when present), parses the matching screenplay and prints line
    accuracy per type and scene-heading precision/recall, per file and overall.
-2. Held-out sources (whole scripts never used in training the line CRF, see
-   scripts/train_segment.py: two real screenplays from ../shared/data/screenplays and two of
-   eval/layouts/src) rendered in every layout class (scripts/../segment/render_layouts.py),
-   with exact labels: content-line accuracy per layout class, per source and per type, and
-   scene-heading F1, for the learned typer next to the rules, in the same run.
+2. Held-out sources (whole scripts: two real screenplays from ../shared/data/screenplays and
+   two of eval/layouts/src, see scripts/train_segment.py) rendered in every layout class
+   (segment/render_layouts.py), with exact labels: content-line accuracy per layout class, per
+   source and per type, and scene-heading F1, for the learned typer next to the rules, in the
+   same run. The shipped model is trained on these sources too, so the learned column never
+   scores it: it scores the **evaluation model**, the same recipe without the held-out sources
+   (``train_segment.py --hold-out``), trained here in-process (a minute or so) or read from
+   ``--model PATH``. The output names the model scored.
+
+Part 1 types the gold files with the shipped model (``--typer``); two of eval/layouts' scripts
+(winter_line, harbor_precinct) are among its training sources.
 """
 
 from __future__ import annotations
@@ -55,6 +61,9 @@ def main() -> None:
                         help="line typer for the gold files (the held-out part always shows both)")
     parser.add_argument("--renderings", type=int, default=2, help="held-out renderings per source and class")
     parser.add_argument("--no-heldout", action="store_true", help="skip the held-out renderings")
+    parser.add_argument("--model", type=Path,
+                        help="held-out part: the evaluation model's weights file (train_segment.py --hold-out); "
+                             "default: train it here")
     parser.add_argument("--source-labels", action="store_true",
                         help="held-out gold as each source's markup types it, not relabelled to the slug convention")
     args = parser.parse_args()
@@ -75,7 +84,8 @@ def main() -> None:
                 print(f"      line {line}: gold {gtype}, got {ptype}: {text.strip()[:70]}")
     print(format_score(overall, "OVERALL"))
     if not args.no_heldout:
-        heldout(args.renderings, convention=not args.source_labels)
+        model, name = evaluation_model(args.model)
+        heldout(args.renderings, convention=not args.source_labels, model=model, model_name=name)
 
 
 def _f1(tp: int, fp: int, fn: int) -> float:
@@ -86,28 +96,65 @@ def _pr(tp: int, fp: int, fn: int) -> str:
     return f"P {tp / (tp + fp) if tp + fp else 1.0:.4f} R {tp / (tp + fn) if tp + fn else 1.0:.4f}"
 
 
-def heldout(renderings: int, *, convention: bool = True) -> None:
-    """Held-out sources in every layout class: learned typer vs rules, content lines only.
-    ``convention``: gold slug lines relabelled as in training (render_layouts.normalise_slugs)."""
-    from collections import defaultdict
+def evaluation_model(path: Path | None):
+    """The model trained without the held-out sources: read from ``path`` (a file written by
+    ``train_segment.py --hold-out``) or trained now with the shipped recipe. Returns (model, name)."""
+    import gzip
+    import hashlib
+    import time
 
     sys.path.insert(0, str(ROOT / "scripts"))
-    from scenescore.segment.learned import type_lines_learned
-    from scenescore.segment.render_layouts import LAYOUT_CLASSES, load_script, rendering
+    from scenescore.segment.learned import LineCRF
+    from train_segment import SEED, fit, serialise
+
+    if path is not None:
+        try:
+            raw = path.read_bytes()
+            model = LineCRF.from_dict(json.loads(gzip.decompress(raw)))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise SystemExit(f"{path}: not a line CRF weights file ({exc})") from None
+        return model, f"{path} (sha256 {hashlib.sha256(raw).hexdigest()[:12]})"
+    t0 = time.perf_counter()
+    model = fit(SEED, hold_out=True)
+    digest = hashlib.sha256(serialise(model)).hexdigest()[:12]
+    return model, (f"evaluation model trained here without the held-out sources (train_segment.py --hold-out, "
+                   f"seed {SEED}, sha256 {digest}, {time.perf_counter() - t0:.0f} s)")
+
+
+def heldout_sources() -> list[Path]:
+    sys.path.insert(0, str(ROOT / "scripts"))
     from train_segment import HELD_OUT_FDX, HELD_OUT_OWN, HELD_OUT_SHARED, SHARED
 
-    sources = [ROOT / p for p in HELD_OUT_OWN] + [SHARED / n for n in HELD_OUT_SHARED + HELD_OUT_FDX
-                                                   if (SHARED / n).exists()]
+    return [ROOT / p for p in HELD_OUT_OWN] + [SHARED / n for n in HELD_OUT_SHARED + HELD_OUT_FDX
+                                               if (SHARED / n).exists()]
+
+
+def heldout(renderings: int, *, model, model_name: str, convention: bool = True,
+            only: set[str] | None = None, show: bool = True):
+    """Held-out sources in every layout class: learned typer (``model``) vs rules, content lines
+    only. ``convention``: gold slug lines relabelled as in training (render_layouts.normalise_slugs).
+    ``only``: score these source file names (same renderings, same seeds as in the full run).
+    Returns (acc, heads): per key [lines, rules correct, learned correct] and per (key, typer)
+    heading [tp, fp, fn]."""
+    from collections import defaultdict
+
+    from scenescore.segment.learned import type_lines_learned
+    from scenescore.segment.render_layouts import LAYOUT_CLASSES, load_script, rendering
+
+    sources = heldout_sources()
     # key -> [lines, rules correct, learned correct]; headings: key -> [tp, fp, fn] per typer
     acc: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     heads: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     within: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # renderings whose scene count is within 30%
     for s_index, path in enumerate(sources):
+        if only is not None and path.name not in only:
+            continue
         script = load_script(path, convention=convention)
         for c_index, klass in enumerate(LAYOUT_CLASSES):
             for k in range(renderings):
                 lines, gold, bold, _layout = rendering(script, 900_000 + s_index * 1000 + c_index * 10 + k, klass)
-                typed = {"rules": type_layout_lines(lines, bold=bold), "learned": type_lines_learned(lines, bold=bold)}
+                typed = {"rules": type_layout_lines(lines, bold=bold),
+                         "learned": type_lines_learned(lines, bold=bold, model=model)}
                 gold_scenes = sum(g is ElementType.SCENE_HEADING for g in gold)
                 if gold_scenes >= 10:
                     for name, types in typed.items():
@@ -132,8 +179,11 @@ def heldout(renderings: int, *, convention: bool = True) -> None:
                             h[0] += is_gold and is_pred
                             h[1] += is_pred and not is_gold
                             h[2] += is_gold and not is_pred
+    if not show:
+        return acc, heads
     print()
-    print(f"HELD-OUT sources ({', '.join(p.name for p in sources)}), {renderings} renderings per layout class; "
+    print(f"learned = {model_name}")
+    print(f"HELD-OUT sources ({', '.join(p.name for p in sources if only is None or p.name in only)}), {renderings} renderings per layout class; "
           "content lines (blank lines excluded); gold slug lines "
           + ("relabelled to the slug convention" if convention else "as each source's markup types them"))
     print("renderings (>= 10 headings) whose scene count is within 30% of the gold headings: "
@@ -147,6 +197,7 @@ def heldout(renderings: int, *, convention: bool = True) -> None:
         hl = heads.get((key, "learned"))
         f1 = f"{_f1(*hr):16.4f} {_f1(*hl):8.4f}   {_pr(*hl)}" if hr and hl else ""
         print(f"{key:34} {n:7d} {rules_ok / n:8.4f} {learned_ok / n:8.4f}   {f1}")
+    return acc, heads
 
 
 if __name__ == "__main__":

@@ -1,13 +1,25 @@
 """Train the learned line typer (a linear-chain CRF) and write its weights into the package.
 
-    python scripts/train_segment.py            # writes src/scenescore/data/line_crf.json.gz
+    python scripts/train_segment.py            # the shipped model: src/scenescore/data/line_crf.json.gz
     python scripts/train_segment.py --check    # exit 1 if the shipped file is not what training gives
+    python scripts/train_segment.py --hold-out [--out PATH]   # the evaluation model (not shipped)
 
-Sources with exact element types (whole scripts; the held-out ones below never enter training):
-the project's own tagged scripts (corpus/sample, two of eval/layouts/src) and the real Fountain
-screenplays in ``../shared/data/screenplays/`` (copyrighted: read at training time, never
-committed). Slug lines are relabelled to one convention first (master and place slugs are
-headings, camera directions and subject slugs are shots: render_layouts.normalise_slugs), so
+Two models, one recipe (same seed, settings and renderings per source):
+
+* the **shipped** model (default) is fitted on every source with exact labels: the training
+  sources below and the four held-out ones (HELD_OUT_OWN, HELD_OUT_SHARED), so what the real
+  features teach reaches users. ``tests/segment/test_learned_typer.py`` checks its hash.
+* the **evaluation** model (``--hold-out``) leaves the held-out sources out; the recipe is chosen
+  and scored with it (``scripts/eval_segment.py`` trains it in-process or reads ``--model``;
+  ``scripts/dev_segment.py`` splits only the training sources). It is written to ``--out``
+  (default build/line_crf_holdout.json.gz), never into the package.
+
+Sources with exact element types (whole scripts): the project's own tagged scripts
+(corpus/sample, the four of eval/layouts/src) and the real Fountain screenplays in
+``../shared/data/screenplays/`` (copyrighted: read at training time, never committed). Only
+their Fountain files train; the held-out scripts' Final Draft files are a second annotation,
+used in evaluation only. Slug lines are relabelled to one convention first (master and place
+slugs are headings, camera directions and subject slugs are shots: render_layouts.normalise_slugs), so
 sources whose markup disagrees do not train contradictory targets. Each source is rendered
 into every layout class several times with random
 parameters (:mod:`scenescore.segment.render_layouts`), feature-length documents stitched from
@@ -57,7 +69,8 @@ C1, C2 = 0.2, 3.0
 TRAIN_OWN = ("corpus/sample/sample.tagged", "eval/layouts/src/salt_road.tagged", "eval/layouts/src/plus_one.tagged")
 TRAIN_SHARED = ("The-Last-Birthday-Card.fountain", "Silent_as_Murderers.fountain", "my_living_memory.fountain",
                 "printing_trouble.fountain", "run_like_hell_teaser.fountain")
-#: Whole scripts kept out of training, for scripts/eval_segment.py.
+#: Whole scripts kept out of the evaluation model's training (``--hold-out``), for
+#: scripts/eval_segment.py; the shipped model trains on them too.
 HELD_OUT_OWN = ("eval/layouts/src/winter_line.tagged", "eval/layouts/src/harbor_precinct.tagged")
 HELD_OUT_SHARED = ("Big-Fish.fountain", "Brick-and-Steel.fountain")
 #: The same held-out scripts with Final Draft's own paragraph types (a second annotation: the
@@ -65,19 +78,24 @@ HELD_OUT_SHARED = ("Big-Fish.fountain", "Brick-and-Steel.fountain")
 HELD_OUT_FDX = ("Big-Fish.fdx", "Brick-and-Steel.fdx")
 
 
-def training_sources(exclude: tuple[str, ...] = ()) -> list[Path]:
-    missing = [name for name in TRAIN_SHARED if not (SHARED / name).exists()]
+def training_sources(exclude: tuple[str, ...] = (), *, hold_out: bool = False) -> list[Path]:
+    """The sources a model trains on, in a fixed order: the training sources, then (unless
+    ``hold_out``) the held-out ones; less ``exclude`` (file names)."""
+    shared = TRAIN_SHARED if hold_out else TRAIN_SHARED + HELD_OUT_SHARED
+    missing = [name for name in shared if not (SHARED / name).exists()]
     if missing:
         raise SystemExit(f"training needs {SHARED} (missing: {', '.join(missing)})")
     paths = [ROOT / p for p in TRAIN_OWN] + [SHARED / name for name in TRAIN_SHARED]
+    if not hold_out:
+        paths += [ROOT / p for p in HELD_OUT_OWN] + [SHARED / name for name in HELD_OUT_SHARED]
     return [p for p in paths if p.name not in exclude]
 
 
 def sequences(seed: int = SEED, per_class: int = PER_CLASS, exclude: tuple[str, ...] = (),
-              long_per_class: int = LONG_PER_CLASS):
+              long_per_class: int = LONG_PER_CLASS, *, hold_out: bool = False):
     """(features, labels) for every rendering, in a fixed order: each source alone, then
     feature-length documents stitched from all of them (render_layouts.stitched)."""
-    scripts = [load_script(path) for path in training_sources(exclude)]
+    scripts = [load_script(path) for path in training_sources(exclude, hold_out=hold_out)]
     for s_index, script in enumerate(scripts):
         for c_index, klass in enumerate(LAYOUT_CLASSES):
             for k in range(per_class):
@@ -97,23 +115,29 @@ def _labelled(rendered) -> tuple[list[dict[str, float]], list[str]]:
     return feature_strings(values), [types[i].value for i in index.tolist()]
 
 
-def train(seed: int = SEED, *, verbose: bool = False) -> bytes:
-    """Fit the CRF and return the gzipped, rounded weights file."""
-    model = fit(seed, verbose=verbose)
+def train(seed: int = SEED, *, verbose: bool = False, hold_out: bool = False) -> bytes:
+    """Fit the CRF (the shipped model, or with ``hold_out`` the evaluation model) and return
+    the gzipped, rounded weights file."""
+    return serialise(fit(seed, verbose=verbose, hold_out=hold_out))
+
+
+def serialise(model: LineCRF) -> bytes:
+    """The gzipped weights file of a fitted model (what load_model reads)."""
     payload = json.dumps(model.to_dict(), sort_keys=True, separators=(",", ":")).encode("utf-8")
     return gzip.compress(payload, compresslevel=9, mtime=0)
 
 
 def fit(seed: int = SEED, *, verbose: bool = False, exclude: tuple[str, ...] = (),
         long_per_class: int = LONG_PER_CLASS, c1: float = C1, c2: float = C2,
-        per_class: int = PER_CLASS) -> LineCRF:
-    """Fit the CRF on the training sources (less ``exclude``, file names) and return it rounded."""
+        per_class: int = PER_CLASS, hold_out: bool = False) -> LineCRF:
+    """Fit the CRF on the sources (all of them, or with ``hold_out`` the training sources only;
+    less ``exclude``, file names) and return it rounded."""
     import numpy as np
     import pycrfsuite
 
     trainer = pycrfsuite.Trainer(verbose=False)
     n_items = 0
-    for xseq, yseq in sequences(seed, per_class, exclude, long_per_class):
+    for xseq, yseq in sequences(seed, per_class, exclude, long_per_class, hold_out=hold_out):
         if not yseq:
             continue
         trainer.append(xseq, yseq)
@@ -146,11 +170,22 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="compare with the shipped file instead of writing it")
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--hold-out", action="store_true",
+                        help="the evaluation model: without the held-out sources, written to --out")
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "line_crf_holdout.json.gz",
+                        help="where --hold-out writes its model")
     args = parser.parse_args()
+    if args.hold_out and args.check:
+        parser.error("--check compares the shipped model; --hold-out trains the evaluation model")
     t0 = time.perf_counter()
-    data = train(args.seed, verbose=True)
+    data = train(args.seed, verbose=True, hold_out=args.hold_out)
     digest = hashlib.sha256(data).hexdigest()
     print(f"{len(data):,} bytes, sha256 {digest}, {time.perf_counter() - t0:.1f} s in all")
+    if args.hold_out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_bytes(data)
+        print(f"wrote {args.out} (evaluation model, held-out sources left out)")
+        return 0
     if args.check:
         shipped = OUT.read_bytes() if OUT.exists() else b""
         if shipped != data:
