@@ -175,16 +175,21 @@ def test_mutated_renderings_never_crash() -> None:
         assert len(play.elements) == len(doc.lines)
 
 
-def test_evaluation_model_never_trains_on_the_held_out_sources() -> None:
-    # The shipped model trains on every source; the evaluation model (--hold-out, what
-    # eval_segment.py and dev_segment.py score) on the training sources only, in the same order.
-    if not SHARED.exists():
-        pytest.skip("training needs ../shared/data/screenplays")
+def _train_segment_script():  # noqa: ANN202 - the scripts/train_segment.py module
     sys.path.insert(0, str(ROOT / "scripts"))
     try:
         import train_segment
     finally:
         sys.path.remove(str(ROOT / "scripts"))
+    return train_segment
+
+
+def test_evaluation_model_never_trains_on_the_held_out_sources() -> None:
+    # The shipped model trains on every source; the evaluation model (--hold-out, what
+    # eval_segment.py and dev_segment.py score) on the training sources only, in the same order.
+    if not SHARED.exists():
+        pytest.skip("training needs ../shared/data/screenplays")
+    train_segment = _train_segment_script()
     held_out = {Path(p).name for p in train_segment.HELD_OUT_OWN} | set(train_segment.HELD_OUT_SHARED)
     shipped = [p.name for p in train_segment.training_sources()]
     evaluation = [p.name for p in train_segment.training_sources(hold_out=True)]
@@ -202,11 +207,7 @@ def test_shipped_weights_are_what_training_produces() -> None:
         pytest.skip("python-crfsuite (a dev dependency) is not installed")
     if not SHARED.exists():
         pytest.skip("training needs ../shared/data/screenplays")
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        import train_segment
-    finally:
-        sys.path.remove(str(ROOT / "scripts"))
+    train_segment = _train_segment_script()
     shipped = (ROOT / "src" / "scenescore" / "data" / MODEL_FILE).read_bytes()
     produced = train_segment.train()
     assert hashlib.sha256(produced).hexdigest() == hashlib.sha256(shipped).hexdigest()
