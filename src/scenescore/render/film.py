@@ -234,10 +234,8 @@ def _write_scores(conditions: Sequence[MusicCondition], sketches: Sequence[Sketc
         midi_paths[i] = atomic_write_bytes(
             out / "midi" / f"{name}.mid",
             sketch_to_midi(sketches[i], start_s=float(starts_s[i]), options=options.midi), overwrite=overwrite)
-    film_midi = atomic_write_bytes(
-        out / "midi" / "score.mid",
-        film_to_midi([sketches[i] for i in order], [float(starts_s[i]) for i in order], title=title,
-                     scene_markers=scenes, options=options.midi), overwrite=overwrite)
+    film_midi, themes_path, maps_path = write_film_files(conditions, sketches, order, starts_s, out, options,
+                                                         scenes, title, book, maps)
     if options.musicxml:
         from scenescore.render.musicxml import write_musicxml
 
@@ -246,12 +244,29 @@ def _write_scores(conditions: Sequence[MusicCondition], sketches: Sequence[Sketc
                                           overwrite=overwrite)
             if progress is not None:
                 progress("musicxml", done, len(order))
+    return themes_path, maps_path, film_midi
+
+
+def write_film_files(conditions: Sequence[MusicCondition], sketches: Sequence[Sketch], order: Sequence[int],
+                     starts_s: Sequence[float], out: Path, options: RenderOptions,
+                     scenes: Sequence[tuple[float, str]], title: str, book: ThemeBook,
+                     maps: Sequence[CueMap]) -> tuple[Path, Path, Path]:
+    """The film's own files, shared by ``render_film`` and the incremental renderer:
+    ``midi/score.mid``, ``themes.json`` and ``cue_maps.json`` (film MIDI, themes, maps paths)."""
+    overwrite = options.overwrite
+    film_midi = atomic_write_bytes(
+        out / "midi" / "score.mid",
+        film_to_midi([sketches[i] for i in order], [float(starts_s[i]) for i in order], title=title,
+                     scene_markers=scenes, options=options.midi), overwrite=overwrite)
     themes_path = atomic_write_text(out / "themes.json", json.dumps(book.to_dict(), indent=2) + "\n",
                                     overwrite=overwrite)
+    by_cue: dict[str, CueMap] = {}
+    for m in maps:
+        by_cue.setdefault(m.cue_id, m)
     maps_path = atomic_write_text(out / "cue_maps.json", json.dumps(
-        [cue_record(sketches[i], next((m for m in maps if m.cue_id == conditions[i].cue_id), None))
-         for i in order], indent=1) + "\n", overwrite=overwrite)
-    return themes_path, maps_path, film_midi
+        [cue_record(sketches[i], by_cue.get(conditions[i].cue_id)) for i in order], indent=1) + "\n",
+        overwrite=overwrite)
+    return film_midi, themes_path, maps_path
 
 
 @dataclass(frozen=True, slots=True)

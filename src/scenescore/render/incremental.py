@@ -33,17 +33,17 @@ from typing import TYPE_CHECKING, Any
 
 from scenescore.conditions.schema import MusicCondition
 from scenescore.errors import ScenescoreError
-from scenescore.io import atomic_write_bytes, atomic_write_text, remember_sha256, sha256_file
+from scenescore.io import atomic_write_bytes, remember_sha256, sha256_file
 from scenescore.render.film import (
     RenderedCue,
     RenderedFilm,
     _check_inputs,
-    cue_record,
     python_beside_synthesis,
     start_cue_audio,
+    write_film_files,
     write_temp_track,
 )
-from scenescore.render.midi import _check_fps, film_to_midi, sketch_to_midi, timecode
+from scenescore.render.midi import _check_fps, sketch_to_midi, timecode
 from scenescore.render.options import RenderOptions
 from scenescore.render.themes import ThemeBook
 
@@ -268,17 +268,7 @@ def _write_scores(conditions: Sequence[MusicCondition], starts_s: Sequence[float
             xml = write_musicxml(sketches[i], out / "xml" / f"{name}.musicxml", overwrite=options.overwrite)
             paths[i]["musicxml"] = xml
             files[i][_rel(out, xml)] = _file_entry(xml)
-    film_midi = atomic_write_bytes(
-        out / "midi" / "score.mid",
-        film_to_midi([sketches[i] for i in order], [float(starts_s[i]) for i in order], title=title,
-                     scene_markers=scenes, options=options.midi), overwrite=options.overwrite)
-    themes_path = atomic_write_text(out / "themes.json", json.dumps(book.to_dict(), indent=2) + "\n",
-                                    overwrite=options.overwrite)
-    by_cue = {m.cue_id: m for m in maps}
-    maps_path = atomic_write_text(out / "cue_maps.json", json.dumps(
-        [cue_record(sketches[i], by_cue.get(conditions[i].cue_id)) for i in order], indent=1) + "\n",
-        overwrite=options.overwrite)
-    return film_midi, themes_path, maps_path
+    return write_film_files(conditions, sketches, order, starts_s, out, options, scenes, title, book, maps)
 
 
 def _sketch(conditions: Sequence[MusicCondition], starts_s: Sequence[float], order: list[int],
