@@ -66,6 +66,9 @@ def main() -> None:
                              "default: train it here")
     parser.add_argument("--source-labels", action="store_true",
                         help="held-out gold as each source's markup types it, not relabelled to the slug convention")
+    parser.add_argument("--heading-errors", type=int, default=0, metavar="N",
+                        help="held-out part: list the N commonest lines the learned typer wrongly types as a "
+                             "heading, or misses as one, per source (text, gold and predicted type, renderings)")
     args = parser.parse_args()
     folders = args.folders or [p for p in (ROOT / "corpus" / "sample", ROOT / "eval" / "layouts") if p.exists()]
     overall = LineScore()
@@ -85,7 +88,8 @@ def main() -> None:
     print(format_score(overall, "OVERALL"))
     if not args.no_heldout:
         model, name = evaluation_model(args.model)
-        heldout(args.renderings, convention=not args.source_labels, model=model, model_name=name)
+        heldout(args.renderings, convention=not args.source_labels, model=model, model_name=name,
+                heading_errors=args.heading_errors)
 
 
 def _f1(tp: int, fp: int, fn: int) -> float:
@@ -130,13 +134,14 @@ def heldout_sources() -> list[Path]:
 
 
 def heldout(renderings: int, *, model, model_name: str, convention: bool = True,
-            only: set[str] | None = None, show: bool = True):
+            only: set[str] | None = None, show: bool = True, heading_errors: int = 0):
     """Held-out sources in every layout class: learned typer (``model``) vs rules, content lines
     only. ``convention``: gold slug lines relabelled as in training (render_layouts.normalise_slugs).
     ``only``: score these source file names (same renderings, same seeds as in the full run).
-    Returns (acc, heads): per key [lines, rules correct, learned correct] and per (key, typer)
-    heading [tp, fp, fn]."""
-    from collections import defaultdict
+    ``heading_errors``: also print the N commonest heading confusions of the learned typer per
+    source. Returns (acc, heads): per key [lines, rules correct, learned correct] and per
+    (key, typer) heading [tp, fp, fn]."""
+    from collections import Counter, defaultdict
 
     from scenescore.segment.learned import type_lines_learned
     from scenescore.segment.render_layouts import LAYOUT_CLASSES, load_script, rendering
@@ -146,6 +151,7 @@ def heldout(renderings: int, *, model, model_name: str, convention: bool = True,
     acc: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     heads: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     within: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # renderings whose scene count is within 30%
+    confusions: Counter = Counter()  # (source, gold, learned, text) for learned heading errors
     for s_index, path in enumerate(sources):
         if only is not None and path.name not in only:
             continue
@@ -171,6 +177,9 @@ def heldout(renderings: int, *, model, model_name: str, convention: bool = True,
                         row[0] += 1
                         row[1] += typed["rules"][i] is g
                         row[2] += typed["learned"][i] is g
+                    learned_type = typed["learned"][i]
+                    if (g is ElementType.SCENE_HEADING) != (learned_type is ElementType.SCENE_HEADING):
+                        confusions[(path.name, g.value, learned_type.value, " ".join(lines[i].split()))] += 1
                     for name, types in typed.items():
                         for key in ("ALL", f"class {klass}", f"source {path.name}"):
                             h = heads[(key, name)]
@@ -197,6 +206,15 @@ def heldout(renderings: int, *, model, model_name: str, convention: bool = True,
         hl = heads.get((key, "learned"))
         f1 = f"{_f1(*hr):16.4f} {_f1(*hl):8.4f}   {_pr(*hl)}" if hr and hl else ""
         print(f"{key:34} {n:7d} {rules_ok / n:8.4f} {learned_ok / n:8.4f}   {f1}")
+    if heading_errors:
+        print(f"learned heading errors, the {heading_errors} commonest lines per source "
+              "(renderings: how many of the source's renderings type the line so):")
+        for source in dict.fromkeys(key[0] for key in confusions):
+            rows = [(count, key) for key, count in confusions.items() if key[0] == source]
+            fp = sum(c for c, key in rows if key[2] == ElementType.SCENE_HEADING.value)
+            print(f"  {source}: {fp} false headings, {sum(c for c, _ in rows) - fp} missed")
+            for count, (_src, gold, got, text) in sorted(rows, key=lambda r: (-r[0], r[1]))[:heading_errors]:
+                print(f"    {count:4d}  gold {gold:14} got {got:14} {text[:60]}")
     return acc, heads
 
 
