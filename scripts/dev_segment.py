@@ -2,6 +2,7 @@
 
     python scripts/dev_segment.py [--confusions N] [--renderings K] [--dev FILE ... | --cv] [--long K]
                                   [--long-train K] [--per-class K] [--c1 X] [--c2 X] [--ablate SLOT ...]
+                                  [--no-run-in]
 
 Trains the CRF exactly as ``scripts/train_segment.py --hold-out`` does (the evaluation model:
 the held-out sources never enter) but also without the DEV sources (three of the training
@@ -10,7 +11,7 @@ layout class and prints content-line accuracy, scene-heading P/R/F1 and the comm
 confusions. ``--cv`` leaves each training source out in turn (one training run per source) and
 sums the scores. ``--long K`` also scores K feature-length documents per class stitched from
 the left-out sources (a single source repeated: render_layouts.stitched); ``--long-train``,
-``--per-class``, ``--c1``/``--c2`` change the training settings and ``--ablate`` holds feature
+``--per-class``, ``--c1``/``--c2``, ``--no-run-in`` change the training settings and ``--ablate`` holds feature
 slots at 0, to compare a setting or a feature with the default in one run per setting. The
 held-out sources of ``train_segment.py`` are not touched.
 """
@@ -104,6 +105,8 @@ def main() -> int:
     parser.add_argument("--per-class", type=int, default=PER_CLASS, help="training renderings per source and class")
     parser.add_argument("--ablate", nargs="+", default=[], metavar="SLOT",
                         help="hold these feature slots at 0 (training and scoring)")
+    parser.add_argument("--no-run-in", action="store_true",
+                        help="train without run-in capitals (train_segment.RUN_IN_SHARE)")
     parser.add_argument("--c1", type=float, default=C1)
     parser.add_argument("--c2", type=float, default=C2)
     args = parser.parse_args()
@@ -125,12 +128,12 @@ def main() -> int:
     conf: Counter = Counter()
     long_conf: Counter = Counter()
     print(f"settings: long-train {args.long_train}, per-class {args.per_class}, c1 {args.c1}, c2 {args.c2}, "
-          f"ablated {' '.join(args.ablate) or 'none'}", flush=True)
+          f"run-in capitals {'no' if args.no_run_in else 'yes'}, ablated {' '.join(args.ablate) or 'none'}", flush=True)
     for fold in folds:
         fold_counts: Counter = Counter()
         fold_long: Counter = Counter()
         model = fit(hold_out=True, exclude=tuple(p.name for p in fold), long_per_class=args.long_train, c1=args.c1, c2=args.c2,
-                    per_class=args.per_class)
+                    per_class=args.per_class, run_in=not args.no_run_in)
         score(model, fold, args.renderings, fold_counts, conf)
         if args.long:
             score(model, fold, args.long, fold_long, long_conf, long=True)

@@ -5,18 +5,20 @@ for these tests)."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 from scenescore.ingest import read_screenplay_bytes
 from scenescore.records import Element, ElementType
 from scenescore.segment import build_scenes
 from scenescore.segment.learned import SLOT_NAMES, line_features, type_lines_learned
-from scenescore.segment.lines import is_shot
+from scenescore.segment.lines import is_shot, runs_into, runs_on
 from scenescore.segment.render_layouts import (
     Paragraph,
     Script,
     load_script,
     normalise_slugs,
+    run_in_capitals,
     slug_kind,
 )
 from scenescore.segment.typers import type_document
@@ -44,6 +46,60 @@ def test_slug_kind_follows_the_convention() -> None:
         "BEHIND THE STOVE,": "action",               # a run-in line that the action continues
     }
     assert {text: slug_kind(text, SPEAKERS) for text in cases} == cases
+
+
+def test_a_slug_that_a_sentence_runs_through_is_action() -> None:
+    # Capitals set inside a running sentence ("... she looks up to see" / "A LANTERN" /
+    # "swinging on its hook.") are action; master headings and camera directions keep their kind.
+    assert slug_kind("A LANTERN", SPEAKERS, runs_through=True) == "action"
+    assert slug_kind("THE LEVER ROOM", SPEAKERS, runs_through=True) == "action"
+    assert slug_kind("INT. SIGNAL BOX - NIGHT", SPEAKERS, runs_through=True) == "heading"
+    assert slug_kind("LEVER ROOM - LATER", SPEAKERS, runs_through=True) == "heading"
+    assert slug_kind("CLOSE ON THE LEVER", SPEAKERS, runs_through=True) == "shot"
+    assert slug_kind("TOVE", SPEAKERS, runs_through=True) == "shot"
+    assert runs_into("Tove climbs the ladder and looks up to see") and runs_into("past the stove,")
+    assert not runs_into("Tove climbs the ladder.") and not runs_into("She freezes --")
+    assert runs_on("swinging on its hook.") and runs_on("...which nobody has lit in years.")
+    assert not runs_on("Tove climbs down.") and not runs_on("")
+
+
+def test_normalise_slugs_reads_a_run_in_slug_from_its_neighbours() -> None:
+    script = Script("t", blocks=[
+        [Paragraph("heading", ["INT. SIGNAL BOX - NIGHT"])],
+        [Paragraph("action", ["Tove climbs the ladder and looks up to see"])],
+        [Paragraph("heading", ["A LANTERN"])],                 # the sentence runs into it...
+        [Paragraph("action", ["Rain on the glass."])],
+        [Paragraph("heading", ["THE LEVER ROOM"])],            # a place: a sentence ended before
+        [Paragraph("action", ["Brass and dust."])],
+        [Paragraph("heading", ["THE SIGNAL LAMP"])],           # ...or goes on after it
+        [Paragraph("action", ["swings in the wind."])],
+        [Paragraph("character", ["TOVE"]), Paragraph("dialogue", ["Who lit it"])],
+        [Paragraph("heading", ["THE STORE ROOM"])],            # speech before it does not run on
+        [Paragraph("action", ["Crates of fuses."])],
+    ])
+    kinds = [block[0].kind for block in normalise_slugs(script).blocks]
+    assert kinds == ["heading", "action", "action", "action", "heading", "action", "action", "action",
+                     "character", "heading", "action"]
+
+
+def test_run_in_capitals_split_an_action_sentence_into_three_action_lines() -> None:
+    # Training data for the habit above: a noun phrase of an action sentence on its own line in
+    # capitals, the sentence going on after it in lower case; all of it stays action.
+    script = Script("t", blocks=[
+        [Paragraph("heading", ["INT. SIGNAL BOX - NIGHT"])],
+        [Paragraph("action", ["Tove climbs the ladder and looks up to see the old lantern swinging on its hook."])],
+        [Paragraph("action", ["Rain."])],
+        [Paragraph("character", ["TOVE"]), Paragraph("dialogue", ["Who lit the lamp in the yard?"])],
+    ])
+    out = run_in_capitals(script, random.Random(0), 1.0)
+    kinds_texts = [(block[0].kind, block[0].lines[0]) for block in out.blocks]
+    assert kinds_texts[0] == ("heading", "INT. SIGNAL BOX - NIGHT")
+    assert kinds_texts[-2:] == [("action", "Rain."), ("character", "TOVE")]
+    split = kinds_texts[1:-2]
+    assert [kind for kind, _ in split] == ["action", "action", "action"]
+    assert split[1][1].isupper() and split[2][1][0].islower()
+    assert " ".join(text for _, text in split).lower() == script.blocks[1][0].lines[0].lower()
+    assert run_in_capitals(script, random.Random(0), 0.0).blocks == script.blocks
 
 
 def test_camera_directions_take_a_whole_word() -> None:

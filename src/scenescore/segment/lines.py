@@ -139,7 +139,7 @@ def _is_subject(text: str, speakers: set[str]) -> bool:
     return 0 < len(words) <= 3 and words[0] in speakers and " - " not in text
 
 
-def slug_kind(text: str, speakers: set[str]) -> str:
+def slug_kind(text: str, speakers: set[str], *, runs_through: bool = False) -> str:
     """What a stand-alone slug-like line is under the project's convention (docs/parsing.md):
 
     * ``heading``: it opens a scene at a place or a time — a master heading (``INT.``/``EXT.``
@@ -149,7 +149,11 @@ def slug_kind(text: str, speakers: set[str]) -> str:
       ``CLOSE ON``, ``ON ...``, ``... POV``, ``INSERT``, ``OVER ... SHOULDER``, ``WIDE``,
       ``BACK TO SCENE``...) or a subject slug naming one of the script's speakers (``SCOTT``);
     * ``action``: anything else a source typed as a heading — a sentence (lower case, or ending
-      in ``. ! ? , : ;``), a sound, or a line too long to be a slug; a reader sees action.
+      in ``. ! ? , : ;``), a sound, or a line too long to be a slug; a reader sees action. So is
+      a secondary slug that a sentence of the action runs through (``runs_through``: the action
+      before it stops mid-sentence, or the action after it goes on in lower case, as in
+      ``... looks up to see`` / ``A MAN'S SILHOUETTE`` / ``on the sheet.``): words of a
+      sentence set in capitals for emphasis, not a new place.
     """
     s = text.strip()
     if is_heading(s) or MASTER_LOOSE.match(s) or P.TIME_SLUG.search(s):
@@ -157,8 +161,24 @@ def slug_kind(text: str, speakers: set[str]) -> str:
     if is_shot(s) or _is_subject(s, speakers):
         return "shot"
     if is_slug_text(s):
-        return "heading"
+        return "action" if runs_through else "heading"
     return "action"
+
+
+def runs_into(previous_action: str) -> bool:
+    """Does an action paragraph stop mid-sentence (its last character a letter, a digit or a
+    comma), so that its sentence runs on into the next line?"""
+    s = previous_action.rstrip()
+    return bool(s) and (s[-1].isalnum() or s[-1] == ",")
+
+
+def runs_on(next_action: str) -> bool:
+    """Does an action paragraph go on with a sentence begun before it (its first letter in
+    lower case: ``reach in and scoop them up.``, ``...which rains down``)?"""
+    for ch in next_action:
+        if ch.isalpha():
+            return ch.islower()
+    return False
 
 
 _BOTH_NUMBERS = re.compile(rf"^({P.NUMBER})\.?\s+\S.*?\s({P.NUMBER})\.?$")

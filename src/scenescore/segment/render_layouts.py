@@ -26,6 +26,8 @@ from scenescore.segment.lines import (
     MASTER_LOOSE,
     cue_name,
     is_shot,
+    runs_into,
+    runs_on,
     slug_kind,
     slug_name,
 )
@@ -258,13 +260,18 @@ def normalise_slugs(script: Script) -> Script:
     it is a master heading. Other types are left as the source says."""
     speakers = _speakers(script)
     blocks: list[list[Paragraph]] = []
-    for block in script.blocks:
+    source = script.blocks
+    for k, block in enumerate(source):
         first = block[0]
         if len(block) == 1 and len(first.lines) == 1:
             text = first.lines[0]
             kind = first.kind
             if kind == "heading":
-                kind = slug_kind(text, speakers)
+                before = source[k - 1][-1] if k else None
+                after = source[k + 1][0] if k + 1 < len(source) else None
+                through = bool(before and before.kind == "action" and runs_into(before.lines[-1])) or bool(
+                    after and after.kind == "action" and runs_on(after.lines[0]))
+                kind = slug_kind(text, speakers, runs_through=through)
             elif kind == "shot" and (P.HEADING_PREFIX.match(text.upper()) or MASTER_LOOSE.match(text)):
                 kind = "heading"  # the source typed a master heading as a shot
             elif kind == "action" and text.strip()[-1:] not in ".!?" and (
@@ -841,6 +848,59 @@ def stitched(scripts: Sequence[Script], rng: random.Random, blocks: int = 1500) 
                 break
     first = scripts[0]
     return Script(f"{first.name}+{len(scripts) - 1}", list(first.title), pool)
+
+
+_DETERMINERS = frozenset({"the", "a", "an", "his", "her", "their", "its", "our", "two", "three", "another"})
+_PLAIN_WORD = re.compile(r"^[A-Za-z][A-Za-z'’-]*$")
+#: Words that do not end a noun phrase, and words that may follow one (a preposition, a
+#: relative pronoun, or a verb in -s/-ing/-ed): ``A FAT CATFISH`` / ``swimming at his feet``.
+_FUNCTION_WORDS = frozenset({
+    "and", "or", "but", "nor", "so", "yet", "in", "on", "at", "to", "of", "with", "by", "for", "from", "into",
+    "onto", "as", "than", "then", "is", "are", "was", "were", "be", "been", "has", "have", "had", "do", "does",
+    "did", "that", "which", "who", "whom", "whose", "it", "he", "she", "they", "we", "you", "i", "not", "very",
+    "the", "a", "an", "his", "her", "their", "its", "our", "this", "these", "those", "there", "here", "up",
+    "down", "out", "off", "over", "under", "through", "about", "like", "all", "some", "no"})
+_AFTER_PHRASE = frozenset({"in", "on", "at", "with", "by", "from", "into", "onto", "over", "under", "through",
+                           "across", "behind", "beside", "near", "past", "which", "that", "who", "we", "as"})
+
+
+def _noun_phrase(phrase: list[str], rest: list[str]) -> bool:
+    """A determiner and plain content words, then lower-case prose that can follow a noun."""
+    follow = rest[0] if rest else ""
+    return (len(rest) >= 2 and follow[:1].islower() and all(_PLAIN_WORD.match(w) for w in phrase)
+            and not any(w.lower() in _FUNCTION_WORDS for w in phrase[1:])
+            and (follow in _AFTER_PHRASE or follow.endswith(("s", "ing", "ed"))))
+
+
+def run_in_capitals(script: Script, rng: random.Random, rate: float) -> Script:
+    """Training data for a writing habit that the sources show too rarely to learn from: words of
+    an action sentence set on a line of their own in capitals, the sentence running through them
+    (``... looks up to see`` / ``THE OLD LANTERN`` / ``swinging on its hook.``, or
+    ``THE MAZDA`` / ``begins to roll.``). About ``rate`` of the action paragraphs that have such a
+    noun phrase (a determiner and one or two plain words, then a preposition, a relative
+    pronoun or a verb in lower case) are split there; all three parts are action, as the slug convention labels a slug a
+    sentence runs through (:func:`scenescore.segment.lines.slug_kind`)."""
+    blocks: list[list[Paragraph]] = []
+    for block in script.blocks:
+        para = block[0]
+        if len(block) != 1 or para.kind != "action" or rng.random() >= rate:
+            blocks.append(block)
+            continue
+        words = " ".join(para.lines).split()
+        starts = [i for i, w in enumerate(words[:-3]) if w.lower() in _DETERMINERS
+                  and (i == 0 or _PLAIN_WORD.match(words[i - 1]))]
+        rng.shuffle(starts)
+        cut = next(((i, size) for i in starts for size in rng.sample((2, 3), 2)
+                    if _noun_phrase(words[i:i + size], words[i + size:])), None)
+        if cut is None:
+            blocks.append(block)
+            continue
+        i, size = cut
+        if i:
+            blocks.append([Paragraph("action", [" ".join(words[:i])])])
+        blocks.append([Paragraph("action", [" ".join(words[i:i + size]).upper()])])
+        blocks.append([Paragraph("action", [" ".join(words[i + size:])])])
+    return replace(script, blocks=blocks)
 
 
 def rendering(script: Script, seed: int, klass: str | None = None
