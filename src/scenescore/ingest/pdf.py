@@ -38,8 +38,17 @@ _Row = tuple[float, list[tuple[float, str]]]
 
 
 def _rows_pdfium(data: bytes) -> tuple[list[list[_Row]], float] | None:
-    import pypdfium2 as pdfium
+    """Each page's text lines with the left edge of every word, and the median advance of a
+    character (read from the first word of two or more letters on each line: a sample, not all,
+    since each box is a call into PDFium)."""
+    from ctypes import byref, c_double
 
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    left, right, bottom, top_ = c_double(), c_double(), c_double(), c_double()
+    refs = (byref(left), byref(right), byref(bottom), byref(top_))
+    charbox = pdfium_c.FPDFText_GetCharBox
     pdf = pdfium.PdfDocument(data)
     pages: list[list[_Row]] = []
     advances: list[float] = []
@@ -48,6 +57,7 @@ def _rows_pdfium(data: bytes) -> tuple[list[list[_Row]], float] | None:
             page = pdf[index]
             height = page.get_height()
             textpage = page.get_textpage()
+            handle = textpage.raw
             count = textpage.count_chars()
             text = textpage.get_text_range(0, count) if count else ""
             rows: list[_Row] = []
@@ -55,17 +65,20 @@ def _rows_pdfium(data: bytes) -> tuple[list[list[_Row]], float] | None:
             for line in text.split("\r\n") if len(text) == count else []:
                 words: list[tuple[float, str]] = []
                 top = None
+                sampled = False
                 k = 0
                 for word in line.split(" "):
                     if word:
-                        box = textpage.get_charbox(pos + k)
+                        charbox(handle, pos + k, *refs)
+                        x0 = left.value
                         if top is None:
-                            top = height - box[3]
-                        words.append((box[0], word))
-                        if len(word) > 1:
-                            nxt = textpage.get_charbox(pos + k + 1)
-                            if nxt[0] > box[0]:
-                                advances.append(nxt[0] - box[0])
+                            top = height - top_.value
+                        words.append((x0, word))
+                        if not sampled and len(word) > 1:
+                            sampled = True
+                            charbox(handle, pos + k + 1, *refs)
+                            if left.value > x0:
+                                advances.append(left.value - x0)
                     k += len(word) + 1
                 pos += len(line) + 2
                 if words and top is not None:
