@@ -402,6 +402,20 @@ def _deliver_write(run: Run, _value: Any, emit: Emit) -> None:
         emit.record(rel)
 
 
+def _soundfont_start(run: Run) -> Any:
+    audio = _opt(run, "render").audio
+    if audio.backend != "fluidsynth":
+        return None
+    from scenescore.render.fluidsynth import SoundFontPreload
+
+    return SoundFontPreload(audio)
+
+
+#: FluidSynth loads the SoundFont in a thread while the stages before the render run, so the
+#: render's synthesizers find its samples cached (render/fluidsynth.py).
+_SOUNDFONT_AHEAD = Ahead(after=(), start=_soundfont_start, go=lambda run, handle: None)
+
+
 def _arc_plot_start(run: Run) -> Any:
     from scenescore.report.ahead import ArcPlotAhead
 
@@ -474,7 +488,7 @@ def default_stages(options: ScoreOptions | None = None, evidence: bool = False) 
               _translate, _translate_write,
               options=_translate_options, load=_translate_load),
         Stage("render", "2", ("segment", "analyze", "spot", "translate"), _render_previous, _render_write,
-              options=_render_stage_options),
+              options=_render_stage_options, ahead=_SOUNDFONT_AHEAD),
         Stage("deliver", "1", ("segment", "analyze", "spot", "translate", "render", *picture), lambda run: None,
               _deliver_write, options=_deliver_options, ahead=_ARC_PLOT_AHEAD),
     ]
