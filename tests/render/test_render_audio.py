@@ -316,3 +316,33 @@ def test_a_cue_body_copied_from_its_file_is_what_packing_gives(tmp_path, monkeyp
     assert sha256_file(copied) == sha256_file(packed)  # hashed as written, the copied bytes too
     _, y = _read_wav(copied)
     assert np.abs(y).max() <= ceiling + 1e-6 and np.abs(y[100:800]).max() > 0.8  # the body sounds
+
+
+def test_a_mix_synced_as_it_is_written_is_the_same_file(tmp_path, monkeypatch):
+    """The temp track is synced to disk in the background every ``_SYNC_EVERY`` bytes (so its
+    close waits for the last stretch only): the syncs happen, and the file is the same."""
+    from scenescore.io import sha256_file
+    from scenescore.render import audio as audio_module
+
+    synced = []
+    real = audio_module._sync_data
+    monkeypatch.setattr(audio_module, "_sync_data", lambda fd: (synced.append(fd), real(fd)))
+    sr, xf = 1000, 100
+    rng = np.random.default_rng(5)
+    cues = [rng.uniform(-0.9, 0.9, (n + xf, 2)).astype(np.float32) for n in (900, 700, 1200)]
+    starts, placed, fade_end = [50, 1000, 1650], [], -1
+    for k, audio in enumerate(cues):
+        nxt = starts[k + 1] if k + 1 < len(starts) else None
+        p = place_cue(starts[k], len(audio) - xf, len(audio), nxt, fade_end, crossfade=xf, declick=5)
+        fade_end = p.start + p.fade_out_at + p.fade_out
+        placed.append(p)
+    frames = starts[-1] + len(cues[-1])
+    monkeypatch.setattr(audio_module, "_SYNC_EVERY", 0)
+    plain = mix_stream(tmp_path / "plain.wav", list(zip(placed, cues, strict=True)), frames=frames, sample_rate=sr)
+    assert synced == []
+    monkeypatch.setattr(audio_module, "_SYNC_EVERY", 1000)  # ~every 170 frames of 24-bit stereo
+    synced_path = mix_stream(tmp_path / "synced.wav", list(zip(placed, cues, strict=True)), frames=frames,
+                             sample_rate=sr)
+    assert len(synced) >= 2  # one at a time: fewer than the ~16 thresholds crossed, but several
+    assert synced_path.read_bytes() == plain.read_bytes()
+    assert sha256_file(synced_path) == sha256_file(plain)

@@ -55,6 +55,8 @@ class ArcPlotAhead:
     def start(cls) -> ArcPlotAhead | None:
         """A helper importing the plotting libraries now; None (logged) when none can start."""
         try:
+            if not sys.executable:
+                raise OSError("no Python executable to start (an embedded interpreter)")
             proc = subprocess.Popen(helper_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                     stderr=subprocess.DEVNULL)
         except OSError as exc:
