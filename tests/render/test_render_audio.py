@@ -343,6 +343,6 @@ def test_a_mix_synced_as_it_is_written_is_the_same_file(tmp_path, monkeypatch):
     monkeypatch.setattr(audio_module, "_SYNC_EVERY", 1000)  # ~every 170 frames of 24-bit stereo
     synced_path = mix_stream(tmp_path / "synced.wav", list(zip(placed, cues, strict=True)), frames=frames,
                              sample_rate=sr)
-    assert len(synced) >= 2  # one at a time: fewer than the ~16 thresholds crossed, but several
+    assert synced  # at most one in flight at a time: one or more of the ~16 thresholds crossed
     assert synced_path.read_bytes() == plain.read_bytes()
     assert sha256_file(synced_path) == sha256_file(plain)
