@@ -31,7 +31,9 @@ def _score(out: Path, **kwargs: object):  # noqa: ANN202 - test shorthand
     return score(SAMPLE, options=ScoreOptions(out=str(out), name="film", **kwargs), stage_options=FAST)
 
 
-def test_the_helper_draws_the_bytes_deliver_would(scored_run: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_the_helper_draws_the_bytes_deliver_would(scored_run: Path, caplog: pytest.LogCaptureFixture,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ahead_module, "READY_WAIT_S", 60.0)
     helper = ArcPlotAhead.start()
     assert helper is not None
     try:
@@ -45,7 +47,10 @@ def test_the_helper_draws_the_bytes_deliver_would(scored_run: Path, caplog: pyte
 
 
 def test_a_score_takes_the_helpers_png_and_deliver_alone_draws_the_same(
-        tmp_path: Path, scored_run: Path, caplog: pytest.LogCaptureFixture) -> None:
+        tmp_path: Path, scored_run: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a MIDI-only sample renders in a fraction of a second: wait for the helper, as a feature's
+    # render gives it time to (by default deliver draws the PNG itself when the helper is late)
+    monkeypatch.setattr(ahead_module, "READY_WAIT_S", 60.0)
     with caplog.at_level(logging.DEBUG, logger="scenescore.report.ahead"):
         result = _score(tmp_path)
     assert "drawn by the helper" in caplog.text
@@ -65,6 +70,7 @@ def test_a_failing_helper_is_logged_and_deliver_draws_the_png(
         tmp_path: Path, scored_run: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
     monkeypatch.setattr(ahead_module, "helper_command",
                         lambda: [sys.executable, "-c", "import sys; sys.stdin.readline(); sys.exit(3)"])
+    monkeypatch.setattr(ahead_module, "READY_WAIT_S", 60.0)  # its exit is what deliver reads
     with caplog.at_level(logging.WARNING, logger="scenescore.report.ahead"):
         result = _score(tmp_path)
     assert "the helper failed (exit code 3" in caplog.text
@@ -80,7 +86,9 @@ def test_a_helper_that_cannot_start_is_logged_and_the_run_goes_on(
     assert (result.folder / "arc.png").read_bytes() == (scored_run / "arc.png").read_bytes()
 
 
-def test_a_png_of_other_data_is_not_taken(scored_run: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_a_png_of_other_data_is_not_taken(scored_run: Path, caplog: pytest.LogCaptureFixture,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ahead_module, "READY_WAIT_S", 60.0)
     data = arc_plot_data(read_run_view(scored_run))
     moved = dataclasses.replace(data, cues=tuple((c, s + 1.0, e + 1.0) for c, s, e in data.cues))
     assert moved.digest() != data.digest()
@@ -94,6 +102,19 @@ def test_a_png_of_other_data_is_not_taken(scored_run: Path, caplog: pytest.LogCa
         helper.close()
     assert "other data" in caplog.text
     assert draw_arc(moved) != draw_arc(data)  # the digest covers what is drawn
+
+
+def test_a_helper_that_has_not_drawn_yet_is_not_waited_for(
+        scored_run: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr(ahead_module, "helper_command",
+                        lambda: [sys.executable, "-c", "import sys, time; sys.stdin.readline(); time.sleep(30)"])
+    helper = ArcPlotAhead.start()
+    assert helper is not None
+    helper.draw(scored_run)
+    with caplog.at_level(logging.INFO, logger="scenescore.report.ahead"):
+        assert helper.take(arc_plot_data(read_run_view(scored_run))) is None
+    assert "has not drawn it yet" in caplog.text
+    assert helper._proc.poll() is not None  # stopped, not left sleeping
 
 
 def test_the_helper_answers_an_error_for_a_folder_it_cannot_read(tmp_path: Path) -> None:

@@ -28,8 +28,15 @@ from scenescore.report.png import ArcPlotData
 
 log = logging.getLogger(__name__)
 
-#: How long deliver waits for the helper's PNG before drawing it itself.
-TAKE_TIMEOUT_S = 120.0
+#: How long deliver waits for the helper to start answering before drawing the PNG itself: the
+#: helper runs at a low priority (it should use idle cores only), so on a busy machine it may not
+#: have drawn yet, and deliver does not wait for it.
+READY_WAIT_S = 0.0
+#: How long deliver reads an answer that has begun.
+TAKE_TIMEOUT_S = 60.0
+#: The helper's niceness: beside synthesis on a busy machine it yields; on an idle core it runs
+#: as fast.
+HELPER_NICE = 10
 
 #: The helper's own entry point (``-c``: run on the parent's ``sys.path``, given as argv[1]).
 #: It leaves without tearing the interpreter down (a fifth of a second with matplotlib and
@@ -84,6 +91,10 @@ class ArcPlotAhead:
             log.info("arc plot: the helper was not asked to draw; deliver draws it")
             self.close()
             return None
+        if not self._answering(READY_WAIT_S):
+            log.info("arc plot: the helper has not drawn it yet (a busy machine); deliver draws it")
+            self.close()
+            return None
         try:
             out, _ = self._proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -115,6 +126,16 @@ class ArcPlotAhead:
         log.debug("arc plot: drawn by the helper")
         return png
 
+    def _answering(self, wait_s: float) -> bool:
+        """Whether the helper has begun its answer (or exited) within ``wait_s``."""
+        import select
+
+        try:
+            ready, _, _ = select.select([self._proc.stdout], [], [], wait_s)
+        except (OSError, ValueError):  # no select on pipes (Windows): wait for the answer
+            return True
+        return bool(ready)
+
     def close(self) -> None:
         """Stop the helper if it still runs (a run whose deliver was skipped, or that failed)."""
         proc = self._proc
@@ -138,7 +159,7 @@ def serve(stdin: IO[bytes] | None = None, stdout: IO[bytes] | None = None) -> No
     sys.stdout = sys.stderr  # nothing printed by a library may reach the answer
     if hasattr(os, "nice"):
         with contextlib.suppress(OSError):
-            os.nice(5)  # where a core is free it runs as fast; beside synthesis it yields
+            os.nice(HELPER_NICE)
     answer: dict[str, Any]
     png = b""
     try:
