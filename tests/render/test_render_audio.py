@@ -346,3 +346,30 @@ def test_a_mix_synced_as_it_is_written_is_the_same_file(tmp_path, monkeypatch):
     assert synced  # at most one in flight at a time: one or more of the ~16 thresholds crossed
     assert synced_path.read_bytes() == plain.read_bytes()
     assert sha256_file(synced_path) == sha256_file(plain)
+
+
+@needs_fluidsynth
+def test_a_soundfont_preload_holds_a_synthesizer_until_closed():
+    """``score`` has FluidSynth load the SoundFont while the stages before the render run; the
+    synthesizer it makes keeps the samples cached until the run closes it."""
+    from scenescore.render.fluidsynth import SoundFontPreload
+
+    preload = SoundFontPreload(AudioOptions())
+    preload._thread.join()
+    assert preload._synth is not None
+    preload.close()
+    assert preload._synth is None
+    preload.close()  # twice is harmless (the run closes what it started, whatever happened)
+
+
+def test_a_failing_soundfont_preload_is_left_for_the_render_to_report(tmp_path, caplog):
+    import logging
+
+    from scenescore.render.fluidsynth import SoundFontPreload
+
+    missing = AudioOptions(fluidsynth=FluidSynthOptions(soundfont=str(tmp_path / "missing.sf2")))
+    with caplog.at_level(logging.DEBUG, logger="scenescore.render.fluidsynth"):
+        preload = SoundFontPreload(missing)
+        preload.close()
+    assert "the SoundFont preload failed" in caplog.text
+    assert preload._synth is None
