@@ -427,8 +427,11 @@ class Run:
                 ahead.go(self, handle)
 
     def _close_ahead(self) -> None:
-        for handle in self.ahead.values():
-            handle.close()
+        for name, handle in self.ahead.items():
+            try:
+                handle.close()
+            except Exception:  # noqa: BLE001 - the run's own result or error is what counts
+                log.warning("%s: closing the work started ahead of %s failed", self.folder.name, name, exc_info=True)
         self.ahead.clear()
         self._ahead_gone.clear()
 
