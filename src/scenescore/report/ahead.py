@@ -4,9 +4,11 @@ Everything the PNG draws is on disk once ``spot`` has written its files, yet del
 after the render, on one core while the other idles; matplotlib's import and the drawing are
 most of deliver's time. So ``score`` starts a helper process when the run begins (its imports
 run on the core that segment and analyze leave idle), asks it to draw once the plot's stages
-are done, and deliver takes its PNG if the helper drew exactly the data deliver would draw
-(:meth:`~scenescore.report.png.ArcPlotData.digest`); otherwise, or when the helper failed,
-deliver draws it itself, and says why in the log. Either way ``arc.png`` has the same bytes.
+are done, and deliver takes its PNG if the helper has answered and drew exactly the data
+deliver would draw (:meth:`~scenescore.report.png.ArcPlotData.digest`); otherwise (the helper
+failed, drew other data, or has not drawn yet: it runs at a low priority, so on a busy machine
+deliver does not wait for it) deliver draws it itself and says why in the log. Either way
+``arc.png`` has the same bytes.
 
 The helper is a fresh interpreter (``sys.executable``) on this process's ``sys.path``, not a
 fork: the run may have threads (the CLI's progress display, a studio server). One helper per
@@ -77,8 +79,9 @@ class ArcPlotAhead:
             return
         self._asked = True
         request = {"folder": str(Path(folder).resolve()), "package": _package_file()}
+        if self._proc.stdin is None:  # started without a pipe: nothing to ask (take() says so)
+            return
         try:
-            assert self._proc.stdin is not None
             self._proc.stdin.write((json.dumps(request) + "\n").encode("utf-8"))
             self._proc.stdin.flush()
         except OSError as exc:  # it died already; take() says how
