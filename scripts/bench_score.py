@@ -7,7 +7,8 @@ given on the command line) it runs, alternating so that the machine's drift hits
 - **synth**: the same cues (the same stages up to ``translate``, then sketched, untimed)
   rendered by FluidSynth alone and discarded: no files, no temp track (the floor).
 
-and prints, from one run of this script: the medians of both, their ratio (wall and CPU),
+and prints, from one run of this script: the medians of both, their ratio (wall and CPU; the
+whole score's CPU includes the helper processes it starts and waits for, deliver's arc plot),
 real time and real time per core (minutes of music over wall and over CPU seconds), mean and
 peak voices, voice-time per held note (FluidSynth's active voice count sampled every 10 ms,
 integrated, over the held notes' time) and peak memory, and each run's ratio of the two (run
@@ -44,10 +45,13 @@ from scenescore.pipeline import score
 from scenescore.options import ScoreOptions
 from scenescore.render.options import AudioOptions, FluidSynthOptions, RenderOptions
 fs = FluidSynthOptions(**json.loads(sys.argv[3]))
-t, c = time.perf_counter(), time.process_time()
+def children():  # helper processes the run started and waited for (deliver's arc plot)
+    u = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return u.ru_utime + u.ru_stime
+t, c, k = time.perf_counter(), time.process_time(), children()
 r = score(sys.argv[1], options=ScoreOptions(out=sys.argv[2], name="feature"),
           stage_options={"render": RenderOptions(audio=AudioOptions(fluidsynth=fs))})
-wall, cpu = time.perf_counter() - t, time.process_time() - c
+wall, cpu = time.perf_counter() - t, time.process_time() - c + children() - k
 cues = json.load(open(r.folder / "cues.json"))
 print(json.dumps({"wall": wall, "cpu": cpu, "stages": r.seconds, "cues": len(cues),
                   "music_s": sum(c["end_s"] - c["start_s"] for c in cues),

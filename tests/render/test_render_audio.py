@@ -316,3 +316,60 @@ def test_a_cue_body_copied_from_its_file_is_what_packing_gives(tmp_path, monkeyp
     assert sha256_file(copied) == sha256_file(packed)  # hashed as written, the copied bytes too
     _, y = _read_wav(copied)
     assert np.abs(y).max() <= ceiling + 1e-6 and np.abs(y[100:800]).max() > 0.8  # the body sounds
+
+
+def test_a_mix_synced_as_it_is_written_is_the_same_file(tmp_path, monkeypatch):
+    """The temp track is synced to disk in the background every ``_SYNC_EVERY`` bytes (so its
+    close waits for the last stretch only): the syncs happen, and the file is the same."""
+    from scenescore.io import sha256_file
+    from scenescore.render import audio as audio_module
+
+    synced = []
+    real = audio_module._sync_data
+    monkeypatch.setattr(audio_module, "_sync_data", lambda fd: (synced.append(fd), real(fd)))
+    sr, xf = 1000, 100
+    rng = np.random.default_rng(5)
+    cues = [rng.uniform(-0.9, 0.9, (n + xf, 2)).astype(np.float32) for n in (900, 700, 1200)]
+    starts, placed, fade_end = [50, 1000, 1650], [], -1
+    for k, audio in enumerate(cues):
+        nxt = starts[k + 1] if k + 1 < len(starts) else None
+        p = place_cue(starts[k], len(audio) - xf, len(audio), nxt, fade_end, crossfade=xf, declick=5)
+        fade_end = p.start + p.fade_out_at + p.fade_out
+        placed.append(p)
+    frames = starts[-1] + len(cues[-1])
+    monkeypatch.setattr(audio_module, "_SYNC_EVERY", 0)
+    plain = mix_stream(tmp_path / "plain.wav", list(zip(placed, cues, strict=True)), frames=frames, sample_rate=sr)
+    assert synced == []
+    monkeypatch.setattr(audio_module, "_SYNC_EVERY", 1000)  # ~every 170 frames of 24-bit stereo
+    synced_path = mix_stream(tmp_path / "synced.wav", list(zip(placed, cues, strict=True)), frames=frames,
+                             sample_rate=sr)
+    assert synced  # at most one in flight at a time: one or more of the ~16 thresholds crossed
+    assert synced_path.read_bytes() == plain.read_bytes()
+    assert sha256_file(synced_path) == sha256_file(plain)
+
+
+@needs_fluidsynth
+def test_a_soundfont_preload_holds_a_synthesizer_until_closed():
+    """``score`` has FluidSynth load the SoundFont while the stages before the render run; the
+    synthesizer it makes keeps the samples cached until the run closes it."""
+    from scenescore.render.fluidsynth import SoundFontPreload
+
+    preload = SoundFontPreload(AudioOptions())
+    preload._thread.join()
+    assert preload._synth is not None
+    preload.close()
+    assert preload._synth is None
+    preload.close()  # twice is harmless (the run closes what it started, whatever happened)
+
+
+def test_a_failing_soundfont_preload_is_left_for_the_render_to_report(tmp_path, caplog):
+    import logging
+
+    from scenescore.render.fluidsynth import SoundFontPreload
+
+    missing = AudioOptions(fluidsynth=FluidSynthOptions(soundfont=str(tmp_path / "missing.sf2")))
+    with caplog.at_level(logging.DEBUG, logger="scenescore.render.fluidsynth"):
+        preload = SoundFontPreload(missing)
+        preload.close()
+    assert "the SoundFont preload failed" in caplog.text
+    assert preload._synth is None

@@ -85,6 +85,20 @@ class Emit:
 ProgressCallback = Callable[[str, str], None]  # (stage, status)
 
 
+@dataclass(frozen=True, slots=True)
+class Ahead:
+    """Part of a stage's work started before its turn, where it can use a core the stages
+    before it leave idle (deliver's arc PNG: ``report/ahead.py``). ``start(run)`` is called when
+    the run begins (the stage in the slice, and not its first stage) and returns a handle with
+    ``close()``, or None; ``go(run, handle)`` once every stage in ``after`` has its files on disk
+    (run, skipped, or done before the slice). The stage's ``write`` finds the handle in
+    ``run.ahead[name]``, and must give the same files without it; the run closes it at its end."""
+
+    after: tuple[str, ...]
+    start: Callable[[Run], Any]
+    go: Callable[[Run, Any], None]
+
+
 @dataclass(slots=True)
 class Stage:
     """One stage: what it reads, how it computes its result, and how it writes its files."""
@@ -104,6 +118,8 @@ class Stage:
     #: part of its key, so a code change re-runs the stage even where the version was not bumped
     #: (a checkout between releases).
     source: tuple[str, ...] = ()
+    #: Work started ahead of the stage's turn (see :class:`Ahead`).
+    ahead: Ahead | None = None
 
 
 @dataclass
@@ -215,6 +231,10 @@ class Run:
         self._values: dict[str, Any] = {}
         self._loaded: set[str] = set()
         self._keys: dict[str, str] = {}
+        self._versions: dict[str, str] | None = None
+        #: Handles of work started ahead of a stage's turn, by stage (:class:`Ahead`).
+        self.ahead: dict[str, Any] = {}
+        self._ahead_gone: set[str] = set()
         self.manifest = self._load_manifest()
 
     # manifest ---------------------------------------------------------------------------
@@ -246,7 +266,9 @@ class Run:
         self.manifest["input"] = {"source": self.source, "sha256": self.input_sha, "bytes": len(self.data)}
         # Where the run folder lives is not part of what it holds: a copied folder stays valid.
         self.manifest["options"] = {k: v for k, v in _plain(self.options).items() if k not in ("out", "name")}
-        self.manifest["versions"] = _versions()
+        if self._versions is None:  # read once per run, not at each of a dozen saves
+            self._versions = _versions()
+        self.manifest["versions"] = self._versions
         text = json.dumps(self.manifest, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
         atomic_write_bytes(self.manifest_path, text.encode("utf-8"))
 
@@ -366,19 +388,52 @@ class Run:
         self.folder.mkdir(parents=True, exist_ok=True)
         statuses: dict[str, str] = {}
         seconds: dict[str, float] = {}
-        for name in self.order:
-            if not lo <= self.order.index(name) <= hi:
-                statuses[name] = "not in slice"
-                continue
-            if self.progress:
-                self.progress(name, "start")
-            t0 = time.perf_counter()
-            statuses[name] = self.run_stage(name)
-            seconds[name] = round(time.perf_counter() - t0, 3)
-            log.info("%s: %s %s in %.2fs", self.folder.name, name, statuses[name], seconds[name])
-            if self.progress:
-                self.progress(name, statuses[name])
+        try:
+            self._start_ahead(lo, hi)
+            for name in self.order:
+                if not lo <= self.order.index(name) <= hi:
+                    statuses[name] = "not in slice"
+                    self._go_ahead(statuses)
+                    continue
+                if self.progress:
+                    self.progress(name, "start")
+                t0 = time.perf_counter()
+                statuses[name] = self.run_stage(name)
+                seconds[name] = round(time.perf_counter() - t0, 3)
+                log.info("%s: %s %s in %.2fs", self.folder.name, name, statuses[name], seconds[name])
+                if self.progress:
+                    self.progress(name, statuses[name])
+                self._go_ahead(statuses)
+        finally:
+            self._close_ahead()
         return RunResult(self.folder, statuses, seconds, self.manifest)
+
+    def _start_ahead(self, lo: int, hi: int) -> None:
+        """Start the work of stages in the slice that have some (not the slice's first stage:
+        nothing would run beside it)."""
+        for name in self.order[lo + 1:hi + 1]:
+            ahead = self.stages[name].ahead
+            if ahead is not None:
+                handle = ahead.start(self)
+                if handle is not None:
+                    self.ahead[name] = handle
+
+    def _go_ahead(self, statuses: dict[str, str]) -> None:
+        for name, handle in self.ahead.items():
+            ahead = self.stages[name].ahead
+            if (ahead is not None and name not in statuses and name not in self._ahead_gone
+                    and all(s in statuses or s not in self.stages for s in ahead.after)):
+                self._ahead_gone.add(name)
+                ahead.go(self, handle)
+
+    def _close_ahead(self) -> None:
+        for name, handle in self.ahead.items():
+            try:
+                handle.close()
+            except Exception:  # noqa: BLE001 - the run's own result or error is what counts
+                log.warning("%s: closing the work started ahead of %s failed", self.folder.name, name, exc_info=True)
+        self.ahead.clear()
+        self._ahead_gone.clear()
 
 
 def _versions() -> dict[str, str]:

@@ -17,7 +17,7 @@ from typing import Any
 from scenescore.errors import InputError
 from scenescore.io import sha256_file
 from scenescore.options import ScoreOptions
-from scenescore.pipeline.engine import Emit, ProgressCallback, Run, RunResult, Stage, _plain
+from scenescore.pipeline.engine import Ahead, Emit, ProgressCallback, Run, RunResult, Stage, _plain
 from scenescore.pipeline.inputs import resolve_input
 
 
@@ -380,10 +380,15 @@ def _deliver_write(run: Run, _value: Any, emit: Emit) -> None:
     rows = cue_sheet_rows(run.value("spot"), run.value("translate").conditions, production=title,
                           fps=_opt(run, "spot").fps, start=run.options.programme_start)
     emit("cue_sheet.csv", _frame_bytes(pd.DataFrame(rows, columns=list(CUE_SHEET_COLUMNS)), ".csv", frozenset()))
-    from scenescore.report import arc_png, build_report
+    from scenescore.report import read_run_view, render_page
+    from scenescore.report.png import arc_plot_data, draw_arc
 
-    emit("report.html", build_report(run.folder))
-    emit("arc.png", arc_png(run.folder))
+    view = read_run_view(run.folder)  # once, for the page and the PNG
+    emit("report.html", render_page(view).encode("utf-8"))
+    arc = arc_plot_data(view)
+    helper = run.ahead.get("deliver")  # the PNG drawn while the film rendered, if it is this one
+    png = helper.take(arc) if helper is not None else None
+    emit("arc.png", png if png is not None else draw_arc(arc))
     from scenescore.report import render_files
 
     temp_rel = render_files(run.manifest).get("temp_track")
@@ -395,6 +400,35 @@ def _deliver_write(run: Run, _value: Any, emit: Emit) -> None:
         rel = f"review/{run.folder.name}_temp_score{suffix if suffix in ('.mp4', '.mov', '.mkv') else '.mp4'}"
         mux_audio(run.options.video, temp, run.folder / rel, overwrite=True)
         emit.record(rel)
+
+
+def _soundfont_start(run: Run) -> Any:
+    audio = _opt(run, "render").audio
+    if audio.backend != "fluidsynth":
+        return None
+    from scenescore.render.fluidsynth import SoundFontPreload
+
+    return SoundFontPreload(audio)
+
+
+#: FluidSynth loads the SoundFont in a thread while the stages before the render run, so the
+#: render's synthesizers find its samples cached (render/fluidsynth.py).
+_SOUNDFONT_AHEAD = Ahead(after=(), start=_soundfont_start, go=lambda run, handle: None)
+
+
+def _arc_plot_start(run: Run) -> Any:
+    from scenescore.report.ahead import ArcPlotAhead
+
+    return ArcPlotAhead.start()
+
+
+def _arc_plot_go(run: Run, helper: Any) -> None:
+    helper.draw(run.folder)
+
+
+#: Deliver's arc PNG needs only the scene table, the emotions, the cues and the title: a helper
+#: process draws it once spot is done, beside the render (report/ahead.py).
+_ARC_PLOT_AHEAD = Ahead(after=("segment", "align", "analyze", "spot"), start=_arc_plot_start, go=_arc_plot_go)
 
 
 @dataclass
@@ -454,9 +488,9 @@ def default_stages(options: ScoreOptions | None = None, evidence: bool = False) 
               _translate, _translate_write,
               options=_translate_options, load=_translate_load),
         Stage("render", "2", ("segment", "analyze", "spot", "translate"), _render_previous, _render_write,
-              options=_render_stage_options),
+              options=_render_stage_options, ahead=_SOUNDFONT_AHEAD),
         Stage("deliver", "1", ("segment", "analyze", "spot", "translate", "render", *picture), lambda run: None,
-              _deliver_write, options=_deliver_options),
+              _deliver_write, options=_deliver_options, ahead=_ARC_PLOT_AHEAD),
     ]
     if video:
         stages.insert(1, Stage("align", "1", ("segment",), _align, _align_write, options=_align_options))

@@ -18,6 +18,7 @@ import hashlib
 import math
 import os
 import struct
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
@@ -117,13 +118,29 @@ def bext_chunk(*, time_reference: int, description: str = "", originator: str = 
     return body + history
 
 
+#: A streamed mix is synced to disk each time this many more bytes are written (``BwfWriter``).
+_SYNC_EVERY = 64 << 20
+
+
+def _sync_data(fd: int) -> None:
+    """Sync a file's data (a background head start on ``close``'s fsync, which reports errors)."""
+    with contextlib.suppress(OSError):
+        (getattr(os, "fdatasync", None) or os.fsync)(fd)
+
+
 class BwfWriter:
     """Streams a Broadcast WAV of known length to a temporary file, renamed on close."""
 
     def __init__(self, path: str | os.PathLike[str], *, frames: int, sample_rate: int, channels: int = 2,
                  bit_depth: int = 24, time_reference: int = 0, description: str = "",
-                 coding_history: str = "", overwrite: bool = True) -> None:
+                 coding_history: str = "", overwrite: bool = True, sync_every: int = 0) -> None:
         self.path = Path(path)
+        #: With ``sync_every`` (bytes), what is written is synced to disk in a background thread
+        #: each time that much more is written, so ``close`` waits for the last stretch only
+        #: (the temp track: ~1 GB for a feature, written over the whole render).
+        self._sync_every = sync_every
+        self._unsynced = 0
+        self._syncing: threading.Thread | None = None
         if self.path.exists() and not overwrite:
             raise OutputError(f"{self.path}: exists (pass overwrite to replace it)")
         self.frames = frames
@@ -186,6 +203,19 @@ class BwfWriter:
     def _put(self, data: bytes | np.ndarray) -> None:
         self._fh.write(data)
         self._sha.update(data)
+        if self._sync_every:
+            self._unsynced += len(data)
+            if self._unsynced >= self._sync_every and (self._syncing is None or not self._syncing.is_alive()):
+                self._unsynced = 0
+                self._syncing = threading.Thread(target=_sync_data, args=(self._fh.fileno(),), name="wav-sync",
+                                                 daemon=True)
+                self._syncing.start()
+
+    def _sync_done(self) -> None:
+        """Wait for a background sync (before the descriptor is closed: it syncs through it)."""
+        if self._syncing is not None:
+            self._syncing.join()
+            self._syncing = None
 
     def write(self, samples: np.ndarray, *, ceiling: float = 1.0) -> None:
         """Pack and write (frames, channels) float samples; those past the declared length are dropped."""
@@ -214,6 +244,7 @@ class BwfWriter:
             self._put(b"\x00")
         self._fh.truncate()  # the file ends where the data does, hole or not
         self._fh.flush()
+        self._sync_done()
         os.fsync(self._fh.fileno())
         self._fh.close()
         os.replace(self._tmp, self.path)
@@ -221,6 +252,7 @@ class BwfWriter:
         return self.path
 
     def abort(self) -> None:
+        self._sync_done()
         with contextlib.suppress(OSError):
             self._fh.close()
         with contextlib.suppress(OSError):
@@ -402,7 +434,8 @@ def mix_stream(path: str | os.PathLike[str], cues: Iterable[tuple[Placement, np.
     cursor = 0
 
     with BwfWriter(path, frames=frames, sample_rate=sample_rate, bit_depth=bit_depth,
-                   time_reference=time_reference, description=description, overwrite=overwrite) as writer:
+                   time_reference=time_reference, description=description, overwrite=overwrite,
+                   sync_every=_SYNC_EVERY) as writer:
         def flush(upto: int) -> None:
             nonlocal pending, cursor
             upto = min(upto, frames)

@@ -455,6 +455,33 @@ def _collect(pool: ThreadPoolExecutor, render_one: Callable[[int], np.ndarray], 
         stop()
 
 
+class SoundFontPreload:
+    """A synthesizer made in a background thread before the render needs one (``score`` starts
+    it when the run begins). While one synthesizer holds a SoundFont, FluidSynth keeps its samples
+    cached for the next ones, so the render's first synthesizer, made on the calling thread before
+    any cue can start, finds them loaded (~0.06 s instead of ~0.17 s for FluidR3_GM); loading
+    runs in FluidSynth with the GIL released, beside the stages before the render. A failure here
+    is left for the render to meet and report."""
+
+    def __init__(self, options: AudioOptions) -> None:
+        self._synth: Synth | None = None
+        self._thread = threading.Thread(target=self._load, args=(options,), name="soundfont-preload", daemon=True)
+        self._thread.start()
+
+    def _load(self, options: AudioOptions) -> None:
+        try:
+            lib, soundfont = require_fluidsynth(options.fluidsynth)
+            self._synth = Synth(lib, soundfont, options.fluidsynth, options.sample_rate)
+        except Exception:  # noqa: BLE001 - the render loads it again and reports what is wrong
+            log.debug("the SoundFont preload failed; the render loads it", exc_info=True)
+
+    def close(self) -> None:
+        self._thread.join()
+        if self._synth is not None:
+            self._synth.close()
+            self._synth = None
+
+
 def version() -> str | None:
     """The loaded FluidSynth's version, or None when it is not installed."""
     try:

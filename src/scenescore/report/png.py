@@ -4,12 +4,14 @@ will not open a browser. Deterministic: no timestamps in the file, the same run 
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scenescore.report.run import read_run_view, timeline_spans
+from scenescore.report.run import RunView, SceneView, read_run_view, timeline_spans
 from scenescore.report.style import (
     AROUSAL_COLOUR,
     CUE_COLOURS,
@@ -23,15 +25,52 @@ from scenescore.report.style import (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class ArcPlotData:
+    """Everything the arc PNG draws, and nothing else: the same data gives the same bytes, so
+    its digest says whether a PNG drawn earlier (``report/ahead.py``) is the one to ship."""
+
+    title: str
+    time_basis: str
+    scenes: tuple[SceneView, ...]
+    #: (cue id, start s, end s) in film order
+    cues: tuple[tuple[str, float, float], ...]
+
+    @property
+    def duration_s(self) -> float:
+        ends = [s.end_s for s in self.scenes] + [end for _, _, end in self.cues]
+        return max([1.0, *ends])
+
+    def digest(self) -> str:
+        # repr of frozen dataclasses, tuples, str and float is exact and stable
+        return hashlib.sha256(repr(self).encode("utf-8")).hexdigest()
+
+
+def arc_plot_data(view: RunView) -> ArcPlotData:
+    """What of a run's view the arc PNG draws (the cues' times, not their files)."""
+    return ArcPlotData(title=view.title, time_basis=view.time_basis, scenes=view.scenes,
+                       cues=tuple((cue.cue_id, cue.start_s, cue.end_s) for cue in view.cues))
+
+
 def arc_png(folder: str | Path) -> bytes:
     """The emotional arc as a PNG, for people who will not open a browser (same data as the page)."""
+    return draw_arc(arc_plot_data(read_run_view(folder)))
+
+
+def import_plotting() -> None:
+    """Import what :func:`draw_arc` uses (a helper process does it before it is asked to draw)."""
+    import matplotlib.backends.backend_agg  # noqa: F401 - savefig's canvas
+    import matplotlib.figure  # noqa: F401
+
+
+def draw_arc(view: ArcPlotData) -> bytes:
+    """The PNG of :func:`arc_png`, from the data it draws."""
     from matplotlib.collections import PolyCollection
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
     from matplotlib.ticker import FuncFormatter, MultipleLocator
 
-    view = read_run_view(folder)
     duration = view.duration_s
     spans = list(dict.fromkeys(t for t, _, _ in timeline_spans(view.scenes)))
     legend_rows = 1 if len(spans) + 5 <= 8 else 2
@@ -57,7 +96,7 @@ def arc_png(folder: str | Path) -> bytes:
                 facecolors=[TIMELINE_COLOURS.get(t, "#bbbbbb") for t, _, _ in spans_here], alpha=0.25,
                 linewidths=0, transform=across), autolim=False)
         if view.cues:
-            ax.vlines([cue.start_s for cue in view.cues], 0, 1, transform=across, colors="#9aa3ae", lw=0.6,
+            ax.vlines([start for _, start, _ in view.cues], 0, 1, transform=across, colors="#9aa3ae", lw=0.6,
                       alpha=0.5, linestyles=[(0, (2, 3))])
         turns = [s.mid_s for s in view.scenes if s.turn]
         if turns:
@@ -80,12 +119,12 @@ def arc_png(folder: str | Path) -> bytes:
         ax.grid(axis="y", color="#eef0f3", lw=0.8)
         ax.tick_params(labelsize=9, labelbottom=False)
     boxes = []
-    for i, cue in enumerate(view.cues):
-        width = max(cue.end_s - cue.start_s, duration / 1000)
-        boxes.append(([(cue.start_s, 0.1), (cue.start_s + width, 0.1), (cue.start_s + width, 0.9),
-                       (cue.start_s, 0.9)], CUE_COLOURS[i % 2]))
-        if width / duration * 1090 > 7 * len(cue.cue_id) + 6:
-            ax_c.text(cue.start_s + width / 2, 0.5, cue.cue_id, color="white", fontsize=8,
+    for i, (cue_id, start, end) in enumerate(view.cues):
+        width = max(end - start, duration / 1000)
+        boxes.append(([(start, 0.1), (start + width, 0.1), (start + width, 0.9),
+                       (start, 0.9)], CUE_COLOURS[i % 2]))
+        if width / duration * 1090 > 7 * len(cue_id) + 6:
+            ax_c.text(start + width / 2, 0.5, cue_id, color="white", fontsize=8,
                       fontweight="bold", ha="center", va="center")
     if boxes:
         ax_c.add_collection(PolyCollection([v for v, _ in boxes], facecolors=[c for _, c in boxes], linewidths=0),
