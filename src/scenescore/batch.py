@@ -647,7 +647,10 @@ def batch(inputs: Sequence[str] | None = None, *, corpus: str | None = None,
     chosen = _choose_inputs(inputs, corpus=corpus, genre=genre)
     names = _name_films(chosen)
     out = Path(score_options.out).resolve()
-    base = dataclasses.replace(score_options, out=str(out))
+    # Films scored side by side keep every core busy: no helper process per film (ahead work
+    # only fills cores that one film leaves idle).
+    ahead = score_options.ahead and options.executor != "ray" and executor.capacity == 1
+    base = dataclasses.replace(score_options, out=str(out), ahead=ahead)
     films = [FilmResult(film=name, source=item.source, index=i)
              for i, (item, name) in enumerate(zip(chosen, names, strict=True))]
     jobs: list[FilmJob] = []

@@ -73,3 +73,7 @@ class ScoreOptions:
     #: SMPTE offsets and markers, WAV names and time references, the report): the film and
     #: television convention is one hour in. ``score`` applies it over the stages' own settings.
     programme_start: str = "01:00:00:00"
+    #: Start work of later stages ahead of their turn on cores the running stage leaves idle (a
+    #: helper process drawing the arc PNG, the SoundFont loaded early; docs/architecture.md).
+    #: ``batch`` turns it off when it scores several films at once: their cores are busy anyway.
+    ahead: bool = True

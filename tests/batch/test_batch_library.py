@@ -199,3 +199,26 @@ def test_an_interrupted_batch_still_writes_its_summary(tmp_path: Path, inputs: l
     rows = _rows(tmp_path / "batch_summary.csv")
     assert [r["status"] for r in rows] == ["ok", "not run", "not run", "not run"]
     assert rows[1]["error"] == "the batch stopped before this film finished"
+
+
+@pytest.mark.parametrize(("executor", "workers", "ahead"), [("serial", None, True), ("process", 1, True),
+                                                          ("process", 2, False)])
+def test_ahead_work_only_when_one_film_runs_at_a_time(tmp_path: Path, inputs: list[str],
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      executor: str, workers: int | None, ahead: bool) -> None:
+    """Films side by side keep the cores busy: no arc-plot helper process per film then."""
+    seen: list[bool] = []
+
+    class Recording(batch_module.SerialExecutor):
+        def __init__(self, options: BatchOptions, work=batch_module.score_film) -> None:  # noqa: ANN001
+            super().__init__(options, work)
+            self.capacity = options.workers or 1
+
+        def submit(self, job: FilmJob):  # noqa: ANN202
+            seen.append(job.score_options.ahead)
+            return super().submit(job)
+
+    monkeypatch.setitem(batch_module.EXECUTORS, executor, Recording)
+    batch(inputs[:1], options=BatchOptions(executor=executor, workers=workers),
+          score_options=ScoreOptions(stop="segment", out=str(tmp_path)))
+    assert seen == [ahead]

@@ -151,3 +151,20 @@ def test_a_copied_folder_gives_the_same_digest(scored_run: Path, tmp_path: Path)
     moved = tmp_path / "elsewhere"
     shutil.copytree(scored_run, moved)
     assert arc_plot_data(read_run_view(moved)).digest() == arc_plot_data(read_run_view(scored_run)).digest()
+
+
+def test_ahead_off_starts_no_helper(tmp_path: Path, scored_run: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ScoreOptions(ahead=False) (batch with films side by side): deliver draws the PNG itself."""
+    started: list[object] = []
+    real = ArcPlotAhead.start
+
+    def recording() -> ArcPlotAhead | None:
+        started.append(True)
+        return real()
+
+    monkeypatch.setattr(ArcPlotAhead, "start", staticmethod(recording))
+    result = _score(tmp_path, ahead=False)
+    assert started == []
+    assert (result.folder / "arc.png").read_bytes() == (scored_run / "arc.png").read_bytes()
+    _score(tmp_path / "on", force=True)
+    assert started == [True]

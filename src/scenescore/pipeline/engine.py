@@ -410,7 +410,9 @@ class Run:
 
     def _start_ahead(self, lo: int, hi: int) -> None:
         """Start the work of stages in the slice that have some (not the slice's first stage:
-        nothing would run beside it)."""
+        nothing would run beside it); none when the score's options turn it off."""
+        if not self.options.ahead:
+            return
         for name in self.order[lo + 1:hi + 1]:
             ahead = self.stages[name].ahead
             if ahead is not None:
