@@ -28,3 +28,8 @@ fi
 # The CPU build of torch, pinned: an unpinned torch pulls gigabytes of CUDA packages.
 "$VENV/bin/python" -m pip install -q "torch==2.13.0"
 "$VENV/bin/python" -m pip install -q -e ".[dev]"
+# An editable install compiles nothing, and where PYTHONDONTWRITEBYTECODE is set (as on some CI
+# machines) nothing is ever cached: every run would compile the package's ~110 modules again
+# (~0.15-0.2 s on the serial path before synthesis). Compile them once; an edited module's stale
+# .pyc is ignored (its source's mtime no longer matches) and compiled again in memory.
+"$VENV/bin/python" -m compileall -q src >/dev/null
