@@ -52,7 +52,6 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from eval_emotion import DARK_MODES  # noqa: E402
-
 from scenescore.records import ElementType  # noqa: E402
 from scenescore.segment.render_layouts import (  # noqa: E402
     LAYOUT_CLASSES,
