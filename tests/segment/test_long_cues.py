@@ -65,3 +65,18 @@ def test_spotting_never_makes_a_cue_over_five_minutes(caplog) -> None:
     assert len({c.cue_id for c in cues}) == len(cues)
     assert any("split" in r.getMessage() for r in caplog.records)
     assert any(c.reason.startswith("split at") for c in cues[1:])
+
+
+def test_a_speakers_cue_is_no_break() -> None:
+    """A bare cue (``MARGIT``) is a capitals line like a secondary slug in the scene's text, but
+    it only starts a speech: a long cue is not split there, and no split is named after it."""
+    rows = [(T.SCENE_HEADING, "INT. SIGNAL BOX - NIGHT")]
+    for part in range(4):
+        rows += [(T.ACTION, f"Levers and lamps, part {part}. " + "word " * 250), (T.BLANK, ""),
+                 (T.CHARACTER, "MARGIT"), (T.DIALOGUE, "The eleven-forty is late again."), (T.BLANK, "")]
+        if part == 1:
+            rows += [(T.ACTION, "THE STORE ROOM"), (T.BLANK, "")]
+    (scene,) = build_scenes([Element(i + 1, t, text) for i, (t, text) in enumerate(rows)])[0]
+    assert [name for _share, name in structure_points(scene)] == ["THE STORE ROOM"]
+    parts, report = split_long_cues([_Cue("2M01", (scene.scene_id,), 0.0, 8 * 60.0)], [scene])
+    assert len(parts) == 2 and "MARGIT" not in report[0] and "THE STORE ROOM" in report[0]
