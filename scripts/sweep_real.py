@@ -14,7 +14,9 @@ subprocess (so the exit code and stderr are what a user gets):
   ``imsdb_html``; tab layouts keep their tabs), as ``scripts/eval_segment.py`` builds them;
 - ``--batch``: ``scenescore batch`` (serial executor) over the native files;
 - mutated, truncated and binary files made from one of them (``--no-mutants`` to skip);
-- ``--audio-shorts N``: the N shortest native files again with the default audio backend.
+- ``--audio-shorts N``: the N shortest native files again with the default audio backend;
+- ``--degraded``: the shortest file with ``[translate] backend = "openai"`` pointed at a closed
+  loopback port, so translation falls back to the rules: the run must exit 3, not 0.
 
 Per run it records: exit code and whether a traceback or an "unexpected" error appeared (a crash);
 scene count against the gold headings (the source's headings after the slug convention,
@@ -71,7 +73,7 @@ _WARNING = re.compile(r"^WARNING [\w.]+: (.*)$")
 @dataclass
 class Row:
     name: str
-    kind: str  # native | rendering | mutant | audio | batch
+    kind: str  # native | rendering | mutant | audio | degraded | batch
     rc: int | None = None
     crash: bool = False
     error: str = ""
@@ -161,8 +163,9 @@ def mutants(source: Path, fdx: Path | None, folder: Path, seed: int) -> list[Pat
     return out
 
 
-def run_cli(args: list[str], timeout: float) -> tuple[int | None, str, float]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), COLUMNS="160")
+def run_cli(args: list[str], timeout: float, env_extra: dict[str, str] | None = None
+            ) -> tuple[int | None, str, float]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), COLUMNS="160", **(env_extra or {}))
     t0 = time.perf_counter()
     try:
         done = subprocess.run([sys.executable, "-m", "scenescore", *args], capture_output=True, text=True,
@@ -173,17 +176,20 @@ def run_cli(args: list[str], timeout: float) -> tuple[int | None, str, float]:
 
 
 def score_one(path: Path, kind: str, out: Path, name: str, audio: str, timeout: float,
-              gold: int | None, *, markup: int | None = None) -> Row:
+              gold: int | None, *, markup: int | None = None, config: Path | None = None) -> Row:
     row = Row(name=name, kind=kind, gold_headings=gold, markup_headings=markup)
-    rc, stderr, row.seconds = run_cli(["score", str(path), "--out", str(out), "--name", name,
-                                       "--audio", audio, "-q"], timeout)
+    head = ["--config", str(config)] if config else []
+    # A dummy key: the degraded check's endpoint is a closed port on loopback, nothing is sent.
+    rc, stderr, row.seconds = run_cli([*head, "score", str(path), "--out", str(out), "--name", name,
+                                       "--audio", audio, "-q"], timeout,
+                                      {"OPENAI_API_KEY": "sweep-dummy"} if config else None)
     row.rc = rc
     row.crash = rc is None or "Traceback" in stderr or "unexpected" in stderr
     errors = [line for line in stderr.splitlines() if line.startswith("error:")]
     row.error = errors[-1] if errors else ""
     row.warnings = [m.group(1) for line in stderr.splitlines() if (m := _WARNING.match(line))]
     row.stderr_tail = stderr.strip().splitlines()[-3:] if rc not in (0, 3) else []
-    if rc == 1 and (len(errors) != 1 or row.crash):
+    if rc == 1 and (len(errors) != 1 or row.crash) and kind != "degraded":
         row.problems.append("exit 1 without exactly one clean error line")
     if rc not in (0, 1, 3):
         row.problems.append(f"exit {rc}")
@@ -321,6 +327,8 @@ def main() -> int:
     parser.add_argument("--batch", action="store_true", help="also batch over the native files (serial)")
     parser.add_argument("--audio-shorts", type=int, default=0, metavar="N",
                         help="also score the N shortest native files with the default audio")
+    parser.add_argument("--degraded", action="store_true",
+                        help="also score the shortest file with an LLM endpoint that is down (expects exit 3)")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per run")
     parser.add_argument("--json", type=Path, help="also write the rows here")
     args = parser.parse_args()
@@ -364,6 +372,17 @@ def main() -> int:
         for path in natives:
             done(score_one(path, "audio", runs, f"{path.stem}.{path.suffix[1:]}.audio", "fluidsynth",
                            args.timeout, gold_headings(path)))
+    if args.degraded:
+        # An LLM translation whose server is down falls back to the rules: the run must say so (exit 3).
+        config = work / "dead_llm.toml"
+        config.write_text('[translate]\nbackend = "openai"\nbase_url = "http://127.0.0.1:9/v1"\n'
+                          "max_retries = 0\nbackoff_s = 0.0\ntimeout_s = 2.0\n", encoding="utf-8")
+        path = min(sources, key=lambda p: p.stat().st_size)
+        row = score_one(path, "degraded", runs, f"{path.stem}.{path.suffix[1:]}.dead-llm", "none", args.timeout,
+                        gold_headings(path), config=config)
+        if row.rc != 3:
+            row.problems.append(f"an LLM fallback run exited {row.rc}, not 3")
+        done(row)
     if args.batch:
         done(run_batch(sources, work / "batch", args.timeout * len(sources)))
     if not args.no_mutants:
