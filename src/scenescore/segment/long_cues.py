@@ -31,9 +31,11 @@ _WORD = re.compile(r"\S+")
 
 def _break_name(line: str, speakers: frozenset[str] = frozenset()) -> str | None:
     """The break a line marks, or None. A speaker's cue (``KATE``) looks like a secondary slug
-    in the scene's plain text but only starts a speech: it is no break in the script."""
+    in the scene's plain text but only starts a speech, and a line that begins in lower case
+    (``the next day.``, a wrapped line of a speech or of action) goes on with a sentence: neither
+    is a break in the script."""
     s = line.strip().strip("*").strip()
-    if not s or len(s) > 60 or cue_name(s).upper() in speakers:
+    if not s or len(s) > 60 or s[0].islower() or cue_name(s).upper() in speakers:
         return None
     if s.isupper() and (is_transition(s) or P.TRANSITION_TO.match(s)):
         return s
