@@ -65,3 +65,29 @@ def test_spotting_never_makes_a_cue_over_five_minutes(caplog) -> None:
     assert len({c.cue_id for c in cues}) == len(cues)
     assert any("split" in r.getMessage() for r in caplog.records)
     assert any(c.reason.startswith("split at") for c in cues[1:])
+
+
+def test_a_speakers_cue_is_no_break() -> None:
+    """A bare cue (``MARGIT``) is a capitals line like a secondary slug in the scene's text, but
+    it only starts a speech: a long cue is not split there, and no split is named after it."""
+    rows = [(T.SCENE_HEADING, "INT. SIGNAL BOX - NIGHT")]
+    for part in range(4):
+        rows += [(T.ACTION, f"Levers and lamps, part {part}. " + "word " * 250), (T.BLANK, ""),
+                 (T.CHARACTER, "MARGIT"), (T.DIALOGUE, "The eleven-forty is late again."), (T.BLANK, "")]
+        if part == 1:
+            rows += [(T.ACTION, "THE STORE ROOM"), (T.BLANK, "")]
+    (scene,) = build_scenes([Element(i + 1, t, text) for i, (t, text) in enumerate(rows)])[0]
+    assert [name for _share, name in structure_points(scene)] == ["THE STORE ROOM"]
+    parts, report = split_long_cues([_Cue("2M01", (scene.scene_id,), 0.0, 8 * 60.0)], [scene])
+    assert len(parts) == 2 and "MARGIT" not in report[0] and "THE STORE ROOM" in report[0]
+
+
+def test_a_wrapped_line_that_reads_like_a_time_jump_is_no_break() -> None:
+    """``the next day.`` wrapped onto its own line inside a speech continues a sentence; the
+    capitals line ``THE NEXT DAY`` standing alone is a time jump."""
+    rows = [(T.SCENE_HEADING, "INT. SIGNAL BOX - NIGHT"), (T.ACTION, "Levers and lamps. " + "word " * 300),
+            (T.CHARACTER, "MARGIT"), (T.DIALOGUE, "The relief man was due at six. He came"),
+            (T.DIALOGUE, "the next day."), (T.ACTION, "She trims the wick. " + "word " * 300),
+            (T.ACTION, "THE NEXT DAY"), (T.ACTION, "Snow on the rails. " + "word " * 300)]
+    (scene,) = build_scenes([Element(i + 1, t, text) for i, (t, text) in enumerate(rows)])[0]
+    assert [name for _share, name in structure_points(scene)] == ["THE NEXT DAY"]

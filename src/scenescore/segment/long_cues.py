@@ -17,7 +17,7 @@ from typing import Any
 
 from scenescore.records import Scene
 from scenescore.segment import patterns as P
-from scenescore.segment.lines import is_heading, is_slug_text, is_transition
+from scenescore.segment.lines import cue_name, is_heading, is_slug_text, is_transition
 
 #: No cue is longer than this (seconds); spotting's own limit is lower, this one is absolute.
 MAX_CUE_S = 300.0
@@ -29,9 +29,13 @@ _TIME_JUMP = re.compile(
 _WORD = re.compile(r"\S+")
 
 
-def _break_name(line: str) -> str | None:
+def _break_name(line: str, speakers: frozenset[str] = frozenset()) -> str | None:
+    """The break a line marks, or None. A speaker's cue (``KATE``) looks like a secondary slug
+    in the scene's plain text but only starts a speech, and a line that begins in lower case
+    (``the next day.``, a wrapped line of a speech or of action) goes on with a sentence: neither
+    is a break in the script."""
     s = line.strip().strip("*").strip()
-    if not s or len(s) > 60:
+    if not s or len(s) > 60 or s[0].islower() or cue_name(s).upper() in speakers:
         return None
     if s.isupper() and (is_transition(s) or P.TRANSITION_TO.match(s)):
         return s
@@ -45,12 +49,14 @@ def _break_name(line: str) -> str | None:
 def structure_points(scene: Scene) -> list[tuple[float, str]]:
     """Breaks inside a scene: (share of the scene's words before it, the line that marks it)."""
     lines = scene.text.split("\n")
+    speakers = frozenset(name.upper() for name in scene.characters) | frozenset(
+        d.speaker.upper() for d in scene.dialogue if d.speaker)
     counts = [len(_WORD.findall(line)) for line in lines]
     total = sum(counts) or 1
     out = []
     before = 0
     for line, n in zip(lines, counts, strict=True):
-        name = _break_name(line) if before else None
+        name = _break_name(line, speakers) if before else None
         if name:
             out.append((before / total, name))
         before += n

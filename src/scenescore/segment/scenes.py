@@ -6,8 +6,9 @@ Timeline rules (documented in docs/architecture.md):
 * a heading that names it (``(FLASHBACK)``, ``- DREAM``, ``FLASHBACK - INT. ...``) marks that
   scene only;
 * a marker line opens a layer that lasts across scenes until it is closed: ``FLASHBACK:``,
-  ``BEGIN FLASHBACK``, ``SUPER: "Twenty years earlier"`` open a flashback that ``END
-  FLASHBACK``, ``BACK TO PRESENT`` or ``SUPER: "Present day"`` close; ``DREAM SEQUENCE`` …
+  ``BEGIN FLASHBACK``, ``FLASHBACK TO:``, ``SUPER: "Twenty years earlier"`` open a flashback
+  that ``END FLASHBACK``, ``BACK TO PRESENT``, a bare ``BACK TO:``, ``SUPER: "Present day"`` or
+  a heading set in the present (``INT. KITCHEN - PRESENT DAY``) close; ``DREAM SEQUENCE`` …
   ``END DREAM``; ``FLASH FORWARD`` … ``END FLASH FORWARD``; ``MONTAGE``/``SERIES OF SHOTS``
   … ``END MONTAGE``; ``INTERCUT`` marks the scene that says it and the scene it cuts with
   (the one before) until the next heading;
@@ -55,13 +56,19 @@ _OPEN = (
 )
 _CLOSE = (
     (re.compile(r"^(?:END\s+(?:OF\s+)?FLASH[\s-]?FORWARD|FLASH[\s-]?FORWARD\s+ENDS)\b", re.I), Timeline.FLASHFORWARD),
+    # A bare "BACK TO:" is the transition that ends what "FLASHBACK TO:" began (it names no
+    # place: "BACK TO SCENE" and "BACK TO THE KITCHEN" are the camera's, not the timeline's).
     (re.compile(r"^(?:END\s+(?:OF\s+)?FLASH[\s-]?BACKS?|FLASH[\s-]?BACK\s+ENDS|BACK\s+TO\s+(?:THE\s+)?PRESENT|"
-                r"RETURN\s+TO\s+(?:THE\s+)?PRESENT|PRESENT\s+DAY)\b", re.I), Timeline.FLASHBACK),
+                r"RETURN\s+TO\s+(?:THE\s+)?PRESENT|PRESENT\s+DAY)\b|^BACK\s+TO$", re.I), Timeline.FLASHBACK),
     (re.compile(r"^(?:END\s+(?:OF\s+)?(?:DREAM|NIGHTMARE|FANTASY)|DREAM\s+ENDS|BACK\s+TO\s+REALITY)\b", re.I),
      Timeline.DREAM),
     (re.compile(r"^(?:END\s+(?:OF\s+)?(?:THE\s+)?(?:MONTAGE|SERIES\s+OF\s+SHOTS)|MONTAGE\s+ENDS)\b", re.I),
      Timeline.MONTAGE),
 )
+#: A heading that sets its scene in the present (``INT. KITCHEN - PRESENT DAY``, ``(PRESENT)``,
+#: ``EXT. PIER - NIGHT - THE PRESENT``) returns from a flashback or flash forward left open.
+_PRESENT_HEADING = re.compile(
+    r"(?:^|[-–—,(\[]|\s-)\s*(?:BACK\s+TO\s+)?(?:THE\s+)?PRESENT(?:\s+(?:DAY|TIME))?\s*[)\]]?\s*(?:$|[-–—,])", re.I)
 _INTERCUT = re.compile(r"^(?:INTERCUT|INTER-CUT|INTERCUTTING)\b", re.I)
 _END_INTERCUT = re.compile(r"^END\s+(?:OF\s+)?INTERCUT\b", re.I)
 _SUPER = re.compile(r"^(?:SUPER(?:IMPOSE)?|TITLE(?: CARD)?|CHYRON|CAPTION|ON SCREEN)\s*:?\s*(.*)$", re.I)
@@ -302,6 +309,9 @@ def build_scenes(elements: Sequence[Element], options: SegmentOptions | None = N
                               if heading_text and pattern.search(heading_text)), None)
         if int_ext is not None:
             timeline.leave_sequence(len(scenes))
+        if heading_text and _PRESENT_HEADING.search(heading_text):
+            timeline.close(Timeline.FLASHBACK)
+            timeline.close(Timeline.FLASHFORWARD)
         events = _timeline_events(scene_elements, heading_el)
         scene_layer: Timeline | None = None
         last_content = max((k for k, (kind, _) in enumerate(events) if kind == "content"), default=-1)
