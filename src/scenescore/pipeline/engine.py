@@ -68,6 +68,9 @@ class Emit:
         self.files: dict[str, Any] = {}
         #: Set by a stage whose result is worse than asked for (a fallback, padded audio): why.
         self.degraded: str | None = None
+        #: What the stage noticed about its input and the user should see (a timeline layer that
+        #: never closes, no scene headings): kept in the manifest and shown in the report.
+        self.warnings: list[str] = []
 
     def __call__(self, rel: str, data: bytes) -> None:
         if rel in self.outputs:
@@ -263,6 +266,13 @@ class Run:
             self.manifest["degraded"] = degraded
         else:
             self.manifest.pop("degraded", None)
+        warnings = {name: list(record["warnings"])
+                    for name, record in sorted(self.manifest.get("stages", {}).items())
+                    if record.get("warnings")}
+        if warnings:
+            self.manifest["warnings"] = warnings
+        else:
+            self.manifest.pop("warnings", None)
         self.manifest["input"] = {"source": self.source, "sha256": self.input_sha, "bytes": len(self.data)}
         # Where the run folder lives is not part of what it holds: a copied folder stays valid.
         self.manifest["options"] = {k: v for k, v in _plain(self.options).items() if k not in ("out", "name")}
@@ -366,6 +376,8 @@ class Run:
                         "inputs": {r: self._inputs_digest(r) for r in stage.reads}}
         if emit.files:
             stages[name]["files"] = emit.files
+        if emit.warnings:
+            stages[name]["warnings"] = list(emit.warnings)
         if emit.degraded:
             stages[name]["degraded"] = emit.degraded
             log.warning("%s: %s degraded: %s", self.folder.name, name, emit.degraded)

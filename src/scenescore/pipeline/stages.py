@@ -60,6 +60,7 @@ def _segment_write(run: Run, screenplay: Any, emit: Emit) -> None:
     from scenescore.io import elements_to_jsonl
 
     emit("elements.jsonl", elements_to_jsonl(screenplay.elements).encode("utf-8"))
+    emit.warnings.extend(screenplay.warnings)  # logged when found; kept for the report
     if "align" not in run.stages:  # with footage the scene table waits for the picture's times
         _write_scene_table(screenplay.scenes, emit)
 

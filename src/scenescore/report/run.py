@@ -92,6 +92,8 @@ class RunView:
     #: ``ok``, or ``degraded`` with what fell back (the manifest's ``status``).
     status: str = "ok"
     degraded: tuple[str, ...] = ()
+    #: What the stages noticed about the input (``stage: warning``; the manifest's ``warnings``).
+    warnings: tuple[str, ...] = ()
     #: ``estimated`` screen time, or ``picture`` when the scenes were aligned to footage.
     time_basis: str = "estimated"
     #: The film's tone from ``arc.json`` (genre, where it came from, its evidence), when recorded.
@@ -287,6 +289,7 @@ def read_run_view(folder: str | Path) -> RunView:
 
     versions = manifest.get("versions") or {}
     degraded = manifest.get("degraded") if isinstance(manifest.get("degraded"), dict) else {}
+    warnings = manifest.get("warnings") if isinstance(manifest.get("warnings"), dict) else {}
     timing = manifest.get("timing") if isinstance(manifest.get("timing"), dict) else {}
     arc = _read_json(folder / "arc.json", {})
     tone = arc.get("tone") if isinstance(arc, dict) and isinstance(arc.get("tone"), dict) else {}
@@ -304,6 +307,8 @@ def read_run_view(folder: str | Path) -> RunView:
         programme_start=text(timing.get("programme_start")),
         status="degraded" if degraded else "ok",
         degraded=tuple(f"{stage}: {text(why)}" for stage, why in sorted(degraded.items())),
+        warnings=tuple(f"{stage}: {text(w)}" for stage, ws in sorted(warnings.items())
+                       if isinstance(ws, list) for w in ws),
         **_session(folder),
         time_basis=text(timing.get("basis")) or "estimated",
         tone=f"{text(tone.get('genre'))} ({text(tone.get('source'))})" if tone.get("genre") else "",
