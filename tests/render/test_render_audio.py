@@ -273,6 +273,17 @@ def test_soundfont_check_never_fails_another_way(tmp_path):
     check()
 
 
+
+def _chain(starts: list[int], cues: list[np.ndarray], xf: int) -> list:
+    """Place each cue at its start, crossfading into the next (as the temp track does)."""
+    placed, fade_end = [], -1
+    for k, audio in enumerate(cues):
+        nxt = starts[k + 1] if k + 1 < len(starts) else None
+        p = place_cue(starts[k], len(audio) - xf, len(audio), nxt, fade_end, crossfade=xf, declick=5)
+        fade_end = p.start + p.fade_out_at + p.fade_out
+        placed.append(p)
+    return placed
+
 def test_a_cue_body_copied_from_its_file_is_what_packing_gives(tmp_path, monkeypatch):
     """The temp track copies a cue's solo stretch from the cue file's packed bytes (the file
     clipped at the same ceiling): the same temp track as packing the samples again."""
@@ -293,12 +304,7 @@ def test_a_cue_body_copied_from_its_file_is_what_packing_gives(tmp_path, monkeyp
         def keep(writer, k=k, n=n):  # noqa: ANN001, ANN202
             spans[k] = writer.packed_span(5, n - xf - 30)  # frames the file holds as mixed
         write_bwf(tmp_path / f"cue{k}.wav", audio, sample_rate=sr, ceiling=ceiling, written=keep)
-    placed, fade_end = [], -1
-    for k, audio in enumerate(cues):
-        nxt = starts[k + 1] if k + 1 < len(starts) else None
-        p = place_cue(starts[k], len(audio) - xf, len(audio), nxt, fade_end, crossfade=xf, declick=5)
-        fade_end = p.start + p.fade_out_at + p.fade_out
-        placed.append(p)
+    placed = _chain(starts, cues, xf)
     frames = starts[-1] + len(cues[-1])
     copies = []
     real = BwfWriter.write_packed
@@ -330,12 +336,8 @@ def test_a_mix_synced_as_it_is_written_is_the_same_file(tmp_path, monkeypatch):
     sr, xf = 1000, 100
     rng = np.random.default_rng(5)
     cues = [rng.uniform(-0.9, 0.9, (n + xf, 2)).astype(np.float32) for n in (900, 700, 1200)]
-    starts, placed, fade_end = [50, 1000, 1650], [], -1
-    for k, audio in enumerate(cues):
-        nxt = starts[k + 1] if k + 1 < len(starts) else None
-        p = place_cue(starts[k], len(audio) - xf, len(audio), nxt, fade_end, crossfade=xf, declick=5)
-        fade_end = p.start + p.fade_out_at + p.fade_out
-        placed.append(p)
+    starts = [50, 1000, 1650]
+    placed = _chain(starts, cues, xf)
     frames = starts[-1] + len(cues[-1])
     monkeypatch.setattr(audio_module, "_SYNC_EVERY", 0)
     plain = mix_stream(tmp_path / "plain.wav", list(zip(placed, cues, strict=True)), frames=frames, sample_rate=sr)
