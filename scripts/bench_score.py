@@ -12,7 +12,11 @@ whole score's CPU includes the helper processes it starts and waits for, deliver
 real time and real time per core (minutes of music over wall and over CPU seconds), mean and
 peak voices, voice-time per held note (FluidSynth's active voice count sampled every 10 ms,
 integrated, over the held notes' time) and peak memory, and each run's ratio of the two (run
-back to back, so under the same load: the figure to read on a shared machine). With
+back to back, so under the same load: the figure to read on a shared machine), and what writing
+the whole score's audio files alone costs (as many files and bytes, packed from float samples,
+hashed, written and synced, without synthesis: CPU seconds, and their share of the CPU the whole
+score spends over synthesis: the part of it no overlap can remove on a machine whose cores the
+synthesizer already fills). With
 ``--baseline REV`` the same two are also run on the source of another commit (``git archive``),
 interleaved, for a before and after in one run; a commit without the voice meter (71ca619) has
 its cues' events, made by its own code, played through this tree's meter (untimed). With ``--compare``, each cue is rendered with the default playing and with
@@ -53,7 +57,10 @@ r = score(sys.argv[1], options=ScoreOptions(out=sys.argv[2], name="feature"),
           stage_options={"render": RenderOptions(audio=AudioOptions(fluidsynth=fs))})
 wall, cpu = time.perf_counter() - t, time.process_time() - c + children() - k
 cues = json.load(open(r.folder / "cues.json"))
+wavs = [f.stat() for f in (r.folder / "audio").glob("*.wav")]
 print(json.dumps({"wall": wall, "cpu": cpu, "stages": r.seconds, "cues": len(cues),
+                  "audio": {"files": len(wavs), "bytes": sum(w.st_size for w in wavs),
+                            "written": sum(w.st_blocks * 512 for w in wavs)},
                   "music_s": sum(c["end_s"] - c["start_s"] for c in cues),
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
@@ -94,6 +101,29 @@ print(json.dumps({"wall": wall, "cpu": cpu, "music_s": sum(j.sketch.duration_s f
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "cues": [{"cue": jobs[k].condition.cue_id, "frames": s.frames, "voice_frames": s.voice_frames,
                             "peak": s.peak, "held_frames": s.held_frames} for k, s in sorted(stats.items())]}))
+"""
+
+FLOOR = """
+import json, os, sys, time
+import numpy as np
+from scenescore.render.audio import BwfWriter
+# The audio files' bytes written alone: as many files, as many frames (24-bit stereo) and as
+# much of them on disk (the rest silence, a hole), packed from float samples, hashed, written,
+# synced: the part of the whole score's work that no scheduling can remove.
+audio = json.loads(sys.argv[3])
+frames, data = audio["bytes"] // 6, min(audio["written"], audio["bytes"]) // 6
+per_file, loud_per_file = frames // audio["files"], data // audio["files"]
+block = np.random.default_rng(0).uniform(-0.5, 0.5, (1 << 18, 2)).astype(np.float32)
+t, c = time.perf_counter(), time.process_time()
+for k in range(audio["files"]):
+    w = BwfWriter(os.path.join(sys.argv[2], f"{k}.wav"), frames=per_file, sample_rate=48000)
+    left = loud_per_file
+    while left > 0:
+        n = min(left, len(block))
+        w.write(block[:n])
+        left -= n
+    w.close()
+print(json.dumps({"wall": time.perf_counter() - t, "cpu": time.process_time() - c}))
 """
 
 METER = """
@@ -237,6 +267,13 @@ def report(label: str, whole: list[dict], synth: list[dict], cores: int, per_cue
             for c in synth[0]["cues"]:
                 print(f"    {c['cue']:>6} {c['frames'] / 48000:6.1f} s  mean {c['voice_frames'] / c['frames']:5.1f}"
                       f"  peak {c['peak']:3d}  per held note {c['voice_frames'] / max(1, c['held_frames']):5.2f}")
+    floor = [r for r in synth if "floor" in r]
+    if floor:
+        fc = statistics.median(r["floor"]["cpu"] for r in floor)
+        a = whole[0]["audio"]
+        print(f"  writing the audio alone ({a['files']} files, {a['bytes'] / 1e9:.2f} GB, "
+              f"{a['written'] / 1e9:.2f} GB of it on disk; packed, hashed, written, synced): median CPU {fc:.1f} s, "
+              f"{100 * fc / max(1e-9, wc - sc):.0f}% of the CPU over synthesis")
     return {"whole": w, "synth": s, "ratio": w / s, "voices": v}
 
 
@@ -275,8 +312,12 @@ def main() -> None:
             for run in range(args.runs):
                 for label, src in trees.items():
                     results[label][0].append(child(WHOLE, str(script), json.dumps(fs), src=src))
+                    if "audio" in results[label][0][-1]:
+                        floor = child(FLOOR, str(script), json.dumps(results[label][0][-1]["audio"]), src=ROOT / "src")
                     events = Path(tmp) / "events.json"
                     results[label][1].append(child(SYNTH, str(script), json.dumps(fs), str(events), src=src))
+                    if "audio" in results[label][0][-1]:
+                        results[label][1][-1]["floor"] = floor
                     if run == 0 and events.exists():
                         # a tree without the voice meter: its cues' events measured by this tree's
                         # meter (the same synthesizer, SoundFont and settings), untimed
