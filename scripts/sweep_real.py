@@ -2,7 +2,7 @@
 
     python scripts/sweep_real.py [--data DIR] [--out DIR] [--classes standard,flat,...]
                                  [--no-native] [--no-renderings] [--no-mutants] [--batch]
-                                 [--audio-shorts N] [--json FILE]
+                                 [--audio-shorts N] [--fuzz N] [--json FILE]
 
 Inputs, scored one at a time through ``python -m scenescore score FILE --audio none`` in a
 subprocess (so the exit code and stderr are what a user gets):
@@ -14,6 +14,9 @@ subprocess (so the exit code and stderr are what a user gets):
   ``imsdb_html``; tab layouts keep their tabs), as ``scripts/eval_segment.py`` builds them;
 - ``--batch``: ``scenescore batch`` (serial executor) over the native files;
 - mutated, truncated and binary files made from one of them (``--no-mutants`` to skip);
+- ``--fuzz N``: N seeded damaged copies of every native file and every rendering (truncated at a
+  random byte, bytes flipped, lines dropped, a block repeated, junk lines, blocks swapped,
+  indentation stripped, other line endings, control characters, Latin-1, stray HTML tags);
 - ``--audio-shorts N``: the N shortest native files again with the default audio backend;
 - ``--degraded``: the shortest file with ``[translate] backend = "openai"`` pointed at a closed
   loopback port, so translation falls back to the rules: the run must exit 3, not 0.
@@ -73,7 +76,7 @@ _WARNING = re.compile(r"^WARNING [\w.]+: (.*)$")
 @dataclass
 class Row:
     name: str
-    kind: str  # native | rendering | mutant | audio | degraded | batch
+    kind: str  # native | rendering | mutant | fuzzed | audio | degraded | batch
     rc: int | None = None
     crash: bool = False
     error: str = ""
@@ -160,6 +163,96 @@ def mutants(source: Path, fdx: Path | None, folder: Path, seed: int) -> list[Pat
         path.write_bytes(blob)
         out.append(path)
     out.append(folder / "does_not_exist.fountain")
+    return out
+
+
+#: Damage done to a file that stays a screenplay of sorts (``--fuzz``): each takes the file's
+#: bytes and a seeded generator and returns new bytes.
+def _lines(data: bytes) -> list[bytes]:
+    return data.split(b"\n")
+
+
+def _truncate(data: bytes, rng: random.Random) -> bytes:
+    return data[: rng.randrange(1, max(2, len(data)))]
+
+
+def _flip_bytes(data: bytes, rng: random.Random) -> bytes:
+    out = bytearray(data)
+    for _ in range(max(1, len(out) // 1000)):
+        out[rng.randrange(len(out))] = rng.randrange(256)
+    return bytes(out)
+
+
+def _drop_lines(data: bytes, rng: random.Random) -> bytes:
+    return b"\n".join(x for x in _lines(data) if rng.random() > 0.1)
+
+
+def _repeat_block(data: bytes, rng: random.Random) -> bytes:
+    lines = _lines(data)
+    a = rng.randrange(len(lines))
+    b = min(len(lines), a + rng.randrange(1, 200))
+    return b"\n".join(lines[:b] + lines[a:b] * rng.randrange(2, 6) + lines[b:])
+
+
+def _junk_lines(data: bytes, rng: random.Random) -> bytes:
+    lines = _lines(data)
+    for _ in range(max(1, len(lines) // 50)):
+        junk = bytes(rng.choice(b"()[]{}<>&;:.-_*#=!~^|/\\\t ABCXYZint.ext.0123456789\x0c\x1b\xc3\xa9")
+                     for _ in range(rng.randrange(1, 80)))
+        lines.insert(rng.randrange(len(lines) + 1), junk)
+    return b"\n".join(lines)
+
+
+def _swap_blocks(data: bytes, rng: random.Random) -> bytes:
+    lines = _lines(data)
+    cut = sorted(rng.sample(range(len(lines) + 1), 3)) if len(lines) >= 3 else [0, 0, len(lines)]
+    a, b, c = cut
+    return b"\n".join(lines[:a] + lines[b:c] + lines[a:b] + lines[c:])
+
+
+def _strip_indent(data: bytes, rng: random.Random) -> bytes:
+    return b"\n".join(x.lstrip() for x in _lines(data))
+
+
+def _line_endings(data: bytes, rng: random.Random) -> bytes:
+    return data.replace(b"\n", rng.choice([b"\r\n", b"\r", b"\n\n", b"\x0c\n"]))
+
+
+def _controls(data: bytes, rng: random.Random) -> bytes:
+    out = bytearray(data)
+    for _ in range(max(1, len(out) // 2000)):
+        out.insert(rng.randrange(len(out) + 1), rng.choice([0, 1, 7, 8, 11, 12, 27, 127]))
+    return bytes(out)
+
+
+def _latin1(data: bytes, rng: random.Random) -> bytes:
+    return data.decode("utf-8", errors="replace").encode("latin-1", errors="replace")
+
+
+def _tags(data: bytes, rng: random.Random) -> bytes:  # stray markup in a text or HTML file
+    lines = _lines(data)
+    for _ in range(max(1, len(lines) // 40)):
+        k = rng.randrange(len(lines)) if lines else 0
+        tag = rng.choice([b"<b>", b"</b>", b"<pre>", b"</pre>", b"<br>", b"&nbsp;", b"&amp;", b"<!--", b"-->",
+                          b"<script>", b"]]>", b"<![CDATA["])
+        lines[k:k] = [tag]
+    return b"\n".join(lines)
+
+
+FUZZ = {"truncated": _truncate, "bytes_flipped": _flip_bytes, "lines_dropped": _drop_lines,
+        "block_repeated": _repeat_block, "junk_lines": _junk_lines, "blocks_swapped": _swap_blocks,
+        "indent_stripped": _strip_indent, "line_endings": _line_endings, "control_chars": _controls,
+        "latin1": _latin1, "stray_tags": _tags}
+
+
+def fuzzed(path: Path, folder: Path, rng: random.Random, per_file: int) -> list[Path]:
+    """``per_file`` damaged copies of ``path`` (kinds drawn without repeats), same suffix."""
+    data = path.read_bytes()
+    out = []
+    for kind in rng.sample(sorted(FUZZ), min(per_file, len(FUZZ))):
+        target = folder / f"{path.stem}.{kind}{path.suffix}"
+        target.write_bytes(FUZZ[kind](data, rng) if data else b"")
+        out.append(target)
     return out
 
 
@@ -307,6 +400,13 @@ def summary(rows: list[Row]) -> None:
     print(f"mutants: exit codes {sorted({r.rc for r in rows if r.kind == 'mutant'}, key=str)}, "
           f"clean one-line errors {sum(r.rc == 1 and not r.problems for r in rows if r.kind == 'mutant')}"
           f"/{sum(r.rc == 1 for r in rows if r.kind == 'mutant')}")
+    fuzzed = [r for r in rows if r.kind == "fuzzed"]
+    if fuzzed:
+        over = sum(r.longest_cue_s > MAX_CUE_S for r in fuzzed)
+        print(f"fuzzed: {len(fuzzed)} runs, exit codes {sorted({r.rc for r in fuzzed}, key=str)} "
+              f"({sum(r.rc == 0 for r in fuzzed)} scored, {sum(r.rc == 1 for r in fuzzed)} refused), "
+              f"crashes {sum(r.crash for r in fuzzed)}, with a problem {sum(bool(r.problems) for r in fuzzed)}, "
+              f"with a cue over 5 min {over}")
     warned = sorted({w for r in rows for w in r.warnings})
     if warned:
         print("distinct warnings (first 30):")
@@ -329,6 +429,9 @@ def main() -> int:
                         help="also score the N shortest native files with the default audio")
     parser.add_argument("--degraded", action="store_true",
                         help="also score the shortest file with an LLM endpoint that is down (expects exit 3)")
+    parser.add_argument("--fuzz", type=int, default=0, metavar="N",
+                        help="also N seeded damaged copies (truncated, bytes flipped, lines dropped, ...) of "
+                             "every native file and every rendering")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per run")
     parser.add_argument("--json", type=Path, help="also write the rows here")
     args = parser.parse_args()
@@ -349,6 +452,7 @@ def main() -> int:
     print(f"sweep: {len(sources)} sources from {args.data}; working in {work}", flush=True)
     classes = [c for c in args.classes.split(",") if c]
     rows: list[Row] = []
+    fuzz_inputs: list[tuple[Path, int]] = []
 
     def done(row: Row) -> None:
         rows.append(row)
@@ -367,6 +471,10 @@ def main() -> int:
             seed = args.seed * 1000 + s_index * 100 + c_index
             rendered, heads = write_rendering(path, klass, seed, files)
             done(score_one(rendered, "rendering", runs, rendered.stem, "none", args.timeout, heads))
+            if args.fuzz:
+                fuzz_inputs.append((rendered, seed))
+        if args.fuzz:
+            fuzz_inputs.append((path, args.seed * 1000 + s_index * 100 + 99))
     if args.audio_shorts:
         natives = sorted(sources, key=lambda p: p.stat().st_size)[: args.audio_shorts]
         for path in natives:
@@ -392,6 +500,12 @@ def main() -> int:
         mutant_dir.mkdir(exist_ok=True)
         for path in mutants(fountain, fdx, mutant_dir, args.seed):
             done(score_one(path, "mutant", runs, f"mutant.{path.name}", "none", args.timeout, None))
+    if fuzz_inputs:
+        fuzz_dir = work / "fuzzed"
+        fuzz_dir.mkdir(exist_ok=True)
+        for path, seed in fuzz_inputs:
+            for damaged in fuzzed(path, fuzz_dir, random.Random(seed), args.fuzz):
+                done(score_one(damaged, "fuzzed", runs, f"fuzzed.{damaged.name}", "none", args.timeout, None))
     if args.json:
         args.json.write_text(json.dumps([r.__dict__ for r in rows], indent=1), encoding="utf-8")
     print()
