@@ -267,7 +267,7 @@ def report(label: str, whole: list[dict], synth: list[dict], cores: int, per_cue
             for c in synth[0]["cues"]:
                 print(f"    {c['cue']:>6} {c['frames'] / 48000:6.1f} s  mean {c['voice_frames'] / c['frames']:5.1f}"
                       f"  peak {c['peak']:3d}  per held note {c['voice_frames'] / max(1, c['held_frames']):5.2f}")
-    floor = [r for r in synth if "floor" in r]
+    floor = [r for r in whole if "floor" in r]
     if floor:
         fc = statistics.median(r["floor"]["cpu"] for r in floor)
         a = whole[0]["audio"]
@@ -311,13 +311,12 @@ def main() -> None:
             results = {t: ([], []) for t in trees}
             for run in range(args.runs):
                 for label, src in trees.items():
-                    results[label][0].append(child(WHOLE, str(script), json.dumps(fs), src=src))
-                    if "audio" in results[label][0][-1]:
-                        floor = child(FLOOR, str(script), json.dumps(results[label][0][-1]["audio"]), src=ROOT / "src")
+                    whole = child(WHOLE, str(script), json.dumps(fs), src=src)
+                    if "audio" in whole:  # a baseline tree may not report its files
+                        whole["floor"] = child(FLOOR, str(script), json.dumps(whole["audio"]), src=ROOT / "src")
+                    results[label][0].append(whole)
                     events = Path(tmp) / "events.json"
                     results[label][1].append(child(SYNTH, str(script), json.dumps(fs), str(events), src=src))
-                    if "audio" in results[label][0][-1]:
-                        results[label][1][-1]["floor"] = floor
                     if run == 0 and events.exists():
                         # a tree without the voice meter: its cues' events measured by this tree's
                         # meter (the same synthesizer, SoundFont and settings), untimed
